@@ -1,0 +1,91 @@
+package io.pivotctl.cli;
+
+import io.pivotctl.Outcome;
+import io.pivotctl.PivotctlException;
+import io.pivotctl.Version;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code pivotctl} command. Subcommands are added here once they work. */
+@Command(
+        name = "pivotctl",
+        mixinStandardHelpOptions = true,
+        versionProvider = PivotctlCommand.VersionProvider.class,
+        description = {
+            "Export, validate and restore Metal3 / Cluster API management clusters:",
+            "pivoting to another cluster and disaster-recovery backups.",
+            ""
+        },
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0  success",
+            "  1  operation failed",
+            "  2  usage error",
+            "  3  archive or preflight invalid (nothing was changed)",
+            "  4  verify found differences",
+        })
+public final class PivotctlCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Builds the command line with pivotctl's error handling; tests use it to run commands in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new PivotctlCommand());
+        cl.setExecutionExceptionHandler(PivotctlCommand::handleExecutionException);
+        cl.setParameterExceptionHandler(PivotctlCommand::handleParameterException);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    private static int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cl.getErr();
+        if (ex instanceof PivotctlException pe) {
+            err.println("error: " + pe.getMessage());
+            err.flush();
+            return pe.outcome().exitCode();
+        }
+        // Anything else is a bug or an environment failure: one line, no stack trace (set PIVOTCTL_DEBUG=1 for it).
+        err.println("error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + firstLine(ex.getMessage())));
+        if (System.getenv("PIVOTCTL_DEBUG") != null) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return Outcome.FAILED.exitCode();
+    }
+
+    private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("error: " + ex.getMessage());
+        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return Outcome.USAGE.exitCode();
+    }
+
+    static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Reads the version filtered into the jar at build time. */
+    public static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {Version.TOOL_NAME + " " + Version.current()};
+        }
+    }
+}
