@@ -1,0 +1,112 @@
+package io.pivotctl.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pivotctl.testing.ApiServersExtension;
+import io.pivotctl.testing.Crds;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Executable facts about the API server that pivotctl's restore relies on, checked against the real
+ * upstream BareMetalHost CRD: a create drops status, and status written through /status is kept whole.
+ */
+class ApiServerFactsIT {
+
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.one();
+
+    static final ResourceDefinitionContext BMH = new ResourceDefinitionContext.Builder()
+            .withGroup("metal3.io").withVersion("v1alpha1").withKind("BareMetalHost").withPlural("baremetalhosts")
+            .withNamespaced(true).build();
+
+    @Test
+    void statusIsDroppedOnCreateAndKeptWhenWrittenThroughStatusSubresource() throws Exception {
+        Path crdFile = Crds.requireUpstream().resolve("baremetal-operator/metal3.io_baremetalhosts.yaml");
+        KubernetesClient client = servers.source().client();
+        try (InputStream in = Files.newInputStream(crdFile)) {
+            Crds.install(client, List.of(Serialization.unmarshal(in, CustomResourceDefinition.class)));
+        }
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build()).create();
+
+        GenericKubernetesResource host = Serialization.unmarshal("""
+                apiVersion: metal3.io/v1alpha1
+                kind: BareMetalHost
+                metadata: {name: node-0, namespace: metal3}
+                spec:
+                  online: true
+                  bootMACAddress: "00:5c:52:31:3a:9c"
+                  bmc: {address: "redfish+http://192.168.111.1:8000/redfish/v1/Systems/node-0", credentialsName: node-0-bmc-secret}
+                status:
+                  errorCount: 0
+                  errorMessage: ""
+                  operationalStatus: OK
+                  poweredOn: true
+                  provisioningFailCount: 0
+                  lastUpdated: "2026-11-20T10:00:00Z"
+                  provisioning:
+                    ID: 8a5a0e5d-1c5e-4f35-9d3c-a2f1d7b3a001
+                    state: provisioned
+                    bootMode: UEFI
+                    image: {url: "http://172.22.0.1/images/node.qcow2"}
+                  hardware:
+                    cpu: {arch: x86_64, count: 32, model: "Intel Xeon"}
+                    ramMebibytes: 131072
+                """, GenericKubernetesResource.class);
+
+        GenericKubernetesResource created = client.genericKubernetesResources(BMH).inNamespace("metal3").resource(host).create();
+        assertNull(created.getAdditionalProperties().get("status"), "the apiserver must drop status on create");
+
+        created.setAdditionalProperty("status", host.getAdditionalProperties().get("status"));
+        client.genericKubernetesResources(BMH).inNamespace("metal3").resource(created).updateStatus();
+
+        GenericKubernetesResource read = client.genericKubernetesResources(BMH).inNamespace("metal3").withName("node-0").get();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> status = (Map<String, Object>) read.getAdditionalProperties().get("status");
+        assertNotNull(status, "status written through /status must be kept");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> provisioning = (Map<String, Object>) status.get("provisioning");
+        assertEquals("provisioned", provisioning.get("state"));
+        assertEquals("8a5a0e5d-1c5e-4f35-9d3c-a2f1d7b3a001", provisioning.get("ID"));
+        assertEquals("", status.get("errorMessage"), "empty strings must survive (patched openapi validation)");
+        assertEquals(Boolean.TRUE, status.get("poweredOn"));
+        assertTrue(status.containsKey("hardware"));
+    }
+
+    @Test
+    void statusWithoutRequiredFieldsIsRejectedByTheRealSchema() throws Exception {
+        KubernetesClient client = servers.source().client();
+        // depends on the CRD installed by the other test or installs it now
+        if (client.apiextensions().v1().customResourceDefinitions().withName("baremetalhosts.metal3.io").get() == null) {
+            try (InputStream in = Files.newInputStream(Crds.requireUpstream().resolve("baremetal-operator/metal3.io_baremetalhosts.yaml"))) {
+                Crds.install(client, List.of(Serialization.unmarshal(in, CustomResourceDefinition.class)));
+            }
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build()).create();
+        }
+        GenericKubernetesResource host = Serialization.unmarshal("""
+                apiVersion: metal3.io/v1alpha1
+                kind: BareMetalHost
+                metadata: {name: node-bad, namespace: metal3}
+                spec: {online: false}
+                """, GenericKubernetesResource.class);
+        GenericKubernetesResource created = client.genericKubernetesResources(BMH).inNamespace("metal3").resource(host).create();
+        created.setAdditionalProperty("status", Map.of("provisioning", Map.of("state", "available")));
+        var ex = org.junit.jupiter.api.Assertions.assertThrows(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                () -> client.genericKubernetesResources(BMH).inNamespace("metal3").resource(created).updateStatus());
+        assertEquals(422, ex.getCode(), "the real BMH schema requires errorCount, errorMessage, ...");
+    }
+}

@@ -1,0 +1,102 @@
+package io.pivotctl.testing;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * One real kube-apiserver 1.20.2 + etcd (the envtest binaries from scripts/setup-envtest.sh),
+ * started by fabric8 kube-api-test on loopback, with an admin client and a kubeconfig file.
+ */
+public final class TestApiServer implements AutoCloseable {
+
+    public static final String K8S_VERSION = "1.20.2";
+
+    private final KubeAPIServer server;
+    private final KubernetesClient client;
+    private final Path kubeconfig;
+
+    private TestApiServer(KubeAPIServer server, KubernetesClient client, Path kubeconfig) {
+        this.server = server;
+        this.client = client;
+        this.kubeconfig = kubeconfig;
+    }
+
+    public static Path binaryDir() {
+        String base = System.getenv().getOrDefault("KUBE_API_TEST_DIR", System.getProperty("user.home") + "/.kubeapitest");
+        return Path.of(base, "k8s", K8S_VERSION + "-linux-amd64");
+    }
+
+    /** Skips the calling test when the binaries are missing, except under CI where that is a failure. */
+    public static void requireBinaries() {
+        Path dir = binaryDir();
+        boolean present = Files.isExecutable(dir.resolve("kube-apiserver")) && Files.isExecutable(dir.resolve("etcd"));
+        String msg = "envtest binaries missing in " + dir + ": run scripts/setup-envtest.sh";
+        if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            Assertions.fail(msg + " (CI=true: integration tests must not skip)");
+        }
+        Assumptions.assumeTrue(present, msg);
+    }
+
+    public static TestApiServer start() {
+        requireBinaries();
+        KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withApiServerVersion(K8S_VERSION)
+                .withUpdateKubeConfig(false)
+                .withStartupTimeout(60_000)
+                .build());
+        server.start();
+        try {
+            Path kubeconfig = Files.createTempFile("pivotctl-test-kubeconfig", ".yaml",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(kubeconfig, server.getKubeConfigYaml());
+            KubernetesClient client = new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
+                    .build();
+            return new TestApiServer(server, client, kubeconfig);
+        } catch (IOException e) {
+            server.stop();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** A kubeconfig file (0600) for running pivotctl or kubectl against this server. */
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public String kubeconfigYaml() {
+        return server.getKubeConfigYaml();
+    }
+
+    public String url() {
+        return client.getMasterUrl().toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } finally {
+            server.stop();
+            try {
+                Files.deleteIfExists(kubeconfig);
+            } catch (IOException ignored) {
+                // a temp file; nothing to do
+            }
+        }
+    }
+}
