@@ -1,0 +1,142 @@
+package io.pivotctl.archive;
+
+import io.pivotctl.PivotctlException;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Writes an archive deterministically (formats/pivot-archive-v1.md section 1): sorted entries, fixed
+ * mode/owner/time, PAX for long names, gzip header time 0.
+ *
+ * <p>The manifest comes first but lists the digest of every later entry, so contents are produced
+ * twice: once to digest, once to write. Producers must be deterministic (objects re-serialise to the
+ * same bytes; ciphertexts are produced once and kept), which keeps memory bounded by the largest
+ * entry instead of the whole archive. The file appears under its final name only when complete
+ * (temp file in the same directory, then an atomic rename), with mode 0600.
+ */
+public final class ArchiveWriter {
+
+    /** Produces an entry's bytes; called twice, must return the same bytes each time. */
+    @FunctionalInterface
+    public interface Content {
+        byte[] bytes() throws IOException;
+    }
+
+    /** An entry to write: its manifest description (size and digest are filled in) and its content. */
+    public record Source(Manifest.Entry entry, Content content) {
+    }
+
+    private static final long FIXED_MTIME_MILLIS = 0L;
+
+    private ArchiveWriter() {
+    }
+
+    /**
+     * Writes {@code sources} with a manifest built from {@code manifest} (its entries are replaced by the
+     * digested ones). {@code signer}, when present, turns the manifest bytes into the signature file bytes.
+     * Returns the manifest that was written.
+     */
+    public static Manifest write(Path target, Manifest manifest, List<Source> sources, Optional<UnaryOperator<byte[]>> signer) {
+        List<Source> sorted = new ArrayList<>(sources);
+        sorted.sort(Comparator.comparing(s -> s.entry().path()));
+        checkUnique(sorted);
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            List<Manifest.Entry> digested = new ArrayList<>(sorted.size());
+            for (Source s : sorted) {
+                byte[] b = s.content().bytes();
+                digested.add(s.entry().withDigest(b.length, Digests.sha256(b)));
+            }
+            Manifest complete = manifest.withEntries(digested);
+            byte[] manifestBytes = ManifestCodec.write(complete);
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (OutputStream file = Files.newOutputStream(temp, StandardOpenOption.WRITE);
+                    OutputStream buffered = new BufferedOutputStream(file, 1 << 16);
+                    OutputStream maybeGzip = isGzipName(target) ? new GZIPOutputStream(buffered, 1 << 16) : buffered;
+                    TarArchiveOutputStream tar = new TarArchiveOutputStream(maybeGzip, StandardCharsets.UTF_8.name())) {
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                tar.setAddPaxHeadersForNonAsciiNames(true);
+                put(tar, EntryPaths.MANIFEST, manifestBytes);
+                if (signer.isPresent()) {
+                    put(tar, EntryPaths.SIGNATURE, signer.get().apply(manifestBytes));
+                }
+                for (int i = 0; i < sorted.size(); i++) {
+                    byte[] b = sorted.get(i).content().bytes();
+                    if (b.length != digested.get(i).size() || !Digests.sha256(b).equals(digested.get(i).sha256())) {
+                        throw new IllegalStateException("entry " + sorted.get(i).entry().path() + " changed between digest and write");
+                    }
+                    put(tar, sorted.get(i).entry().path(), b);
+                }
+                tar.finish();
+            }
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            moveIntoPlace(temp, target);
+            return complete;
+        } catch (IOException e) {
+            throw PivotctlException.failed("cannot write archive " + target + ": " + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // best effort: the temp file holds no clear secret
+            }
+        }
+    }
+
+    public static boolean isGzipName(Path file) {
+        String n = file.getFileName().toString();
+        return n.endsWith(".tar.gz") || n.endsWith(".tgz");
+    }
+
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void put(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, true);
+        e.setSize(content.length);
+        e.setMode(0100644);
+        e.setUserId(0);
+        e.setGroupId(0);
+        e.setUserName("");
+        e.setGroupName("");
+        e.setModTime(FIXED_MTIME_MILLIS);
+        tar.putArchiveEntry(e);
+        tar.write(content);
+        tar.closeArchiveEntry();
+    }
+
+    private static void checkUnique(List<Source> sorted) {
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).entry().path().equals(sorted.get(i - 1).entry().path())) {
+                throw new IllegalArgumentException("duplicate archive entry " + sorted.get(i).entry().path());
+            }
+        }
+    }
+}

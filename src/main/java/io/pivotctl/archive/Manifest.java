@@ -1,0 +1,117 @@
+package io.pivotctl.archive;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The manifest of a pivotctl archive (formats/pivot-archive-v1.md, section 3). Immutable; readers
+ * ignore unknown fields so minor format versions can add some.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(
+        String formatVersion,
+        Tool tool,
+        String createdAt,
+        String archiveId,
+        Source source,
+        Selection selection,
+        Encryption encryption,
+        List<Entry> entries,
+        List<SecretInfo> secrets,
+        GraphInfo graph,
+        LeasesInfo leases,
+        Map<String, String> listResourceVersions,
+        List<String> pausedByExport,
+        List<String> warnings) {
+
+    public static final String FORMAT_VERSION = "1.0";
+    public static final int FORMAT_MAJOR = 1;
+
+    public Manifest {
+        entries = entries == null ? List.of() : List.copyOf(entries);
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        listResourceVersions = listResourceVersions == null ? Map.of() : Map.copyOf(listResourceVersions);
+        pausedByExport = pausedByExport == null ? List.of() : List.copyOf(pausedByExport);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    public Manifest withEntries(List<Entry> newEntries) {
+        return new Manifest(formatVersion, tool, createdAt, archiveId, source, selection, encryption, newEntries,
+                secrets, graph, leases, listResourceVersions, pausedByExport, warnings);
+    }
+
+    public record Tool(String name, String version) {
+    }
+
+    public record Source(String server, String clusterId, String serverVersion) {
+    }
+
+    public record Selection(List<String> namespaces, boolean allNamespaces, List<String> clusters) {
+        public Selection {
+            namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+            clusters = clusters == null ? List.of() : List.copyOf(clusters);
+        }
+    }
+
+    public record Encryption(String scheme, List<Recipient> recipients, boolean passphrase) {
+        public static final String AGE_V1 = "age-v1";
+
+        public Encryption {
+            recipients = recipients == null ? List.of() : List.copyOf(recipients);
+        }
+    }
+
+    public record Recipient(String publicKey, String label) {
+    }
+
+    /** One archive entry; {@code size} and {@code sha256} describe the stored bytes (ciphertext when encrypted). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Entry(String path, String role, String group, String version, String kind, String resource,
+            String namespace, String name, long size, String sha256, boolean encrypted, boolean hasStatus) {
+
+        public static final String OBJECT = "object";
+        public static final String SECRET = "secret";
+        public static final String CRD = "crd";
+        public static final String LEASES = "leases";
+        public static final String KEY = "key";
+
+        public Entry withDigest(long newSize, String newSha256) {
+            return new Entry(path, role, group, version, kind, resource, namespace, name, newSize, newSha256, encrypted, hasStatus);
+        }
+
+        public boolean isObject() {
+            return OBJECT.equals(role) || SECRET.equals(role);
+        }
+    }
+
+    /** Non-sensitive metadata of an encrypted Secret: never a value. */
+    public record SecretInfo(String namespace, String name, String type, Map<String, String> labels,
+            Map<String, String> annotations, List<OwnerRef> ownerReferences, List<String> dataKeys, String path) {
+        public SecretInfo {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+            annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+            ownerReferences = ownerReferences == null ? List.of() : List.copyOf(ownerReferences);
+            dataKeys = dataKeys == null ? List.of() : List.copyOf(dataKeys);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record OwnerRef(String apiVersion, String kind, String name, String uid, Boolean controller) {
+    }
+
+    public record GraphInfo(List<GraphEdge> edges, List<List<String>> levels, List<List<String>> cycles, List<GraphEdge> dangling) {
+        public GraphInfo {
+            edges = edges == null ? List.of() : List.copyOf(edges);
+            levels = levels == null ? List.of() : levels.stream().map(List::copyOf).toList();
+            cycles = cycles == null ? List.of() : cycles.stream().map(List::copyOf).toList();
+            dangling = dangling == null ? List.of() : List.copyOf(dangling);
+        }
+    }
+
+    public record GraphEdge(String from, String to, String type, String field, boolean controller) {
+    }
+
+    public record LeasesInfo(String path, int count, String sha256, String source) {
+    }
+}

@@ -1,0 +1,110 @@
+package io.pivotctl.archive;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A small, valid archive written by our writer: a Cluster, a BMH owning HardwareData, an opaque Secret entry, leases. */
+final class TestArchives {
+
+    static final String ARCHIVE_ID = "0b5c3e0e-8a77-4b4e-9d0a-1c2d3e4f5a6b";
+    static final byte[] FAKE_CIPHERTEXT = "age-encryption.org/v1\n-> X25519 opaque-for-format-tests\n---\n".getBytes(StandardCharsets.UTF_8);
+    static final byte[] LEASES = "0 00:5c:52:31:3a:9c 172.22.0.10 node-0 *\n".getBytes(StandardCharsets.UTF_8);
+
+    private TestArchives() {
+    }
+
+    static ObjectNode yaml(String text) {
+        try {
+            return (ObjectNode) Json.YAML.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<ObjectNode> objects() {
+        return List.of(
+                yaml("""
+                        apiVersion: cluster.x-k8s.io/v1beta2
+                        kind: Cluster
+                        metadata: {name: prod-a, namespace: metal3, uid: u-cluster}
+                        spec: {paused: false}
+                        """),
+                yaml("""
+                        apiVersion: metal3.io/v1alpha1
+                        kind: BareMetalHost
+                        metadata: {name: node-0, namespace: metal3, uid: u-bmh}
+                        spec: {bootMACAddress: "00:5c:52:31:3a:9c", online: true}
+                        status: {provisioning: {state: provisioned, ID: abc}}
+                        """),
+                yaml("""
+                        apiVersion: metal3.io/v1alpha1
+                        kind: HardwareData
+                        metadata:
+                          name: node-0
+                          namespace: metal3
+                          uid: u-hwd
+                          ownerReferences: [{apiVersion: metal3.io/v1alpha1, kind: BareMetalHost, name: node-0, uid: u-bmh, controller: true}]
+                        spec: {hardware: {ramMebibytes: 1024}}
+                        """));
+    }
+
+    static List<ArchiveWriter.Source> sources() {
+        List<ArchiveWriter.Source> sources = new ArrayList<>();
+        Map<String, String> plurals = Map.of("Cluster", "clusters", "BareMetalHost", "baremetalhosts", "HardwareData", "hardwaredata");
+        for (ObjectNode o : objects()) {
+            String apiVersion = o.get("apiVersion").asText();
+            String group = apiVersion.substring(0, apiVersion.indexOf('/'));
+            String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+            String kind = o.get("kind").asText();
+            String ns = o.at("/metadata/namespace").asText();
+            String name = o.at("/metadata/name").asText();
+            Manifest.Entry e = new Manifest.Entry(EntryPaths.object(group, version, kind, ns, name), Manifest.Entry.OBJECT,
+                    group, version, kind, plurals.get(kind), ns, name, 0, null, false, o.has("status"));
+            sources.add(new ArchiveWriter.Source(e, () -> Json.YAML.writeValueAsBytes(Json.canonical(o))));
+        }
+        sources.add(new ArchiveWriter.Source(new Manifest.Entry(EntryPaths.secret("metal3", "node-0-bmc"), Manifest.Entry.SECRET,
+                "", "v1", "Secret", "secrets", "metal3", "node-0-bmc", 0, null, true, false), () -> FAKE_CIPHERTEXT));
+        sources.add(new ArchiveWriter.Source(new Manifest.Entry(EntryPaths.LEASES, Manifest.Entry.LEASES,
+                null, null, null, null, null, null, 0, null, false, false), () -> LEASES));
+        return sources;
+    }
+
+    static Manifest manifest() {
+        List<List<String>> levels = List.of(
+                List.of("cluster.x-k8s.io/Cluster/metal3/prod-a", "metal3.io/BareMetalHost/metal3/node-0"),
+                List.of("core/Secret/metal3/node-0-bmc", "metal3.io/HardwareData/metal3/node-0"));
+        return new Manifest(Manifest.FORMAT_VERSION, new Manifest.Tool("pivotctl", "test"), "2026-11-24T10:00:00Z", ARCHIVE_ID,
+                new Manifest.Source("https://127.0.0.1:6443", "kube-system-uid", "v1.20.2"),
+                new Manifest.Selection(List.of("metal3"), false, List.of("metal3/prod-a")),
+                new Manifest.Encryption(Manifest.Encryption.AGE_V1,
+                        List.of(new Manifest.Recipient("age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj", "ops")), false),
+                List.of(),
+                List.of(new Manifest.SecretInfo("metal3", "node-0-bmc", "Opaque", Map.of("environment.metal3.io", "baremetal"), Map.of(),
+                        List.of(new Manifest.OwnerRef("metal3.io/v1alpha1", "BareMetalHost", "node-0", "u-bmh", false)),
+                        List.of("password", "username"), EntryPaths.secret("metal3", "node-0-bmc"))),
+                new Manifest.GraphInfo(List.of(
+                        new Manifest.GraphEdge("metal3.io/HardwareData/metal3/node-0", "metal3.io/BareMetalHost/metal3/node-0", "owner", "metadata.ownerReferences", true),
+                        new Manifest.GraphEdge("core/Secret/metal3/node-0-bmc", "metal3.io/BareMetalHost/metal3/node-0", "owner", "metadata.ownerReferences", false)),
+                        levels, List.of(), List.of()),
+                new Manifest.LeasesInfo(EntryPaths.LEASES, 1, Digests.sha256(LEASES), "file:dnsmasq.leases"),
+                Map.of("baremetalhosts.metal3.io", "123"), List.of(), List.of());
+    }
+
+    static Manifest write(Path target) {
+        return ArchiveWriter.write(target, manifest(), sources(), Optional.empty());
+    }
+
+    /** Lease and closure checks that accept everything: the archive-format tests are about the container. */
+    static ArchiveChecks lenientChecks() {
+        return ArchiveChecks.offline(bytes -> new ArchiveChecks.LeaseSummary(
+                (int) new String(bytes, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).count(), List.of()),
+                objects -> List.of());
+    }
+}
