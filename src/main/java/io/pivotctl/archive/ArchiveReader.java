@@ -97,7 +97,7 @@ public final class ArchiveReader {
                 }
             }
             if (!any) {
-                throw PivotctlException.invalid("not a pivotctl archive: no tar entries found (empty, or not a tar file)");
+                throw PivotctlException.invalid("not a pivotctl archive: no complete tar entry found (empty, truncated, or not a tar file)");
             }
         } catch (PivotctlException pe) {
             throw pe;
