@@ -30,7 +30,6 @@ public record ArchiveChecks(
         LeaseSummary check(byte[] leaseFile);
     }
 
-
     public record LeaseSummary(int count, List<String> problems) {
         public LeaseSummary {
             problems = List.copyOf(problems);

@@ -1,0 +1,18 @@
+package io.pivotctl.kube;
+
+import java.nio.file.Path;
+
+/**
+ * Which cluster to talk to, resolved like kubectl: {@code --kubeconfig}, else the first file of
+ * {@code KUBECONFIG}, else {@code ~/.kube/config}; {@code --context} or the current context.
+ * {@code qps}/{@code concurrency} bound the client's request rate.
+ */
+public record KubeTarget(Path kubeconfig, String context, int concurrency, double qps) {
+
+    public static final int DEFAULT_CONCURRENCY = 16;
+    public static final double DEFAULT_QPS = 200;
+
+    public static KubeTarget of(Path kubeconfig, String context) {
+        return new KubeTarget(kubeconfig, context, DEFAULT_CONCURRENCY, DEFAULT_QPS);
+    }
+}
