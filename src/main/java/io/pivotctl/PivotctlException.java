@@ -1,5 +1,7 @@
 package io.pivotctl;
 
+import java.util.List;
+
 /**
  * A failure the user must act on. The message is one line that names the problem (and the object,
  * when there is one) and never contains secret material; {@link #outcome()} decides the exit code.
@@ -9,15 +11,27 @@ public class PivotctlException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final Outcome outcome;
+    private final List<String> details;
 
     public PivotctlException(Outcome outcome, String message) {
+        this(outcome, message, List.of());
+    }
+
+    /** A failure with every problem found listed in {@code details} (printed one per line under the message). */
+    public PivotctlException(Outcome outcome, String message, List<String> details) {
         super(message);
         this.outcome = outcome;
+        this.details = List.copyOf(details);
     }
 
     public PivotctlException(Outcome outcome, String message, Throwable cause) {
         super(message, cause);
         this.outcome = outcome;
+        this.details = List.of();
+    }
+
+    public List<String> details() {
+        return details;
     }
 
     public Outcome outcome() {

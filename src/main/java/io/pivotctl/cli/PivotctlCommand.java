@@ -55,6 +55,7 @@ public final class PivotctlCommand implements Runnable {
         PrintWriter err = cl.getErr();
         if (ex instanceof PivotctlException pe) {
             err.println("error: " + pe.getMessage());
+            pe.details().forEach(d -> err.println("  - " + d));
             err.flush();
             return pe.outcome().exitCode();
         }
