@@ -18,6 +18,13 @@ import picocli.CommandLine.Command;
             ""
         },
         subcommands = {
+            KeygenCommand.class,
+            ExportCommand.class,
+            InspectCommand.class,
+            ValidateCommand.class,
+            ImportCommand.class,
+            VerifyCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class,
         },
         footerHeading = "%nExit codes:%n",

@@ -1,0 +1,174 @@
+package io.pivotctl.cli;
+
+import io.pivotctl.PivotctlException;
+import io.pivotctl.crypto.Passphrases;
+import io.pivotctl.export.ExportProgress;
+import io.pivotctl.export.ExportRequest;
+import io.pivotctl.export.ExportService;
+import io.pivotctl.export.ExportSummary;
+import io.pivotctl.export.LeaseSource;
+import io.pivotctl.export.Pauser;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Write the management cluster's Cluster API and Metal3 objects (status included), their Secrets (age-encrypted),",
+            "CRDs and the dnsmasq leases into a versioned archive. Read-only unless --pause."
+        })
+final class ExportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KubeOptions kube;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "ARCHIVE", description = "Archive to write (.tar.gz/.tgz compressed, .tar plain).")
+    Path output;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Namespace to export (repeatable; default: the context's namespace).")
+    List<String> namespaces = new ArrayList<>();
+
+    @Option(names = {"-A", "--all-namespaces"}, description = "Export from all namespaces.")
+    boolean allNamespaces;
+
+    @Option(names = "--cluster", paramLabel = "NAME", description = "Export only what belongs to this Cluster (repeatable; NAME or NS/NAME).")
+    List<String> clusters = new ArrayList<>();
+
+    @Option(names = "--recipient", paramLabel = "AGE1...", description = "age recipient to encrypt Secrets to (repeatable).")
+    List<String> recipients = new ArrayList<>();
+
+    @Option(names = "--recipients-file", paramLabel = "FILE", description = "File of age recipients, one per line.")
+    Path recipientsFile;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Also protect the archive with a passphrase read from FILE (or set PIVOTCTL_PASSPHRASE).")
+    Path passphraseFile;
+
+    @ArgGroup(exclusive = true)
+    Leases leases = new Leases();
+
+    static final class Leases {
+        @Option(names = "--leases-file", paramLabel = "FILE", description = "dnsmasq lease file to include.")
+        Path file;
+
+        @Option(names = "--leases-from-pod", arity = "0..1", fallbackValue = "", paramLabel = "NS/POD[:CONTAINER]",
+                description = "Read the leases from the dnsmasq container (auto-detected when no pod is named).")
+        String pod;
+
+        @Option(names = "--leases-from-configmap", paramLabel = "NS/NAME", description = "Read the leases from a ConfigMap (key dnsmasq.leases).")
+        String configMap;
+    }
+
+    @Option(names = "--pause", description = "Pause the selected Clusters and BareMetalHosts before reading, and leave them paused (the pivot workflow).")
+    boolean pause;
+
+    @Option(names = "--no-crds", description = "Do not include the CustomResourceDefinitions.")
+    boolean noCrds;
+
+    @Option(names = "--sign-key", paramLabel = "FILE", description = "Sign the manifest with this Ed25519 private key (PEM, see keygen --signing).")
+    Path signKey;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        Console console = new Console(spec, quiet);
+        if (allNamespaces && !namespaces.isEmpty()) {
+            throw PivotctlException.usage("--all-namespaces and --namespace cannot be combined");
+        }
+        char[] passphrase = Passphrases.read(passphraseFile);
+        try {
+            ExportRequest request = new ExportRequest(kube.target(), output, namespaces, allNamespaces, clusters,
+                    io.pivotctl.crypto.Recipients.collect(recipients, recipientsFile), passphrase, leaseSource(), pause, !noCrds,
+                    Optional.ofNullable(signKey), ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR);
+            ExportSummary summary = new ExportService().export(request, progress(console));
+            printSummary(console, summary);
+            return 0;
+        } finally {
+            if (passphrase != null) {
+                Arrays.fill(passphrase, '\0');
+            }
+        }
+    }
+
+    private LeaseSource leaseSource() {
+        if (leases.file != null) {
+            return new LeaseSource.File(leases.file);
+        }
+        if (leases.configMap != null) {
+            String[] p = leases.configMap.split("/", 2);
+            if (p.length != 2 || p[0].isEmpty() || p[1].isEmpty()) {
+                throw PivotctlException.usage("--leases-from-configmap wants NS/NAME, got '" + leases.configMap + "'");
+            }
+            return new LeaseSource.ConfigMap(p[0], p[1]);
+        }
+        if (leases.pod != null) {
+            if (leases.pod.isEmpty()) {
+                return new LeaseSource.Pod(null, null, null);
+            }
+            String spec = leases.pod;
+            String container = null;
+            if (spec.contains(":")) {
+                container = spec.substring(spec.indexOf(':') + 1);
+                spec = spec.substring(0, spec.indexOf(':'));
+            }
+            String[] p = spec.split("/", 2);
+            if (p.length != 2 || p[0].isEmpty() || p[1].isEmpty()) {
+                throw PivotctlException.usage("--leases-from-pod wants NS/POD[:CONTAINER], got '" + leases.pod + "'");
+            }
+            return new LeaseSource.Pod(p[0], p[1], container);
+        }
+        return new LeaseSource.None();
+    }
+
+    private static ExportProgress progress(Console console) {
+        return new ExportProgress() {
+            @Override
+            public void phase(String description) {
+                console.progress(description + " ...");
+            }
+
+            @Override
+            public void listed(String resource, int count) {
+                console.progress(String.format("  listed %-55s %6d", resource, count));
+            }
+
+            @Override
+            public void warning(String message) {
+                console.warning(message);
+            }
+        };
+    }
+
+    private void printSummary(Console console, ExportSummary s) {
+        console.result("Wrote " + s.archive() + " (archive " + s.manifest().archiveId() + ", format " + s.manifest().formatVersion() + ")");
+        console.result(String.format("%-45s %8s", "KIND", "OBJECTS"));
+        for (Map.Entry<String, Integer> e : new java.util.TreeMap<>(s.objectsPerKind()).entrySet()) {
+            console.result(String.format("%-45s %8d", e.getKey(), e.getValue()));
+        }
+        console.result(String.format("%-45s %8d", "total", s.objectCount()));
+        console.result("Secrets encrypted: " + s.secretsEncrypted() + " (to " + s.manifest().encryption().recipients().size() + " recipient(s)"
+                + (s.manifest().encryption().passphrase() ? " + passphrase" : "") + ")");
+        console.result("Leases: " + (s.manifest().leases() == null ? "none collected" : s.leases() + " from " + s.manifest().leases().source()));
+        console.result("Warnings: " + s.warnings().size());
+        console.result(String.format("Time: %.1fs", s.millis() / 1000.0));
+        if (!s.pausedByUs().isEmpty()) {
+            console.result("Paused by this export (left paused): " + String.join(", ", s.pausedByUs()));
+            console.result(Pauser.unpauseHint());
+        }
+    }
+}

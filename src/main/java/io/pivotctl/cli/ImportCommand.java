@@ -1,0 +1,135 @@
+package io.pivotctl.cli;
+
+import io.pivotctl.PivotctlException;
+import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.restore.ConflictPolicy;
+import io.pivotctl.restore.ImportProgress;
+import io.pivotctl.restore.ImportRequest;
+import io.pivotctl.restore.ImportService;
+import io.pivotctl.restore.ImportSummary;
+import io.pivotctl.validate.ArchiveKeys;
+import io.pivotctl.validate.ArchiveValidation;
+import io.pivotctl.validate.LoadedArchive;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Restore an archive into the target cluster: validate, preflight (server-side dry run, nothing written unless all checks pass),",
+            "then create objects owners-first with their status, rewriting owner UIDs. All or nothing: a failure or Ctrl-C rolls back.",
+        })
+final class ImportCommand implements Callable<Integer> {
+
+    enum Only { leases, objects }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archive;
+
+    @Mixin
+    KubeOptions kube;
+
+    @Mixin
+    KeyOptions keyOptions;
+
+    @Option(names = "--dry-run", description = "Validate, run the preflight and print the plan; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--on-conflict", defaultValue = "fail", paramLabel = "fail|skip|update",
+            description = "An object that already exists: fail (default, before anything is written), skip it, or update it.")
+    ConflictPolicy onConflict;
+
+    @Option(names = "--only", paramLabel = "leases|objects",
+            description = "leases: only the dnsmasq leases ConfigMap (before providers are installed); objects: everything else.")
+    Only only;
+
+    @Option(names = "--install-crds", description = "Create the archived CRDs of kinds the target does not serve.")
+    boolean installCrds;
+
+    @Option(names = "--keep-paused", description = "Leave restored Clusters and BareMetalHosts paused.")
+    boolean keepPaused;
+
+    @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
+            description = "ConfigMap for the leases (default: ${DEFAULT-VALUE}).")
+    String leasesConfigMap;
+
+    @Option(names = "--bmh-status-annotation", description = "Also write the baremetalhost.metal3.io/status annotation BMO uses for restores.")
+    boolean bmhStatusAnnotation;
+
+    @Option(names = "--no-rollback", description = "On failure keep what was created and the journal (then --resume).")
+    boolean noRollback;
+
+    @Option(names = "--resume", description = "Continue an import interrupted with --no-rollback, from its journal.")
+    boolean resume;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        Console console = new Console(spec, quiet);
+        String[] cm = leasesConfigMap.split("/", 2);
+        if (cm.length != 2 || cm[0].isEmpty() || cm[1].isEmpty()) {
+            throw PivotctlException.usage("--leases-configmap wants NS/NAME, got '" + leasesConfigMap + "'");
+        }
+        ArchiveKeys keys = keyOptions.keys();
+        LoadedArchive loaded;
+        try {
+            console.progress("validating " + archive + " ...");
+            loaded = ArchiveValidation.load(archive, keys, ArchiveLimits.DEFAULT, console::warning);
+        } finally {
+            keys.wipe();
+        }
+        ImportRequest.Scope scope = only == null ? ImportRequest.Scope.ALL : only == Only.leases ? ImportRequest.Scope.LEASES : ImportRequest.Scope.OBJECTS;
+        ImportRequest req = new ImportRequest(kube.target(), archive, dryRun, onConflict, scope, installCrds, keepPaused, cm[0], cm[1],
+                noRollback, resume, bmhStatusAnnotation);
+        ImportSummary s = new ImportService().run(req, loaded, new ImportProgress() {
+            @Override
+            public void phase(String description) {
+                console.progress(description);
+            }
+
+            @Override
+            public void levelDone(int level, int levels, int objects) {
+                console.progress(String.format("  level %d/%d done (%d objects)", level, levels, objects));
+            }
+
+            @Override
+            public void warning(String message) {
+                console.warning(message);
+            }
+        });
+        if (s.dryRun()) {
+            console.result("Dry run: preflight passed" + (s.preflight() == null ? "" : " for " + s.preflight().objectCount() + " objects in "
+                    + s.preflight().levels().size() + " levels") + "; nothing was written.");
+            return 0;
+        }
+        console.result("Imported archive " + s.archiveId() + (s.leasesRestored() ? " (leases ConfigMap " + leasesConfigMap + " written)" : ""));
+        console.result(String.format("%-45s %8s %8s %8s", "KIND", "CREATED", "SKIPPED", "UPDATED"));
+        for (String kind : new TreeSet<>(union(s.created(), s.skipped(), s.updated()))) {
+            console.result(String.format("%-45s %8d %8d %8d", kind, s.created().getOrDefault(kind, 0), s.skipped().getOrDefault(kind, 0),
+                    s.updated().getOrDefault(kind, 0)));
+        }
+        console.result(String.format("Time: %.1fs, %.0f objects/s", s.millis() / 1000.0, s.objectsPerSecond()));
+        return 0;
+    }
+
+    @SafeVarargs
+    private static java.util.Set<String> union(Map<String, Integer>... maps) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Map<String, Integer> m : maps) {
+            keys.addAll(m.keySet());
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,82 @@
+package io.pivotctl.cli;
+
+import io.pivotctl.Json;
+import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.archive.Manifest;
+import io.pivotctl.validate.ArchiveKeys;
+import io.pivotctl.validate.ArchiveSummary;
+import io.pivotctl.validate.ArchiveValidation;
+import io.pivotctl.validate.LoadedArchive;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Show what an archive holds: format, source, time, objects per kind, clusters with their hosts and provisioning states,"
+                + " leases and encryption recipients. Needs no key.")
+final class InspectCommand implements Callable<Integer> {
+
+    enum Format { table, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archive;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        Console console = new Console(spec, false);
+        LoadedArchive loaded = ArchiveValidation.validate(archive, ArchiveKeys.NONE, ArchiveLimits.DEFAULT, console::warning);
+        ArchiveSummary s = ArchiveSummary.of(loaded);
+        if (format == Format.json) {
+            console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+            return 0;
+        }
+        Manifest m = loaded.manifest();
+        console.result("Archive:     " + archive + (loaded.report().valid() ? "" : "  (INVALID: run pivotctl validate)"));
+        console.result("Format:      " + m.formatVersion() + " (written by " + m.tool().name() + " " + m.tool().version() + ")");
+        console.result("Archive ID:  " + m.archiveId());
+        console.result("Created:     " + m.createdAt());
+        console.result("Source:      " + m.source().server() + " (cluster id " + m.source().clusterId() + ", " + m.source().serverVersion() + ")");
+        console.result("Selection:   " + (m.selection().allNamespaces() ? "all namespaces" : "namespaces " + String.join(", ", m.selection().namespaces()))
+                + (m.selection().clusters().isEmpty() ? "" : ", clusters " + String.join(", ", m.selection().clusters())));
+        console.result("Encryption:  " + m.encryption().scheme() + ", " + m.encryption().recipients().size() + " recipient(s)"
+                + (m.encryption().passphrase() ? " + passphrase" : ""));
+        for (Manifest.Recipient r : m.encryption().recipients()) {
+            console.result("             " + r.publicKey() + (r.label() == null ? "" : "  (" + r.label() + ")"));
+        }
+        console.result("Leases:      " + (m.leases() == null ? "none" : m.leases().count() + " (from " + m.leases().source() + ")"));
+        console.result("");
+        console.result(String.format("%-45s %8s", "KIND", "OBJECTS"));
+        for (Map.Entry<String, Integer> e : s.objectsPerKind().entrySet()) {
+            console.result(String.format("%-45s %8d", e.getKey(), e.getValue()));
+        }
+        console.result("");
+        for (ArchiveSummary.ClusterHosts c : s.clusters()) {
+            console.result("Cluster " + c.cluster() + ": " + c.hosts().size() + " host(s)");
+            printHosts(console, c.hosts());
+        }
+        if (!s.unclaimedHosts().isEmpty()) {
+            console.result("Unclaimed hosts: " + s.unclaimedHosts().size());
+            printHosts(console, s.unclaimedHosts());
+        }
+        return 0;
+    }
+
+    private static void printHosts(Console console, List<ArchiveSummary.Host> hosts) {
+        for (ArchiveSummary.Host h : hosts) {
+            console.result(String.format("  %-30s %-14s %-8s %s", h.name(), h.provisioningState(), h.poweredOn() ? "on" : "off",
+                    h.bootMACAddress() == null ? "" : h.bootMACAddress()));
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.pivotctl.cli;
+
+import io.pivotctl.crypto.Passphrases;
+import io.pivotctl.validate.ArchiveKeys;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** How a command gets the archive's keys: an age identity file or a passphrase (file or PIVOTCTL_PASSPHRASE), and a verify key. */
+final class KeyOptions {
+
+    @Option(names = {"-i", "--identity"}, paramLabel = "FILE", description = "age identity file (AGE-SECRET-KEY-1...) to decrypt Secrets.")
+    Path identity;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase of a passphrase-mode archive (or set PIVOTCTL_PASSPHRASE).")
+    Path passphraseFile;
+
+    @Option(names = "--verify-key", paramLabel = "FILE", description = "Ed25519 public key (PEM): refuse the archive unless its manifest signature verifies.")
+    Path verifyKey;
+
+    ArchiveKeys keys() {
+        char[] passphrase = identity == null ? Passphrases.read(passphraseFile) : null;
+        return new ArchiveKeys(identity, passphrase, verifyKey);
+    }
+}

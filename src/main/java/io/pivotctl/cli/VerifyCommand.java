@@ -1,0 +1,81 @@
+package io.pivotctl.cli;
+
+import io.pivotctl.Json;
+import io.pivotctl.Outcome;
+import io.pivotctl.PivotctlException;
+import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.validate.ArchiveKeys;
+import io.pivotctl.validate.ArchiveValidation;
+import io.pivotctl.validate.LoadedArchive;
+import io.pivotctl.verify.Difference;
+import io.pivotctl.verify.VerifyReport;
+import io.pivotctl.verify.VerifyService;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {
+            "Compare the live cluster with an archive: missing objects, spec/labels/annotations, status, owner references,",
+            "Secret data (needs the key) and the leases ConfigMap. Exit 0 when equal, 4 on differences."
+        })
+final class VerifyCommand implements Callable<Integer> {
+
+    enum Format { table, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archive;
+
+    @Mixin
+    KubeOptions kube;
+
+    @Mixin
+    KeyOptions keyOptions;
+
+    @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
+            description = "ConfigMap holding the leases (default: ${DEFAULT-VALUE}).")
+    String leasesConfigMap;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        Console console = new Console(spec, false);
+        String[] cm = leasesConfigMap.split("/", 2);
+        if (cm.length != 2) {
+            throw PivotctlException.usage("--leases-configmap wants NS/NAME, got '" + leasesConfigMap + "'");
+        }
+        ArchiveKeys keys = keyOptions.keys();
+        LoadedArchive loaded;
+        try {
+            loaded = ArchiveValidation.load(archive, keys, ArchiveLimits.DEFAULT, console::warning);
+        } finally {
+            keys.wipe();
+        }
+        VerifyReport r = new VerifyService().run(kube.target(), loaded, cm[0], cm[1]);
+        if (format == Format.json) {
+            console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+        } else {
+            if (!r.differences().isEmpty()) {
+                console.result(String.format("%-60s %-12s %s", "OBJECT", "DIFFERENCE", "DETAIL"));
+                for (Difference d : r.differences()) {
+                    console.result(String.format("%-60s %-12s %s", d.object(), d.kind(), d.detail()));
+                }
+            }
+            console.result((r.equal() ? "EQUAL" : "DIFFERENT") + ": " + r.objectsChecked() + " objects checked on " + r.target()
+                    + ", " + r.differences().size() + " difference(s)"
+                    + (r.secretsSkipped() ? "; Secret data NOT compared (no key given)" : ", Secret data compared")
+                    + (r.leasesChecked() ? ", leases compared" : ""));
+        }
+        return r.equal() ? 0 : Outcome.DIFFERENCES.exitCode();
+    }
+}

@@ -1,0 +1,168 @@
+package io.pivotctl.export;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.pivotctl.Json;
+import io.pivotctl.PivotctlException;
+import io.pivotctl.Version;
+import io.pivotctl.archive.ArchiveWriter;
+import io.pivotctl.archive.Digests;
+import io.pivotctl.archive.EntryPaths;
+import io.pivotctl.archive.GraphCodec;
+import io.pivotctl.archive.Manifest;
+import io.pivotctl.graph.ObjectGraph;
+import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.ApiErrors;
+import io.pivotctl.kube.ClusterConnection;
+import io.pivotctl.kube.Discovery;
+import io.pivotctl.kube.KubeConnector;
+import io.pivotctl.kube.ResourceClient;
+import io.pivotctl.kube.ResourceType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * {@code pivotctl export}: reads the source management cluster (read-only unless --pause) and writes
+ * the archive of formats/pivot-archive-v1.md.
+ */
+public final class ExportService {
+
+    public ExportSummary export(ExportRequest req, ExportProgress progress) {
+        long start = System.nanoTime();
+        ExportKeys keys = ExportKeys.prepare(req);
+        try (ClusterConnection conn = KubeConnector.connect(req.target())) {
+            ResourceClient client = new ResourceClient(conn);
+            Discovery discovery = new Discovery(conn);
+            progress.phase("connecting to " + conn.server());
+            String serverVersion = discovery.serverVersion();
+            List<String> namespaces = resolveNamespaces(req, conn, client);
+            List<ResourceType> types = new ArrayList<>(discovery.exportableTypes());
+            if (types.isEmpty()) {
+                throw PivotctlException.failed("no Cluster API or Metal3 resources are served by " + conn.server()
+                        + ": is this a management cluster? (check --kubeconfig/--context)");
+            }
+            types.add(ResourceType.SECRET);
+            types.add(ResourceType.CONFIG_MAP);
+            progress.phase("listing " + types.size() + " resource types in " + (namespaces == null ? "all namespaces" : String.join(", ", namespaces)));
+            InventoryReader reader = new InventoryReader(client, conn.concurrency(), progress);
+            Inventory inventory = reader.read(types, namespaces);
+            List<ObjectId> clusters = resolveClusters(req.clusters(), inventory, namespaces);
+            Set<ObjectId> selected = ExportSelection.select(inventory, clusters);
+            List<ObjectId> pausedByUs = List.of();
+            if (req.pause()) {
+                progress.phase("pausing selected Clusters and BareMetalHosts");
+                pausedByUs = new Pauser(client).pause(inventory, new TreeSet<>(selected));
+                inventory = reader.read(types, namespaces); // read again: what we archive is the paused state
+                selected = ExportSelection.select(inventory, clusters);
+            }
+            List<String> warnings = new ArrayList<>();
+            Optional<CollectedLeases> leases = new LeaseCollector(conn, client).collect(req.leases(), namespaces == null ? List.of() : namespaces);
+            List<ObjectNode> objects = ExportSelection.objectsOf(inventory, selected);
+            ObjectGraph graph = ObjectGraph.of(objects);
+            warnings.addAll(GraphCodec.danglingWarnings(graph));
+            graph.cycles().forEach(c -> warnings.add("ownerReference cycle: " + c));
+
+            progress.phase("encrypting " + objects.stream().filter(o -> ObjectId.of(o).isSecret()).count() + " Secrets and writing " + req.output());
+            ArchiveAssembler assembler = new ArchiveAssembler(keys.encryptor());
+            for (ObjectNode o : objects) {
+                assembler.addObject(o, inventory.types().get(ObjectId.of(o)));
+            }
+            keys.archiveIdentity().ifPresent(assembler::addArchiveIdentity);
+            if (req.includeCrds()) {
+                addCrds(conn, assembler, selected, inventory);
+            }
+            Manifest.LeasesInfo leasesInfo = null;
+            int leaseCount = 0;
+            if (leases.isPresent()) {
+                LeaseSummary ls = LeaseSummary.of(leases.get().raw(), objects);
+                leaseCount = ls.count();
+                warnings.addAll(ls.warnings());
+                assembler.addLeases(leases.get().raw());
+                leasesInfo = new Manifest.LeasesInfo(EntryPaths.LEASES, ls.count(), Digests.sha256(leases.get().raw()), leases.get().source());
+            }
+            warnings.forEach(progress::warning);
+            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, new Manifest.Tool(Version.TOOL_NAME, Version.current()),
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), UUID.randomUUID().toString(),
+                    new Manifest.Source(conn.server(), discovery.clusterId(), serverVersion),
+                    new Manifest.Selection(namespaces == null ? List.of() : namespaces, namespaces == null,
+                            clusters.stream().map(c -> c.namespace() + "/" + c.name()).toList()),
+                    keys.encryptionInfo(), List.of(), assembler.secrets(), GraphCodec.toManifest(graph), leasesInfo,
+                    inventory.listResourceVersions(), pausedByUs.stream().map(EntryPaths::id).toList(), warnings);
+            Manifest written = ArchiveWriter.write(req.output(), manifest, assembler.sources(), keys.signer());
+            return new ExportSummary(req.output(), written, assembler.perKind(), assembler.secrets().size(), leaseCount,
+                    pausedByUs.stream().map(ObjectId::toString).toList(), warnings, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private static List<String> resolveNamespaces(ExportRequest req, ClusterConnection conn, ResourceClient client) {
+        if (req.allNamespaces()) {
+            return null;
+        }
+        List<String> wanted = req.namespaces().isEmpty() ? List.of(conn.defaultNamespace()) : req.namespaces();
+        for (String ns : wanted) {
+            Optional<ObjectNode> found;
+            try {
+                found = client.get(ResourceType.NAMESPACE, null, ns);
+            } catch (RuntimeException e) {
+                throw ApiErrors.describe(e, "get", "namespace " + ns, conn.server());
+            }
+            if (found.isEmpty()) {
+                throw PivotctlException.usage("namespace " + ns + " not found on " + conn.server());
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(wanted));
+    }
+
+    static List<ObjectId> resolveClusters(List<String> names, Inventory inventory, List<String> namespaces) {
+        List<ObjectId> out = new ArrayList<>();
+        for (String name : names) {
+            String ns = null;
+            String n = name;
+            if (name.contains("/")) {
+                ns = name.substring(0, name.indexOf('/'));
+                n = name.substring(name.indexOf('/') + 1);
+            }
+            String wantNs = ns;
+            String wantName = n;
+            List<ObjectId> matches = inventory.objects().keySet().stream()
+                    .filter(Pauser::isCluster).filter(id -> id.name().equals(wantName) && (wantNs == null || id.namespace().equals(wantNs))).toList();
+            if (matches.isEmpty()) {
+                throw PivotctlException.usage("cluster " + name + " not found in " + (namespaces == null ? "any namespace" : "namespace(s) " + String.join(", ", namespaces)));
+            }
+            if (matches.size() > 1) {
+                throw PivotctlException.usage("cluster name " + name + " is ambiguous (" + matches + "): use --cluster NAMESPACE/NAME");
+            }
+            out.add(matches.get(0));
+        }
+        return out;
+    }
+
+    private static void addCrds(ClusterConnection conn, ArchiveAssembler assembler, Set<ObjectId> selected, Inventory inventory) {
+        Set<String> crdNames = new TreeSet<>();
+        for (ObjectId id : selected) {
+            ResourceType t = inventory.types().get(id);
+            if (t != null && !t.group().isEmpty()) {
+                crdNames.add(t.plural() + "." + t.group());
+            }
+        }
+        for (String name : crdNames) {
+            CustomResourceDefinition crd;
+            try {
+                crd = conn.client().apiextensions().v1().customResourceDefinitions().withName(name).get();
+            } catch (RuntimeException e) {
+                throw ApiErrors.describe(e, "get", "customresourcedefinition " + name, conn.server());
+            }
+            if (crd != null) {
+                assembler.addCrd(Json.MAPPER.valueToTree(crd));
+            }
+        }
+    }
+
+}

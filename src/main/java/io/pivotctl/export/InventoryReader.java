@@ -1,0 +1,111 @@
+package io.pivotctl.export;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.PivotctlException;
+import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.ApiErrors;
+import io.pivotctl.kube.ResourceClient;
+import io.pivotctl.kube.ResourceType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Lists the given resource types in the given namespaces (or all), concurrently per type and namespace,
+ * page by page. Secrets and ConfigMaps that can never belong to an export (service-account tokens,
+ * Helm releases, kube-root-ca.crt) are dropped as they are read.
+ */
+final class InventoryReader {
+
+    private final ResourceClient client;
+    private final int concurrency;
+    private final ExportProgress progress;
+
+    InventoryReader(ResourceClient client, int concurrency, ExportProgress progress) {
+        this.client = client;
+        this.concurrency = Math.max(1, concurrency);
+        this.progress = progress;
+    }
+
+    Inventory read(List<ResourceType> types, List<String> namespaces) {
+        record Task(ResourceType type, String namespace) {
+        }
+        List<Task> tasks = new ArrayList<>();
+        for (ResourceType t : types) {
+            if (namespaces == null || !t.namespaced()) {
+                tasks.add(new Task(t, null));
+            } else {
+                namespaces.forEach(ns -> tasks.add(new Task(t, ns)));
+            }
+        }
+        Map<ObjectId, ObjectNode> objects = new ConcurrentHashMap<>();
+        Map<ObjectId, ResourceType> typeOf = new ConcurrentHashMap<>();
+        Map<String, String> rvs = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, Math.max(1, tasks.size())), r -> {
+            Thread th = new Thread(r, "pivotctl-list");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Task task : tasks) {
+                futures.add(pool.submit(() -> {
+                    String where = task.namespace() == null ? "" : " in namespace " + task.namespace();
+                    ResourceClient.Listing listing;
+                    try {
+                        listing = client.list(task.type(), task.namespace());
+                    } catch (RuntimeException e) {
+                        throw ApiErrors.describe(e, "list", task.type().qualifiedResource() + where, client.connection().server());
+                    }
+                    int kept = 0;
+                    for (ObjectNode o : listing.items()) {
+                        if (!keep(o)) {
+                            continue;
+                        }
+                        ObjectId id = ObjectId.of(o);
+                        objects.put(id, o);
+                        typeOf.put(id, task.type());
+                        kept++;
+                    }
+                    rvs.put(task.type().qualifiedResource() + (task.namespace() == null ? "" : "@" + task.namespace()), listing.resourceVersion());
+                    progress.listed(task.type().qualifiedResource() + where, kept);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PivotctlException pe) {
+                throw pe;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PivotctlException.failed("interrupted while listing");
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Inventory(new TreeMap<>(objects), Map.copyOf(typeOf), new TreeMap<>(rvs));
+    }
+
+    /** Objects that are never part of a management-cluster export. */
+    static boolean keep(ObjectNode o) {
+        String kind = o.path("kind").asText();
+        String name = o.path("metadata").path("name").asText();
+        String type = o.path("type").asText("");
+        if ("Secret".equals(kind)) {
+            return !type.equals("kubernetes.io/service-account-token") && !type.startsWith("helm.sh/release");
+        }
+        if ("ConfigMap".equals(kind)) {
+            return !name.equals("kube-root-ca.crt");
+        }
+        return true;
+    }
+}

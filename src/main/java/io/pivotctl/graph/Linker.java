@@ -1,0 +1,128 @@
+package io.pivotctl.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pivotctl.Json;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads every outgoing link of one object, whether or not the target exists: ownerReferences,
+ * references by name (a rule table plus generic *SecretRef / *SecretName / IP-pool fields),
+ * the Metal3Machine host annotation and the cluster-name label. One object's view only: links
+ * that need the whole set (name conventions) are added by {@link ObjectGraph}.
+ */
+public final class Linker {
+
+    public static final String CLUSTER_LABEL = "cluster.x-k8s.io/cluster-name";
+    public static final String HOST_ANNOTATION = "metal3.io/BareMetalHost";
+    static final String CAPI = "cluster.x-k8s.io";
+    static final String IPAM = "ipam.metal3.io";
+
+    private Linker() {
+    }
+
+    public static List<Edge> linksOf(JsonNode object) {
+        ObjectId self = ObjectId.of(object);
+        Set<Edge> edges = new LinkedHashSet<>();
+        owners(object, self, edges);
+        for (RefRule rule : RefRule.RULES) {
+            if (rule.appliesTo(self)) {
+                JsonNode field = Json.at(object, rule.path());
+                ObjectId target = field == null ? null : rule.target(self, field);
+                if (target != null) {
+                    edges.add(new Edge(self, target, EdgeType.REF, false, rule.path()));
+                }
+            }
+        }
+        JsonNode spec = object.get("spec");
+        if (spec != null) {
+            generic(self, spec, "spec", edges);
+        }
+        String host = object.path("metadata").path("annotations").path(HOST_ANNOTATION).asText(null);
+        if (host != null && "Metal3Machine".equals(self.kind()) && host.contains("/")) {
+            edges.add(new Edge(self, new ObjectId("metal3.io", "BareMetalHost", host.substring(0, host.indexOf('/')),
+                    host.substring(host.indexOf('/') + 1)), EdgeType.ANNOTATION, false, "metadata.annotations[" + HOST_ANNOTATION + "]"));
+        }
+        String cluster = object.path("metadata").path("labels").path(CLUSTER_LABEL).asText(null);
+        if (cluster != null && !cluster.isEmpty() && !(CAPI.equals(self.group()) && "Cluster".equals(self.kind()))) {
+            edges.add(new Edge(self, new ObjectId(CAPI, "Cluster", self.namespace(), cluster), EdgeType.LABEL, false,
+                    "metadata.labels[" + CLUSTER_LABEL + "]"));
+        }
+        return dedupe(new ArrayList<>(edges));
+    }
+
+    private static void owners(JsonNode object, ObjectId self, Set<Edge> edges) {
+        for (JsonNode ref : object.path("metadata").path("ownerReferences")) {
+            String name = ref.path("name").asText("");
+            String kind = ref.path("kind").asText("");
+            if (name.isEmpty() || kind.isEmpty()) {
+                continue;
+            }
+            edges.add(new Edge(self, new ObjectId(ObjectId.groupOf(ref.path("apiVersion").asText("")), kind, self.namespace(), name),
+                    EdgeType.OWNER, ref.path("controller").asBoolean(false), "metadata.ownerReferences"));
+        }
+    }
+
+    /** Fields whose names say what they point at, anywhere under spec. */
+    private static void generic(ObjectId self, JsonNode node, String path, Set<Edge> edges) {
+        if (node.isArray()) {
+            int i = 0;
+            for (JsonNode item : node) {
+                generic(self, item, path + "[" + i++ + "]", edges);
+            }
+            return;
+        }
+        if (!node.isObject()) {
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = e.getKey();
+            JsonNode value = e.getValue();
+            String here = path + "." + key;
+            if (key.endsWith("SecretRef") && value.isObject()) {
+                add(edges, self, value.path("name").asText(""), "", "Secret", namespaceOf(value, self), here);
+            } else if (key.endsWith("SecretName") && value.isTextual()) {
+                add(edges, self, value.asText(), "", "Secret", self.namespace(), here);
+            } else if ((key.endsWith("FromIPPool") || key.equals("fromIPPool")) && value.isTextual()) {
+                add(edges, self, value.asText(), IPAM, "IPPool", self.namespace(), here);
+            } else if (key.endsWith("FromPool") || key.equals("fromPoolRef")) {
+                for (JsonNode ref : value.isArray() ? value : List.of(value)) {
+                    if (ref.isObject()) {
+                        add(edges, self, ref.path("name").asText(""), ref.path("apiGroup").asText(IPAM), ref.path("kind").asText("IPPool"),
+                                self.namespace(), here);
+                    }
+                }
+            }
+            generic(self, value, here, edges);
+        }
+    }
+
+    private static String namespaceOf(JsonNode ref, ObjectId self) {
+        String ns = ref.path("namespace").asText("");
+        return ns.isEmpty() ? self.namespace() : ns;
+    }
+
+    private static void add(Set<Edge> edges, ObjectId self, String name, String group, String kind, String ns, String field) {
+        if (!name.isEmpty()) {
+            edges.add(new Edge(self, new ObjectId(group, kind, ns, name), EdgeType.REF, false, field));
+        }
+    }
+
+    /** One REF edge per target: the rule table's field name wins over a generic match of the same link. */
+    private static List<Edge> dedupe(List<Edge> edges) {
+        List<Edge> out = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (Edge e : edges) {
+            String key = e.type() == EdgeType.REF ? "REF " + e.to() : e.type() + " " + e.to() + " " + e.field();
+            if (seen.add(key)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+}

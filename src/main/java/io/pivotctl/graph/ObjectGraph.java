@@ -1,0 +1,324 @@
+package io.pivotctl.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The typed object graph of a set of objects: every link as an {@link Edge}, restore levels from
+ * ownership, ownerReference cycles, and dangling links (targets outside the set). Immutable and
+ * deterministic: the same objects in any order give the same graph.
+ */
+public final class ObjectGraph {
+
+    /** Secrets named "&lt;cluster&gt;-&lt;suffix&gt;" belong to that Cluster (clusterctl's convention). */
+    public static final List<String> CLUSTER_SECRET_SUFFIXES = List.of("kubeconfig", "ca", "etcd", "sa", "proxy", "apiserver-etcd-client");
+
+    private static final Comparator<Edge> EDGE_ORDER = Comparator.comparing(Edge::from).thenComparing(Edge::to)
+            .thenComparing(Edge::type).thenComparing(Edge::field);
+
+    private final Map<ObjectId, JsonNode> objects;
+    private final List<Edge> edges;
+    private final List<Edge> dangling;
+    private final Map<ObjectId, Integer> levels;
+    private final List<List<ObjectId>> cycles;
+
+    private ObjectGraph(Map<ObjectId, JsonNode> objects, List<Edge> edges, List<Edge> dangling, Map<ObjectId, Integer> levels,
+            List<List<ObjectId>> cycles) {
+        this.objects = objects;
+        this.edges = edges;
+        this.dangling = dangling;
+        this.levels = levels;
+        this.cycles = cycles;
+    }
+
+    public static ObjectGraph of(Collection<? extends JsonNode> input) {
+        Map<ObjectId, JsonNode> objects = new TreeMap<>();
+        Map<String, ObjectId> byUid = new HashMap<>();
+        for (JsonNode o : input) {
+            ObjectId id = ObjectId.of(o);
+            objects.put(id, o);
+            String uid = o.path("metadata").path("uid").asText("");
+            if (!uid.isEmpty()) {
+                byUid.put(uid, id);
+            }
+        }
+        List<Edge> present = new ArrayList<>();
+        List<Edge> dangling = new ArrayList<>();
+        for (Map.Entry<ObjectId, JsonNode> entry : objects.entrySet()) {
+            List<Edge> links = new ArrayList<>(Linker.linksOf(entry.getValue()));
+            resolveOwnersByUid(entry.getValue(), links, objects, byUid);
+            links.addAll(conventions(entry.getKey(), objects));
+            for (Edge e : links) {
+                (objects.containsKey(e.to()) ? present : dangling).add(e);
+            }
+        }
+        present.sort(EDGE_ORDER);
+        dangling.sort(EDGE_ORDER);
+        List<List<ObjectId>> cycles = ownerCycles(objects.keySet(), present);
+        Map<ObjectId, Integer> levels = levels(objects.keySet(), present, cycles);
+        return new ObjectGraph(Collections.unmodifiableMap(objects), List.copyOf(present), List.copyOf(dangling),
+                Collections.unmodifiableMap(levels), cycles);
+    }
+
+    /** An ownerReference whose (kind, name) is absent but whose uid names an object we have: link by uid. */
+    private static void resolveOwnersByUid(JsonNode object, List<Edge> links, Map<ObjectId, JsonNode> objects, Map<String, ObjectId> byUid) {
+        JsonNode refs = object.path("metadata").path("ownerReferences");
+        for (int i = 0; i < links.size(); i++) {
+            Edge e = links.get(i);
+            if (e.type() != EdgeType.OWNER || objects.containsKey(e.to())) {
+                continue;
+            }
+            for (JsonNode ref : refs) {
+                ObjectId byId = byUid.get(ref.path("uid").asText(""));
+                if (byId != null && ref.path("name").asText().equals(e.to().name()) && ref.path("kind").asText().equals(e.to().kind())) {
+                    links.set(i, new Edge(e.from(), byId, EdgeType.OWNER, e.controller(), e.field()));
+                }
+            }
+        }
+    }
+
+    private static List<Edge> conventions(ObjectId id, Map<ObjectId, JsonNode> objects) {
+        if (!id.isSecret()) {
+            return List.of();
+        }
+        List<Edge> out = new ArrayList<>();
+        for (String suffix : CLUSTER_SECRET_SUFFIXES) {
+            if (id.name().endsWith("-" + suffix)) {
+                ObjectId cluster = new ObjectId(Linker.CAPI, "Cluster", id.namespace(), id.name().substring(0, id.name().length() - suffix.length() - 1));
+                if (objects.containsKey(cluster)) {
+                    out.add(new Edge(id, cluster, EdgeType.CONVENTION, false, "metadata.name"));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Strongly connected components of the owner edges with more than one member (or a self-owner). */
+    private static List<List<ObjectId>> ownerCycles(Set<ObjectId> nodes, List<Edge> edges) {
+        Map<ObjectId, List<ObjectId>> owners = ownerMap(nodes, edges);
+        List<List<ObjectId>> out = new ArrayList<>();
+        Map<ObjectId, Integer> index = new HashMap<>();
+        Map<ObjectId, Integer> low = new HashMap<>();
+        Deque<ObjectId> stack = new ArrayDeque<>();
+        Set<ObjectId> onStack = new HashSet<>();
+        int[] counter = {0};
+        for (ObjectId n : nodes) {
+            if (!index.containsKey(n)) {
+                tarjan(n, owners, index, low, stack, onStack, counter, out);
+            }
+        }
+        out.sort(Comparator.comparing(c -> c.get(0)));
+        return List.copyOf(out);
+    }
+
+    private static void tarjan(ObjectId start, Map<ObjectId, List<ObjectId>> owners, Map<ObjectId, Integer> index, Map<ObjectId, Integer> low,
+            Deque<ObjectId> stack, Set<ObjectId> onStack, int[] counter, List<List<ObjectId>> out) {
+        // iterative Tarjan: deep ownership chains must not overflow the stack
+        Deque<Object[]> work = new ArrayDeque<>();
+        work.push(new Object[] {start, 0});
+        while (!work.isEmpty()) {
+            Object[] frame = work.peek();
+            ObjectId v = (ObjectId) frame[0];
+            int i = (Integer) frame[1];
+            if (i == 0 && !index.containsKey(v)) {
+                index.put(v, counter[0]);
+                low.put(v, counter[0]++);
+                stack.push(v);
+                onStack.add(v);
+            }
+            List<ObjectId> next = owners.getOrDefault(v, List.of());
+            if (i < next.size()) {
+                frame[1] = i + 1;
+                ObjectId w = next.get(i);
+                if (!index.containsKey(w)) {
+                    work.push(new Object[] {w, 0});
+                } else if (onStack.contains(w)) {
+                    low.put(v, Math.min(low.get(v), index.get(w)));
+                }
+                continue;
+            }
+            work.pop();
+            if (!work.isEmpty()) {
+                ObjectId parent = (ObjectId) work.peek()[0];
+                low.put(parent, Math.min(low.get(parent), low.get(v)));
+            }
+            if (low.get(v).equals(index.get(v))) {
+                List<ObjectId> component = new ArrayList<>();
+                ObjectId w;
+                do {
+                    w = stack.pop();
+                    onStack.remove(w);
+                    component.add(w);
+                } while (!w.equals(v));
+                if (component.size() > 1 || owners.getOrDefault(v, List.of()).contains(v)) {
+                    Collections.sort(component);
+                    out.add(List.copyOf(component));
+                }
+            }
+        }
+    }
+
+    /** Level 0: no owner in the graph; otherwise one more than the highest owner. Cycle members ignore owners inside their cycle. */
+    private static Map<ObjectId, Integer> levels(Set<ObjectId> nodes, List<Edge> edges, List<List<ObjectId>> cycles) {
+        Map<ObjectId, Set<ObjectId>> cycleOf = new HashMap<>();
+        for (List<ObjectId> c : cycles) {
+            Set<ObjectId> members = new HashSet<>(c);
+            c.forEach(m -> cycleOf.put(m, members));
+        }
+        Map<ObjectId, List<ObjectId>> owners = ownerMap(nodes, edges);
+        Map<ObjectId, Integer> level = new TreeMap<>();
+        for (ObjectId n : nodes) {
+            levelOf(n, owners, cycleOf, level);
+        }
+        return level;
+    }
+
+    private static int levelOf(ObjectId start, Map<ObjectId, List<ObjectId>> owners, Map<ObjectId, Set<ObjectId>> cycleOf, Map<ObjectId, Integer> level) {
+        Deque<ObjectId> work = new ArrayDeque<>();
+        work.push(start);
+        Set<ObjectId> visiting = new HashSet<>();
+        while (!work.isEmpty()) {
+            ObjectId v = work.peek();
+            if (level.containsKey(v)) {
+                work.pop();
+                continue;
+            }
+            visiting.add(v);
+            Set<ObjectId> cycle = cycleOf.getOrDefault(v, Set.of());
+            boolean ready = true;
+            int max = -1;
+            for (ObjectId o : owners.getOrDefault(v, List.of())) {
+                if (cycle.contains(o)) {
+                    continue;
+                }
+                Integer l = level.get(o);
+                if (l == null) {
+                    if (visiting.contains(o)) {
+                        continue; // defensive: a cycle not reported as such
+                    }
+                    work.push(o);
+                    ready = false;
+                } else {
+                    max = Math.max(max, l);
+                }
+            }
+            if (ready) {
+                work.pop();
+                level.put(v, max + 1);
+            }
+        }
+        return level.get(start);
+    }
+
+    private static Map<ObjectId, List<ObjectId>> ownerMap(Set<ObjectId> nodes, List<Edge> edges) {
+        Map<ObjectId, List<ObjectId>> owners = new HashMap<>();
+        for (Edge e : edges) {
+            if (e.type() == EdgeType.OWNER && nodes.contains(e.to())) {
+                owners.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e.to());
+            }
+        }
+        return owners;
+    }
+
+    public Set<ObjectId> nodes() {
+        return objects.keySet();
+    }
+
+    public Optional<JsonNode> object(ObjectId id) {
+        return Optional.ofNullable(objects.get(id));
+    }
+
+    /** Links whose target is in the graph, sorted. */
+    public List<Edge> edges() {
+        return edges;
+    }
+
+    /** Links whose target is not in the graph (warnings: a reference that will not resolve after restore). */
+    public List<Edge> dangling() {
+        return dangling;
+    }
+
+    public Map<ObjectId, Integer> levels() {
+        return levels;
+    }
+
+    /** Objects grouped by restore level, level 0 first; sorted inside a level. */
+    public List<List<ObjectId>> levelOrder() {
+        int max = levels.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
+        List<List<ObjectId>> out = new ArrayList<>();
+        for (int i = 0; i <= max; i++) {
+            out.add(new ArrayList<>());
+        }
+        levels.forEach((id, l) -> out.get(l).add(id));
+        return out.stream().map(l -> List.copyOf(new TreeSet<>(l))).toList();
+    }
+
+    public List<List<ObjectId>> cycles() {
+        return cycles;
+    }
+
+    public List<ObjectId> dependenciesOf(ObjectId id) {
+        return edges.stream().filter(e -> e.from().equals(id)).map(Edge::to).distinct().toList();
+    }
+
+    public List<ObjectId> dependentsOf(ObjectId id) {
+        return edges.stream().filter(e -> e.to().equals(id)).map(Edge::from).distinct().toList();
+    }
+
+    /**
+     * What belongs to the given Clusters. Members: the Clusters, and (transitively) every object owned by,
+     * labelled for or named for a member, plus BareMetalHosts whose spec.consumerRef points at a member;
+     * the owned objects of such hosts (HardwareData, BMC Secret) follow as members. Dependencies: what a member
+     * references by name, owner or annotation, transitively forward only, so a pool shared with another
+     * cluster comes along without dragging that cluster's objects in.
+     */
+    public Set<ObjectId> selectClusters(Collection<ObjectId> clusters) {
+        Map<ObjectId, List<Edge>> incoming = new HashMap<>();
+        Map<ObjectId, List<Edge>> outgoing = new HashMap<>();
+        for (Edge e : edges) {
+            incoming.computeIfAbsent(e.to(), k -> new ArrayList<>()).add(e);
+            outgoing.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e);
+        }
+        Set<ObjectId> members = new TreeSet<>();
+        Deque<ObjectId> queue = new ArrayDeque<>();
+        for (ObjectId c : clusters) {
+            if (objects.containsKey(c) && members.add(c)) {
+                queue.add(c);
+            }
+        }
+        while (!queue.isEmpty()) {
+            ObjectId m = queue.poll();
+            for (Edge e : incoming.getOrDefault(m, List.of())) {
+                boolean belongs = e.type() == EdgeType.OWNER || e.type() == EdgeType.LABEL || e.type() == EdgeType.CONVENTION
+                        || (e.type() == EdgeType.REF && "spec.consumerRef".equals(e.field()));
+                if (belongs && members.add(e.from())) {
+                    queue.add(e.from());
+                }
+            }
+        }
+        Set<ObjectId> selected = new TreeSet<>(members);
+        queue.addAll(members);
+        while (!queue.isEmpty()) {
+            ObjectId m = queue.poll();
+            for (Edge e : outgoing.getOrDefault(m, List.of())) {
+                if (e.type() != EdgeType.LABEL && e.type() != EdgeType.CONVENTION && selected.add(e.to())) {
+                    queue.add(e.to());
+                }
+            }
+        }
+        return Collections.unmodifiableSet(selected);
+    }
+}

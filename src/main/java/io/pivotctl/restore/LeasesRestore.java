@@ -1,0 +1,80 @@
+package io.pivotctl.restore;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.Json;
+import io.pivotctl.PivotctlException;
+import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.ApiErrors;
+import io.pivotctl.kube.ResourceClient;
+import io.pivotctl.kube.ResourceType;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes the archived dnsmasq lease file into a ConfigMap (key dnsmasq.leases) so it exists before
+ * dnsmasq starts on the target; creates its namespace when needed.
+ */
+final class LeasesRestore {
+
+    static final String KEY = "dnsmasq.leases";
+
+    private final ResourceClient client;
+    private final Journal journal;
+
+    LeasesRestore(ResourceClient client, Journal journal) {
+        this.client = client;
+        this.journal = journal;
+    }
+
+    /** Returns true when written (false when skipped by --on-conflict skip). */
+    boolean restore(byte[] leases, String namespace, String name, ConflictPolicy policy, String archiveId, Map<ObjectId, ObjectNode> previous) {
+        ensureNamespace(client, journal, namespace);
+        ObjectNode cm = Json.MAPPER.valueToTree(Map.of(
+                "apiVersion", "v1", "kind", "ConfigMap",
+                "metadata", Map.of("name", name, "namespace", namespace, "annotations", Map.of(Markers.RESTORED_FROM, archiveId)),
+                "data", Map.of(KEY, new String(leases, StandardCharsets.UTF_8))));
+        ObjectId id = new ObjectId("", "ConfigMap", namespace, name);
+        try {
+            Optional<ObjectNode> existing = client.get(ResourceType.CONFIG_MAP, namespace, name);
+            if (existing.isPresent()) {
+                if (policy == ConflictPolicy.FAIL) {
+                    throw PivotctlException.invalid("leases ConfigMap " + namespace + "/" + name
+                            + " already exists on the target (use --on-conflict skip or update, or --leases-configmap NS/NAME)");
+                }
+                if (policy == ConflictPolicy.SKIP) {
+                    return false;
+                }
+                previous.put(id, existing.get().deepCopy());
+                cm.with("metadata").put("resourceVersion", existing.get().path("metadata").path("resourceVersion").asText());
+                client.update(ResourceType.CONFIG_MAP, cm);
+                journal.append("update", io.pivotctl.archive.EntryPaths.id(id), ResourceType.CONFIG_MAP.qualifiedResource(), null, null, -1);
+                return true;
+            }
+            ObjectNode created = client.create(ResourceType.CONFIG_MAP, cm, false);
+            journal.append("create", io.pivotctl.archive.EntryPaths.id(id), ResourceType.CONFIG_MAP.qualifiedResource(), null,
+                    created.path("metadata").path("uid").asText(), -1);
+            return true;
+        } catch (PivotctlException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw ApiErrors.describe(e, "write", "leases ConfigMap " + namespace + "/" + name, client.connection().server());
+        }
+    }
+
+    static void ensureNamespace(ResourceClient client, Journal journal, String namespace) {
+        try {
+            if (client.get(ResourceType.NAMESPACE, null, namespace).isPresent()) {
+                return;
+            }
+            client.create(ResourceType.NAMESPACE, Json.MAPPER.valueToTree(Map.of("apiVersion", "v1", "kind", "Namespace",
+                    "metadata", Map.of("name", namespace))), false);
+            journal.append("namespace", namespace, ResourceType.NAMESPACE.qualifiedResource(), null, null, -1);
+        } catch (RuntimeException e) {
+            if (ApiErrors.isConflict(e)) {
+                return; // created concurrently: it exists, which is all we need
+            }
+            throw ApiErrors.describe(e, "create", "namespace " + namespace, client.connection().server());
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.pivotctl.restore;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.archive.ArchivedObject;
+import io.pivotctl.archive.EntryPaths;
+import io.pivotctl.archive.Manifest;
+import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.ApiErrors;
+import io.pivotctl.kube.Discovery;
+import io.pivotctl.kube.Parallel;
+import io.pivotctl.kube.ResourceClient;
+import io.pivotctl.kube.ResourceType;
+import io.pivotctl.validate.LoadedArchive;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Checks the target before anything is written: every archived kind is served at its archived
+ * version, namespaces exist or will be created, conflicts are found and judged by the policy, and
+ * every create is tried with server-side dry run so admission and schema errors surface now.
+ */
+final class Preflight {
+
+    private final ResourceClient client;
+    private final Discovery discovery;
+    private final int concurrency;
+
+    Preflight(ResourceClient client, Discovery discovery, int concurrency) {
+        this.client = client;
+        this.discovery = discovery;
+        this.concurrency = concurrency;
+    }
+
+    PreflightResult run(LoadedArchive archive, ImportRequest req, Set<ObjectId> alreadyRestored) {
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        List<String> notes = new ArrayList<>();
+        Map<String, Optional<ResourceType>> types = resolveTypes(archive, problems);
+
+        Set<String> missingNamespaces = new TreeSet<>();
+        archive.objects().stream().map(o -> o.id().namespace()).filter(ns -> !ns.isEmpty()).distinct().forEach(ns -> {
+            try {
+                if (client.get(ResourceType.NAMESPACE, null, ns).isEmpty()) {
+                    missingNamespaces.add(ns);
+                }
+            } catch (RuntimeException e) {
+                problems.add(ApiErrors.describe(e, "get", "namespace " + ns, client.connection().server()).getMessage());
+            }
+        });
+        missingNamespaces.forEach(ns -> notes.add("namespace " + ns + " will be created"));
+
+        Map<String, Integer> levelOf = levels(archive.manifest());
+        List<PlannedObject> planned = new ArrayList<>();
+        for (ArchivedObject o : archive.objects()) {
+            Optional<ResourceType> t = types.get(key(o.entry()));
+            if (t == null || t.isEmpty()) {
+                continue; // reported once per kind
+            }
+            planned.add(new PlannedObject(o, t.get(), levelOf.getOrDefault(EntryPaths.id(o.id()), 0), null));
+        }
+        Map<ObjectId, ObjectNode> existing = new ConcurrentHashMap<>();
+        int[] conflicts = {0};
+        Parallel.map(planned, concurrency, p -> {
+            if (missingNamespaces.contains(p.id().namespace())) {
+                return null; // nothing exists there; dry run would fail on the namespace, checked at apply
+            }
+            Optional<ObjectNode> live;
+            try {
+                live = client.get(p.type(), p.id().namespace(), p.id().name());
+            } catch (RuntimeException e) {
+                problems.add(ApiErrors.describe(e, "get", p.id().toString(), client.connection().server()).getMessage());
+                return null;
+            }
+            if (live.isPresent()) {
+                existing.put(p.id(), live.get());
+                return null;
+            }
+            try {
+                client.create(p.type(), ObjectPreparer.forCreate(p.archived().object(), identityUids(), archive.manifest().archiveId(),
+                        false, w -> { }), true);
+            } catch (RuntimeException e) {
+                problems.add(p.id() + ": the target rejects it (dry run): " + ApiErrors.describe(e, "create", p.id().toString(),
+                        client.connection().server()).getMessage());
+            }
+            return null;
+        });
+        List<PlannedObject> withExisting = new ArrayList<>();
+        for (PlannedObject p : planned) {
+            ObjectNode live = existing.get(p.id());
+            if (live != null && !alreadyRestored.contains(p.id())) {
+                conflicts[0]++;
+                if (req.onConflict() == ConflictPolicy.FAIL) {
+                    problems.add(p.id() + " already exists on the target (use --on-conflict skip or update)");
+                } else {
+                    notes.add(p.id() + " already exists: " + (req.onConflict() == ConflictPolicy.SKIP ? "skipped" : "will be updated"));
+                }
+            }
+            withExisting.add(new PlannedObject(p.archived(), p.type(), p.level(), live));
+        }
+        int maxLevel = withExisting.stream().mapToInt(PlannedObject::level).max().orElse(-1);
+        List<List<PlannedObject>> levels = new ArrayList<>();
+        for (int i = 0; i <= maxLevel; i++) {
+            levels.add(new ArrayList<>());
+        }
+        withExisting.stream().sorted((a, b) -> a.id().compareTo(b.id())).forEach(p -> levels.get(p.level()).add(p));
+        levels.removeIf(List::isEmpty);
+        List<String> sortedProblems = new ArrayList<>(problems);
+        Collections.sort(sortedProblems);
+        return new PreflightResult(levels, missingNamespaces, sortedProblems, notes, conflicts[0]);
+    }
+
+    private Map<String, Optional<ResourceType>> resolveTypes(LoadedArchive archive, List<String> problems) {
+        Map<String, Optional<ResourceType>> out = new HashMap<>();
+        Map<String, List<ResourceType>> byGroupVersion = new HashMap<>();
+        for (ArchivedObject o : archive.objects()) {
+            Manifest.Entry e = o.entry();
+            String k = key(e);
+            if (out.containsKey(k)) {
+                continue;
+            }
+            Optional<ResourceType> t;
+            if (e.group().isEmpty()) {
+                t = discovery.find("", e.version(), e.kind());
+            } else {
+                List<ResourceType> served = byGroupVersion.computeIfAbsent(e.group() + "/" + e.version(), gv -> discovery.typesOf(e.group(), e.version()));
+                t = served.stream().filter(r -> r.kind().equals(e.kind())).findFirst();
+            }
+            if (t.isEmpty()) {
+                String crd = e.resource() + "." + e.group();
+                List<String> versions = discovery.servedVersions(e.group());
+                problems.add(e.kind() + "." + e.group() + " " + e.version() + " is not served by the target"
+                        + (versions.isEmpty() ? "" : " (it serves " + String.join(", ", versions) + ")")
+                        + (archive.crd(crd).isPresent() && versions.isEmpty() ? ": install the provider CRDs first or pass --install-crds"
+                                : ": install provider CRDs that serve " + e.version()));
+            }
+            out.put(k, t);
+        }
+        return out;
+    }
+
+    static String key(Manifest.Entry e) {
+        return e.group() + "/" + e.version() + "/" + e.kind();
+    }
+
+    static Map<String, Integer> levels(Manifest manifest) {
+        Map<String, Integer> levelOf = new HashMap<>();
+        List<List<String>> levels = manifest.graph().levels();
+        for (int i = 0; i < levels.size(); i++) {
+            for (String id : levels.get(i)) {
+                levelOf.put(id, i);
+            }
+        }
+        return levelOf;
+    }
+
+    /** For dry runs: every archived UID maps to itself, so ownerReferences stay as archived. */
+    private static Map<String, String> identityUids() {
+        return new IdentityMap();
+    }
+
+    private static final class IdentityMap extends HashMap<String, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String get(Object key) {
+            return (String) key;
+        }
+    }
+}

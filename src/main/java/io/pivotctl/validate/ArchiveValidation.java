@@ -1,0 +1,81 @@
+package io.pivotctl.validate;
+
+import io.pivotctl.Outcome;
+import io.pivotctl.PivotctlException;
+import io.pivotctl.archive.ArchiveChecks;
+import io.pivotctl.archive.ArchiveContents;
+import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.archive.ArchiveReader;
+import io.pivotctl.archive.ArchiveValidator;
+import io.pivotctl.archive.EntryPaths;
+import io.pivotctl.archive.ManifestCodec;
+import io.pivotctl.crypto.IdentityFiles;
+import io.pivotctl.crypto.ManifestSigner;
+import io.pivotctl.crypto.SecretOpener;
+import io.pivotctl.graph.ObjectGraph;
+import io.pivotctl.leases.LeaseFile;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Wires the archive checks to the keys, the lease parser and the object graph: what {@code validate},
+ * {@code import} and {@code verify} all run first.
+ */
+public final class ArchiveValidation {
+
+    private ArchiveValidation() {
+    }
+
+    /** Validates and returns the report with the parsed objects; never throws for an invalid archive except an unknown major version. */
+    public static LoadedArchive validate(Path archive, ArchiveKeys keys, ArchiveLimits limits, Consumer<String> warnings) {
+        ArchiveContents contents = ArchiveReader.read(archive, limits);
+        ArchiveChecks checks = ArchiveChecks.offline(ArchiveValidation::checkLeases, ArchiveValidation::dangling);
+        if (keys.canDecrypt()) {
+            // the manifest must parse (known major) before any key work
+            ManifestCodec.parse(contents.manifestBytes());
+            SecretOpener opener = opener(contents, keys, warnings);
+            checks = checks.withDecryptor(opener::open);
+        }
+        if (keys.verifyKey() != null) {
+            PublicKey key = ManifestSigner.readPublic(keys.verifyKey());
+            checks = checks.withSignatureVerifier((manifest, sig) -> ManifestSigner.verifySignatureFile(manifest, sig, key));
+        }
+        ArchiveValidator.Result result = ArchiveValidator.validate(contents, checks);
+        return new LoadedArchive(result.report().manifest().orElseThrow(), result.objects(), contents, result.report(), keys.canDecrypt());
+    }
+
+    /** Validates and fails with exit 3 listing every problem when the archive is not valid. */
+    public static LoadedArchive load(Path archive, ArchiveKeys keys, ArchiveLimits limits, Consumer<String> warnings) {
+        LoadedArchive loaded = validate(archive, keys, limits, warnings);
+        if (!loaded.report().valid()) {
+            throw new PivotctlException(Outcome.INVALID, "archive " + archive + " is invalid: " + loaded.report().errors().size()
+                    + " problem(s); nothing was changed", loaded.report().errors());
+        }
+        loaded.report().warnings().forEach(warnings);
+        return loaded;
+    }
+
+    private static SecretOpener opener(ArchiveContents contents, ArchiveKeys keys, Consumer<String> warnings) {
+        if (keys.identity() != null) {
+            return SecretOpener.fromIdentities(IdentityFiles.read(keys.identity(), warnings));
+        }
+        byte[] sealedIdentity = contents.entry(EntryPaths.ARCHIVE_IDENTITY).orElseThrow(() -> PivotctlException.invalid(
+                "a passphrase was given but the archive was not made in passphrase mode (no " + EntryPaths.ARCHIVE_IDENTITY + "): use --identity"));
+        return SecretOpener.fromPassphrase(keys.passphrase(), sealedIdentity);
+    }
+
+    private static ArchiveChecks.LeaseSummary checkLeases(byte[] raw) {
+        LeaseFile file = LeaseFile.parse(raw);
+        List<String> problems = new ArrayList<>();
+        file.problems().forEach(p -> problems.add(p.toString()));
+        return new ArchiveChecks.LeaseSummary(file.leases().size(), problems);
+    }
+
+    private static List<String> dangling(List<com.fasterxml.jackson.databind.JsonNode> objects) {
+        return ObjectGraph.of(objects).dangling().stream()
+                .map(e -> e.from() + " " + e.field() + " refers to " + e.to() + ", which is not in the archive").toList();
+    }
+}

@@ -1,0 +1,177 @@
+package io.pivotctl.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.archive.ArchivedObject;
+import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.ApiErrors;
+import io.pivotctl.kube.ClusterConnection;
+import io.pivotctl.kube.Discovery;
+import io.pivotctl.kube.KubeConnector;
+import io.pivotctl.kube.KubeTarget;
+import io.pivotctl.kube.Parallel;
+import io.pivotctl.kube.ResourceClient;
+import io.pivotctl.kube.ResourceType;
+import io.pivotctl.restore.Markers;
+import io.pivotctl.validate.LoadedArchive;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Compares the live target with the archive: every archived field must be present with an equal value
+ * (server defaulting may add fields), ignoring pivotctl's own markers and pause state; owner references
+ * must point at the right live owners; Secret data (with the key) and the leases ConfigMap must match.
+ */
+public final class VerifyService {
+
+    static final Set<String> IGNORED_ANNOTATIONS = Set.of(Markers.RESTORED_FROM, Markers.BMH_STATUS);
+
+    public VerifyReport run(KubeTarget target, LoadedArchive archive, String leasesNamespace, String leasesConfigMap) {
+        try (ClusterConnection conn = KubeConnector.connect(target)) {
+            ResourceClient client = new ResourceClient(conn);
+            Discovery discovery = new Discovery(conn);
+            List<Difference> diffs = Collections.synchronizedList(new ArrayList<>());
+            Map<String, Optional<ResourceType>> types = new HashMap<>();
+            for (ArchivedObject o : archive.objects()) {
+                var e = o.entry();
+                types.computeIfAbsent(e.group() + "/" + e.version() + "/" + e.kind(), k -> discovery.find(e.group(), e.version(), e.kind()));
+            }
+            Map<ObjectId, ObjectNode> live = new ConcurrentHashMap<>();
+            Parallel.map(archive.objects(), conn.concurrency(), o -> {
+                var e = o.entry();
+                Optional<ResourceType> t = types.get(e.group() + "/" + e.version() + "/" + e.kind());
+                if (t.isEmpty()) {
+                    diffs.add(new Difference(o.id().toString(), Difference.Kind.NOT_SERVED, e.kind() + " " + e.version() + " is not served by the target"));
+                    return null;
+                }
+                try {
+                    client.get(t.get(), o.id().namespace(), o.id().name()).ifPresentOrElse(l -> live.put(o.id(), l),
+                            () -> diffs.add(new Difference(o.id().toString(), Difference.Kind.MISSING, "not found on the target")));
+                } catch (RuntimeException ex) {
+                    throw ApiErrors.describe(ex, "get", o.id().toString(), conn.server());
+                }
+                return null;
+            });
+            Map<String, ObjectNode> liveByArchivedUid = new HashMap<>();
+            Map<String, ObjectId> idByArchivedUid = new HashMap<>();
+            for (ArchivedObject o : archive.objects()) {
+                String uid = o.object().path("metadata").path("uid").asText("");
+                idByArchivedUid.put(uid, o.id());
+                if (live.containsKey(o.id())) {
+                    liveByArchivedUid.put(uid, live.get(o.id()));
+                }
+            }
+            int secrets = 0;
+            for (ArchivedObject o : archive.objects()) {
+                ObjectNode l = live.get(o.id());
+                if (l == null) {
+                    continue;
+                }
+                if (o.isSecret()) {
+                    secrets++;
+                }
+                compare(o, l, types.get(o.entry().group() + "/" + o.entry().version() + "/" + o.entry().kind()).orElseThrow(),
+                        liveByArchivedUid, idByArchivedUid, diffs);
+            }
+            boolean leasesChecked = false;
+            if (archive.leases().isPresent()) {
+                leasesChecked = true;
+                compareLeases(client, archive.leases().get(), leasesNamespace, leasesConfigMap, diffs);
+            }
+            List<Difference> sorted = new ArrayList<>(diffs);
+            sorted.sort(Comparator.comparing(Difference::object).thenComparing(Difference::kind).thenComparing(Difference::detail));
+            return new VerifyReport(archive.manifest().archiveId(), conn.server(), live.size(), secrets,
+                    !archive.secretsDecrypted() && !archive.manifest().secrets().isEmpty(), leasesChecked, sorted);
+        }
+    }
+
+    private static void compare(ArchivedObject o, ObjectNode live, ResourceType type, Map<String, ObjectNode> liveByArchivedUid,
+            Map<String, ObjectId> idByArchivedUid, List<Difference> diffs) {
+        ObjectNode archived = o.object();
+        String id = o.id().toString();
+        boolean cluster = Markers.isCluster(o.id().group(), o.id().kind());
+        for (Iterator<String> it = archived.fieldNames(); it.hasNext();) {
+            String field = it.next();
+            if (field.equals("metadata") || field.equals("apiVersion") || field.equals("kind")) {
+                continue;
+            }
+            if (field.equals("status")) {
+                continue;
+            }
+            JsonNode a = archived.get(field);
+            if (cluster && field.equals("spec")) {
+                a = a.deepCopy();
+                ((ObjectNode) a).remove("paused");
+            }
+            Difference.Kind kind = o.isSecret() && (field.equals("data") || field.equals("stringData")) ? Difference.Kind.SECRET_DATA : Difference.Kind.SPEC;
+            for (String d : ObjectDiff.missingOrDifferent(a, live.get(field), field)) {
+                diffs.add(new Difference(id, kind, d));
+            }
+        }
+        if (o.isSecret() && archived.has("data") && live.has("data") && live.get("data").size() != archived.get("data").size()) {
+            diffs.add(new Difference(id, Difference.Kind.SECRET_DATA, "data has " + live.get("data").size() + " keys, archived " + archived.get("data").size()));
+        }
+        for (String map : List.of("labels", "annotations")) {
+            ObjectNode a = archived.path("metadata").path(map).isObject() ? ((ObjectNode) archived.path("metadata").get(map)).deepCopy() : null;
+            if (a == null) {
+                continue;
+            }
+            IGNORED_ANNOTATIONS.forEach(a::remove);
+            if (Markers.PAUSED_BY.equals(a.path(Markers.BMH_PAUSED).asText(null))) {
+                a.remove(Markers.BMH_PAUSED);
+            }
+            for (String d : ObjectDiff.missingOrDifferent(a, live.path("metadata").path(map), "metadata." + map)) {
+                diffs.add(new Difference(id, Difference.Kind.METADATA, d));
+            }
+        }
+        if (archived.has("status") && archived.get("status").size() > 0) {
+            for (String d : ObjectDiff.missingOrDifferent(archived.get("status"), live.get("status"), "status")) {
+                diffs.add(new Difference(id, Difference.Kind.STATUS, d));
+            }
+        }
+        for (JsonNode ref : archived.path("metadata").path("ownerReferences")) {
+            String kind = ref.path("kind").asText();
+            String name = ref.path("name").asText();
+            ObjectNode liveOwner = liveByArchivedUid.get(ref.path("uid").asText());
+            JsonNode liveRef = null;
+            for (JsonNode r : live.path("metadata").path("ownerReferences")) {
+                if (kind.equals(r.path("kind").asText()) && name.equals(r.path("name").asText())) {
+                    liveRef = r;
+                }
+            }
+            if (liveRef == null) {
+                diffs.add(new Difference(id, Difference.Kind.OWNER, "ownerReference to " + kind + " " + name + " is missing"));
+            } else if (liveOwner == null) {
+                if (idByArchivedUid.containsKey(ref.path("uid").asText())) {
+                    diffs.add(new Difference(id, Difference.Kind.OWNER, "owner " + kind + " " + name + " is missing on the target"));
+                }
+            } else if (!liveOwner.path("metadata").path("uid").asText().equals(liveRef.path("uid").asText())) {
+                diffs.add(new Difference(id, Difference.Kind.OWNER, "ownerReference to " + kind + " " + name + " does not point at the live owner's UID"));
+            }
+        }
+    }
+
+    private static void compareLeases(ResourceClient client, byte[] leases, String ns, String name, List<Difference> diffs) {
+        String what = "ConfigMap " + ns + "/" + name;
+        Optional<ObjectNode> cm;
+        try {
+            cm = client.get(ResourceType.CONFIG_MAP, ns, name);
+        } catch (RuntimeException e) {
+            throw ApiErrors.describe(e, "get", what, client.connection().server());
+        }
+        if (cm.isEmpty()) {
+            diffs.add(new Difference(what, Difference.Kind.LEASES, "leases ConfigMap not found"));
+        } else if (!new String(leases, StandardCharsets.UTF_8).equals(cm.get().path("data").path("dnsmasq.leases").asText(null))) {
+            diffs.add(new Difference(what, Difference.Kind.LEASES, "data.dnsmasq.leases differs from the archived lease file"));
+        }
+    }
+}
