@@ -36,9 +36,9 @@ public final class Journal implements AutoCloseable {
         this.records.addAll(existing);
     }
 
-    /** ~/.pivotctl/journal/&lt;archiveId&gt;-&lt;targetClusterId&gt;.jsonl (PIVOTCTL_HOME overrides ~/.pivotctl). */
+    /** ~/.pivotctl/journal/&lt;archiveId&gt;-&lt;targetClusterId&gt;.jsonl (PIVOTCTL_HOME or -Dpivotctl.home overrides ~/.pivotctl). */
     public static Path pathFor(String archiveId, String targetClusterId) {
-        String home = System.getenv("PIVOTCTL_HOME");
+        String home = System.getProperty("pivotctl.home", System.getenv("PIVOTCTL_HOME"));
         Path base = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".pivotctl");
         return base.resolve("journal").resolve(archiveId + "-" + targetClusterId + ".jsonl");
     }

@@ -1,6 +1,7 @@
 package io.pivotctl.restore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.ObjectDiff;
 import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
@@ -65,6 +66,7 @@ final class Preflight {
             planned.add(new PlannedObject(o, t.get(), levelOf.getOrDefault(EntryPaths.id(o.id()), 0), null));
         }
         Map<ObjectId, ObjectNode> existing = new ConcurrentHashMap<>();
+        List<String> pruned = Collections.synchronizedList(new ArrayList<>());
         int[] conflicts = {0};
         Parallel.map(planned, concurrency, p -> {
             if (missingNamespaces.contains(p.id().namespace())) {
@@ -82,14 +84,16 @@ final class Preflight {
                 return null;
             }
             try {
-                client.create(p.type(), ObjectPreparer.forCreate(p.archived().object(), identityUids(), archive.manifest().archiveId(),
-                        false, w -> { }), true);
+                ObjectNode body = ObjectPreparer.forCreate(p.archived().object(), identityUids(), archive.manifest().archiveId(), false, w -> { });
+                ObjectNode wouldStore = client.create(p.type(), body, true);
+                pruned.addAll(droppedFields(p, body, wouldStore));
             } catch (RuntimeException e) {
                 problems.add(p.id() + ": the target rejects it (dry run): " + ApiErrors.describe(e, "create", p.id().toString(),
                         client.connection().server()).getMessage());
             }
             return null;
         });
+        pruned.stream().sorted().forEach(notes::add);
         List<PlannedObject> withExisting = new ArrayList<>();
         for (PlannedObject p : planned) {
             ObjectNode live = existing.get(p.id());
@@ -140,6 +144,23 @@ final class Preflight {
                                 : ": install provider CRDs that serve " + e.version()));
             }
             out.put(k, t);
+        }
+        return out;
+    }
+
+    /**
+     * Fields the target would silently drop (a structural schema prunes what it does not know): data loss
+     * the user must hear about before anything is written. Read from the dry run's answer.
+     */
+    static List<String> droppedFields(PlannedObject p, ObjectNode body, ObjectNode wouldStore) {
+        List<String> out = new ArrayList<>();
+        for (String field : List.of("spec", "data", "stringData")) {
+            if (body.has(field)) {
+                ObjectDiff.missingOrDifferent(body.get(field), wouldStore.get(field), field).stream()
+                        .filter(d -> d.endsWith(" is missing"))
+                        .forEach(d -> out.add(p.id() + ": the target drops " + d.substring(0, d.length() - " is missing".length())
+                                + " (unknown to its schema); check the provider versions"));
+            }
         }
         return out;
     }

@@ -11,6 +11,7 @@ import io.pivotctl.kube.KubeConnector;
 import io.pivotctl.kube.KubeTarget;
 import io.pivotctl.kube.Parallel;
 import io.pivotctl.kube.ResourceClient;
+import io.pivotctl.ObjectDiff;
 import io.pivotctl.kube.ResourceType;
 import io.pivotctl.restore.Markers;
 import io.pivotctl.validate.LoadedArchive;

@@ -155,7 +155,6 @@ public final class Metal3Fleet {
         m3m.set("spec", json(Map.of("providerID", "metal3://" + namespace + "/" + host + "/" + m, "dataTemplate", Map.of("name", cl + "-template"),
                 "image", image(), "userData", Map.of("name", m, "namespace", namespace),
                 "metaData", Map.of("name", m + "-metadata", "namespace", namespace), "networkData", Map.of("name", m + "-networkdata", "namespace", namespace))));
-        status(last(), Map.of("ready", true));
         ownedBy(add(obj(INFRA, "Metal3DataClaim", m, cl, null)), INFRA, "Metal3Machine", m, true)
                 .set("spec", json(Map.of("template", Map.of("name", cl + "-template"))));
         status(last(), Map.of("renderedData", Map.of("name", cl + "-template-" + hostIndex)));
@@ -235,7 +234,7 @@ public final class Metal3Fleet {
 
     private static Map<String, Object> image() {
         return Map.of("url", "http://172.22.0.1/images/ubuntu-24.04.qcow2", "checksum", "http://172.22.0.1/images/ubuntu-24.04.qcow2.sha256sum",
-                "checksumType", "sha256", "format", "qcow2");
+                "checksumType", "sha256");
     }
 
     private ObjectNode obj(String apiVersion, String kind, String name, String cluster, Map<String, String> annotations) {

@@ -1,4 +1,4 @@
-package io.pivotctl.verify;
+package io.pivotctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -1,0 +1,195 @@
+package io.pivotctl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pivotctl.crypto.AgeIdentity;
+import io.pivotctl.crypto.IdentityFiles;
+import io.pivotctl.testing.ApiServersExtension;
+import io.pivotctl.testing.Cli;
+import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.Metal3Fleet;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Import must never leave the target half-restored. The source uses pivotctl's open-schema CRD fixtures
+ * and holds one host whose status the real BareMetalHost schema rejects (operationalStatus not in its
+ * enum): the server-side dry run cannot see status, so the failure happens mid-apply, on a real server.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ImportFailureIT {
+
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.two();
+
+    @TempDir
+    static Path dir;
+
+    static Path archive;
+    static Path identity;
+    static String target;
+
+    @BeforeAll
+    static void exportBrokenSource() {
+        System.setProperty("pivotctl.home", dir.resolve("home").toString());
+        Crds.installFixtures(servers.source().client());
+        List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 3, 2)), 1);
+        for (ObjectNode o : inv) {
+            if (o.path("metadata").path("name").asText().equals("prod-a-node-4") && o.path("kind").asText().equals("BareMetalHost")) {
+                o.with("status").put("operationalStatus", "not-a-valid-state");
+                o.with("spec").put("madeUpField", "the target's schema does not know this");
+            }
+        }
+        InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
+        AgeIdentity id = AgeIdentity.generate();
+        identity = dir.resolve("key.txt");
+        IdentityFiles.writeNew(identity, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
+        archive = dir.resolve("a.tar.gz");
+        Cli.Result r = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
+                "--recipient", id.recipient(), "-q");
+        assertEquals(0, r.exitCode(), r.toString());
+        target = servers.target().kubeconfig().toString();
+    }
+
+    @AfterEach
+    void noJournalLeftUnlessKept() {
+        // each test states its own expectation about the journal; nothing to clean
+    }
+
+    static int objectsOnTarget() {
+        KubernetesClient c = servers.target().client();
+        int n = 0;
+        for (CustomResourceDefinition crd : c.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+            String v = crd.getSpec().getVersions().stream().filter(x -> x.getStorage()).findFirst().orElseThrow().getName();
+            n += c.genericKubernetesResources(crd.getSpec().getGroup() + "/" + v, crd.getSpec().getNames().getKind()).inAnyNamespace().list().getItems().size();
+        }
+        n += c.secrets().inNamespace("metal3").list().getItems().stream().filter(s -> !s.getType().startsWith("kubernetes.io/service-account")).count();
+        n += c.configMaps().inNamespace("metal3").list().getItems().stream().filter(s -> !s.getMetadata().getName().equals("kube-root-ca.crt")).count();
+        return n;
+    }
+
+    static long journals() throws Exception {
+        Path j = dir.resolve("home/journal");
+        if (!Files.isDirectory(j)) {
+            return 0;
+        }
+        try (var s = Files.list(j)) {
+            return s.count();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void missingCrdsOnTheTargetFailPreflightAndChangeNothing() throws Exception {
+        int before = objectsOnTarget();
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString());
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("preflight failed"), r.err());
+        assertTrue(r.err().contains("BareMetalHost.metal3.io v1alpha1 is not served by the target"), r.err());
+        assertTrue(r.err().contains("--install-crds"), r.err());
+        assertEquals(before, objectsOnTarget());
+        assertTrue(servers.target().client().namespaces().withName("metal3").get() == null, "not even the namespace was created");
+        assertEquals(0, journals());
+    }
+
+    @Test
+    @Order(2)
+    void dryRunWritesNothing() throws Exception {
+        Crds.installUpstream(servers.target().client());
+        int before = objectsOnTarget();
+        servers.target().client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("metal3")
+                .endMetadata().build()).create();
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--dry-run");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("Dry run: preflight passed"), r.out());
+        assertTrue(r.err().contains("plan: "), r.err());
+        assertTrue(r.err().contains("BareMetalHost.metal3.io metal3/prod-a-node-4: the target drops spec.madeUpField (unknown to its schema)"), r.err());
+        assertEquals(before, objectsOnTarget());
+        assertEquals(0, journals());
+    }
+
+    @Test
+    @Order(3)
+    void aConflictingObjectFailsPreflightByDefault() throws Exception {
+        KubernetesClient c = servers.target().client();
+        c.secrets().inNamespace("metal3").resource(new SecretBuilder().withNewMetadata().withName("prod-a-kubeconfig").endMetadata()
+                .addToStringData("value", "existing").build()).create();
+        int before = objectsOnTarget();
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString());
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("Secret metal3/prod-a-kubeconfig already exists on the target (use --on-conflict skip or update)"), r.err());
+        assertEquals(before, objectsOnTarget());
+        c.secrets().inNamespace("metal3").withName("prod-a-kubeconfig").delete();
+        assertEquals(0, journals());
+    }
+
+    @Test
+    @Order(4)
+    void aFailureMidApplyRollsEverythingBack() throws Exception {
+        int before = objectsOnTarget();
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--concurrency", "2");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("write status of BareMetalHost.metal3.io metal3/prod-a-node-4"), r.err());
+        assertTrue(r.err().matches("(?s).*rolled back [1-9][0-9]* change\\(s\\).*"), r.err());
+        assertTrue(r.err().contains("  - deleted "), r.err());
+        assertEquals(before, objectsOnTarget(), "no pivotctl-created object is left");
+        assertEquals(0, journals(), "a complete rollback removes the journal");
+    }
+
+    @Test
+    @Order(5)
+    void noRollbackKeepsWorkAndResumeFinishesIt() throws Exception {
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--no-rollback");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--resume"), r.err());
+        int partial = objectsOnTarget();
+        assertTrue(partial > 0, "objects stay with --no-rollback");
+        assertEquals(1, journals());
+
+        // the operator fixes the cause: here, a target whose host schema accepts the archived status
+        KubernetesClient c = servers.target().client();
+        CustomResourceDefinition crd = c.apiextensions().v1().customResourceDefinitions().withName("baremetalhosts.metal3.io").get();
+        JSONSchemaProps open = new JSONSchemaProps();
+        open.setType("object");
+        open.setXKubernetesPreserveUnknownFields(true);
+        crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().put("status", open);
+        c.apiextensions().v1().customResourceDefinitions().resource(crd).update();
+        Thread.sleep(2000); // the apiserver picks the new schema up asynchronously
+
+        Cli.Result resumed = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--resume");
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertEquals(0, journals(), "journal removed after a finished import");
+        assertNotEquals(partial, objectsOnTarget());
+        Cli.Result v = Cli.run("verify", archive.toString(), "--kubeconfig", target, "--identity", identity.toString());
+        assertEquals(4, v.exitCode(), v.toString());
+        assertTrue(v.out().contains("1 difference(s)"), "only the field the target's schema pruned differs: " + v.out());
+        assertTrue(v.out().contains("spec.madeUpField is missing"), v.out());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> st = (Map<String, Object>) c.genericKubernetesResources("metal3.io/v1alpha1", "BareMetalHost").inNamespace("metal3")
+                .withName("prod-a-node-4").get().getAdditionalProperties().get("status");
+        assertEquals("not-a-valid-state", st.get("operationalStatus"));
+        assertFalse(Files.exists(dir.resolve("home/journal").resolve("x")));
+    }
+
+}
