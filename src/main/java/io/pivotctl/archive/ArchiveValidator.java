@@ -96,12 +96,28 @@ public final class ArchiveValidator {
         checkGraph(manifest, listed, errors, warnings);
         List<JsonNode> nodes = new ArrayList<>();
         objects.forEach(o -> nodes.add(o.object()));
+        if (checks.decryptor().isEmpty()) {
+            manifest.secrets().forEach(s -> nodes.add(stub(s)));
+        }
         warnings.addAll(checks.closureChecker().danglingReferences(nodes));
         if (checks.decryptor().isEmpty() && !manifest.secrets().isEmpty()) {
             warnings.add(manifest.secrets().size() + " Secrets not decrypted: pass --identity or --passphrase-file to check them");
         }
         ValidationReport report = new ValidationReport(errors, warnings.stream().distinct().toList(), Optional.of(manifest), decrypted);
         return new Result(report, objects);
+    }
+
+    /** A Secret known only from its manifest metadata: enough for the graph (identity, labels, owners), no data. */
+    static JsonNode stub(Manifest.SecretInfo s) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("apiVersion", "v1");
+        o.put("kind", "Secret");
+        ObjectNode meta = o.putObject("metadata");
+        meta.put("name", s.name());
+        meta.put("namespace", s.namespace());
+        meta.set("labels", Json.MAPPER.valueToTree(s.labels()));
+        meta.set("ownerReferences", Json.MAPPER.valueToTree(s.ownerReferences()));
+        return o;
     }
 
     private static void checkSignature(ArchiveContents contents, ArchiveChecks checks, List<String> errors, List<String> warnings) {

@@ -144,7 +144,9 @@ final class ExportCommand implements Callable<Integer> {
 
             @Override
             public void listed(String resource, int count) {
-                console.progress(String.format("  listed %-55s %6d", resource, count));
+                if (count > 0) { // empty kinds are the norm (most Metal3 kinds are optional): not worth a line each
+                    console.progress(String.format("  listed %6d %s", count, resource));
+                }
             }
 
             @Override

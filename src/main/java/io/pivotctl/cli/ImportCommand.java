@@ -115,6 +115,9 @@ final class ImportCommand implements Callable<Integer> {
             return 0;
         }
         console.result("Imported archive " + s.archiveId() + (s.leasesRestored() ? " (leases ConfigMap " + leasesConfigMap + " written)" : ""));
+        if (s.preflight() == null) {
+            return 0; // --only leases: no object table
+        }
         console.result(String.format("%-45s %8s %8s %8s", "KIND", "CREATED", "SKIPPED", "UPDATED"));
         for (String kind : new TreeSet<>(union(s.created(), s.skipped(), s.updated()))) {
             console.result(String.format("%-45s %8d %8d %8d", kind, s.created().getOrDefault(kind, 0), s.skipped().getOrDefault(kind, 0),

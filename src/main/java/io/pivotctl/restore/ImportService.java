@@ -76,6 +76,19 @@ public final class ImportService {
                 }
                 progress.phase("resuming from journal " + journalPath + " (" + createdBefore.size() + " objects already created)");
             }
+            boolean writeLeases = leases && archive.leases().isPresent();
+            if (writeLeases) {
+                LeasesRestore.Existing now = new LeasesRestore(client, null).existing(archive.leases().get(), req.leasesNamespace(),
+                        req.leasesConfigMap(), manifest.archiveId());
+                if (now == LeasesRestore.Existing.SAME_ARCHIVE) {
+                    progress.phase("leases ConfigMap " + req.leasesNamespace() + "/" + req.leasesConfigMap() + " already holds this archive's leases");
+                    writeLeases = false;
+                } else if (now == LeasesRestore.Existing.OTHER && req.onConflict() == ConflictPolicy.FAIL) {
+                    throw PivotctlException.invalid("leases ConfigMap " + req.leasesNamespace() + "/" + req.leasesConfigMap()
+                            + " already exists on the target with other content (use --on-conflict skip or update, or --leases-configmap NS/NAME);"
+                            + " nothing was changed");
+                }
+            }
             PreflightResult preflight = null;
             List<String> crdsInstalled = new ArrayList<>();
             if (objects) {
@@ -107,11 +120,12 @@ public final class ImportService {
             if (journal == null) {
                 journal = Journal.create(journalPath);
             }
-            return apply(req, archive, preflight, journal, client, uidMap, createdBefore, statusBefore, progress, warnings, start);
+            return apply(req, archive, preflight, writeLeases, journal, client, uidMap, createdBefore, statusBefore, progress, warnings, start);
         }
     }
 
-    private ImportSummary apply(ImportRequest req, LoadedArchive archive, PreflightResult preflight, Journal journal, ResourceClient client,
+    private ImportSummary apply(ImportRequest req, LoadedArchive archive, PreflightResult preflight, boolean writeLeases, Journal journal,
+            ResourceClient client,
             Map<String, String> uidMap, Set<ObjectId> createdBefore, Set<ObjectId> statusBefore, ImportProgress progress, List<String> warnings,
             long start) {
         Manifest manifest = archive.manifest();
@@ -131,7 +145,7 @@ public final class ImportService {
         boolean leasesRestored = false;
         Applier applier = new Applier(client, journal, req, manifest.archiveId(), uidMap, statusBefore, previous, cancelled, warnings::add);
         try {
-            if (req.only() != ImportRequest.Scope.OBJECTS && archive.leases().isPresent()) {
+            if (writeLeases) {
                 progress.phase("restoring dnsmasq leases into ConfigMap " + req.leasesNamespace() + "/" + req.leasesConfigMap());
                 leasesRestored = new LeasesRestore(client, journal).restore(archive.leases().get(), req.leasesNamespace(), req.leasesConfigMap(),
                         req.onConflict(), manifest.archiveId(), previous);

@@ -27,6 +27,24 @@ final class LeasesRestore {
         this.journal = journal;
     }
 
+    /** What is on the target now: nothing, this archive's leases already (an earlier --only leases), or something else. */
+    enum Existing { NONE, SAME_ARCHIVE, OTHER }
+
+    Existing existing(byte[] leases, String namespace, String name, String archiveId) {
+        Optional<ObjectNode> cm;
+        try {
+            cm = client.get(ResourceType.CONFIG_MAP, namespace, name);
+        } catch (RuntimeException e) {
+            throw ApiErrors.describe(e, "get", "leases ConfigMap " + namespace + "/" + name, client.connection().server());
+        }
+        if (cm.isEmpty()) {
+            return Existing.NONE;
+        }
+        boolean same = archiveId.equals(cm.get().path("metadata").path("annotations").path(Markers.RESTORED_FROM).asText(null))
+                && new String(leases, StandardCharsets.UTF_8).equals(cm.get().path("data").path(KEY).asText(null));
+        return same ? Existing.SAME_ARCHIVE : Existing.OTHER;
+    }
+
     /** Returns true when written (false when skipped by --on-conflict skip). */
     boolean restore(byte[] leases, String namespace, String name, ConflictPolicy policy, String archiveId, Map<ObjectId, ObjectNode> previous) {
         ensureNamespace(client, journal, namespace);

@@ -1,0 +1,29 @@
+package io.pivotctl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pivotctl.testing.TestApiServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The README's main-job command, run as a newcomer would: scripts/demo.sh must end with PASS. */
+class DemoScriptIT {
+
+    @Test
+    void demoPivotsTheSamplesAndPasses() throws Exception {
+        TestApiServer.requireBinaries();
+        ProcessBuilder pb = new ProcessBuilder("bash", "scripts/demo.sh").redirectErrorStream(true);
+        pb.environment().put("DEMO_SKIP_BUILD", "1"); // the jar and test classes were just built by this Maven run
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "demo took over 5 minutes");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("PASS"), out);
+        assertTrue(out.contains("EQUAL: 80 objects checked"), out);
+        assertTrue(out.contains("matches no exported host"), "the stale lease is reported");
+        assertTrue(Path.of("target/pivotctl.jar").toFile().exists());
+    }
+}
