@@ -31,6 +31,17 @@ public final class ArchiveValidator {
     }
 
     public static Result validate(ArchiveContents contents, ArchiveChecks checks) {
+        try {
+            return check(contents, checks);
+        } catch (PivotctlException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a manifest damaged in a way the schema check reported but the later checks trip over
+            throw PivotctlException.invalid("manifest.json is malformed: " + ArchiveReader.oneLine(e));
+        }
+    }
+
+    private static Result check(ArchiveContents contents, ArchiveChecks checks) {
         List<String> errors = new ArrayList<>(contents.problems());
         List<String> warnings = new ArrayList<>();
         Manifest manifest = ManifestCodec.parse(contents.manifestBytes());

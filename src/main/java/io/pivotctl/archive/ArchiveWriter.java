@@ -60,6 +60,15 @@ public final class ArchiveWriter {
         checkUnique(sorted);
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        // Ctrl-C/SIGTERM skip finally blocks: a shutdown hook removes the half-written file instead
+        Thread cleanup = new Thread(() -> {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // nothing more can be done while the JVM exits
+            }
+        }, "pivotctl-archive-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             List<Manifest.Entry> digested = new ArrayList<>(sorted.size());
             for (Source s : sorted) {
@@ -101,6 +110,11 @@ public final class ArchiveWriter {
                 Files.deleteIfExists(temp);
             } catch (IOException ignored) {
                 // best effort: the temp file holds no clear secret
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
             }
         }
     }

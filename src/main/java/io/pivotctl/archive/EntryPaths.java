@@ -42,7 +42,12 @@ public final class EntryPaths {
         return new ObjectId(CORE.equals(p[0]) ? "" : p[0], p[1], CLUSTER_SCOPE.equals(p[2]) ? "" : p[2], p[3]);
     }
 
+    /** The entry's object identity; missing fields (a damaged manifest, reported by the schema check) read as "". */
     public static ObjectId idOf(Manifest.Entry entry) {
-        return new ObjectId(entry.group(), entry.kind(), entry.namespace(), entry.name());
+        return new ObjectId(nz(entry.group()), nz(entry.kind()), nz(entry.namespace()), nz(entry.name()));
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
     }
 }

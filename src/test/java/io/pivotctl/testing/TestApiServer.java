@@ -48,12 +48,24 @@ public final class TestApiServer implements AutoCloseable {
     }
 
     public static TestApiServer start() {
+        return start(0);
+    }
+
+    /**
+     * With {@code insecurePort} > 0 the server also serves plain HTTP on 127.0.0.1:insecurePort without
+     * authentication (kube-apiserver 1.20 still has --insecure-port): what the fault-injecting proxy talks to.
+     */
+    public static TestApiServer start(int insecurePort) {
         requireBinaries();
-        KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+        KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
                 .withApiServerVersion(K8S_VERSION)
                 .withUpdateKubeConfig(false)
-                .withStartupTimeout(60_000)
-                .build());
+                .withStartupTimeout(60_000);
+        if (insecurePort > 0) {
+            config.withApiServerFlag("--insecure-port", Integer.toString(insecurePort));
+            config.withApiServerFlag("--insecure-bind-address", "127.0.0.1");
+        }
+        KubeAPIServer server = new KubeAPIServer(config.build());
         server.start();
         try {
             Path kubeconfig = Files.createTempFile("pivotctl-test-kubeconfig", ".yaml",
@@ -80,6 +92,15 @@ public final class TestApiServer implements AutoCloseable {
 
     public String kubeconfigYaml() {
         return server.getKubeConfigYaml();
+    }
+
+    /** A free loopback port for {@link #start(int)}. */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String url() {

@@ -1,0 +1,166 @@
+package io.pivotctl.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small fault-injecting HTTP proxy on loopback in front of a real apiserver's local plain-HTTP port:
+ * rules answer matching requests with 429 (Retry-After), 5xx, 403/422, or drop the connection, a given
+ * number of times; everything else is forwarded unchanged. Counts every request it sees.
+ */
+public final class FaultProxy implements AutoCloseable {
+
+    /** A fault for requests whose method matches and whose path contains {@code pathPart}, {@code times} times. */
+    public record Rule(String method, String pathPart, int code, int times, AtomicInteger injected) {
+        public static Rule status(String method, String pathPart, int code, int times) {
+            return new Rule(method, pathPart, code, times, new AtomicInteger());
+        }
+
+        /** code 0: close the connection without an answer (a reset, as far as the client can tell). */
+        public static Rule drop(String method, String pathPart, int times) {
+            return new Rule(method, pathPart, 0, times, new AtomicInteger());
+        }
+
+        boolean matches(String m, String path) {
+            return (method == null || method.equals(m)) && path.contains(pathPart) && injected.get() < times;
+        }
+    }
+
+    static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "host", "transfer-encoding", "upgrade", "keep-alive", "expect");
+
+    private final HttpServer server;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String upstream;
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+    private volatile boolean down;
+
+    public FaultProxy(int upstreamPort) throws IOException {
+        this.upstream = "http://127.0.0.1:" + upstreamPort;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public FaultProxy add(Rule rule) {
+        rules.add(rule);
+        return this;
+    }
+
+    public void clearRules() {
+        rules.clear();
+    }
+
+    /** While down, every request is dropped: the apiserver looks unreachable. */
+    public void setDown(boolean down) {
+        this.down = down;
+    }
+
+    public int count(String method, String pathPart) {
+        return seen.entrySet().stream().filter(e -> e.getKey().startsWith(method + " ") && e.getKey().contains(pathPart))
+                .mapToInt(e -> e.getValue().get()).sum();
+    }
+
+    /** A kubeconfig pointing at the proxy (the local port needs no credentials). */
+    public Path kubeconfig(Path dir) throws IOException {
+        Path f = dir.resolve("proxy-" + server.getAddress().getPort() + ".kubeconfig");
+        Files.writeString(f, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: proxy, cluster: {server: "http://127.0.0.1:%d"}}]
+                users: [{name: proxy, user: {}}]
+                contexts: [{name: proxy, context: {cluster: proxy, user: proxy, namespace: default}}]
+                current-context: proxy
+                """.formatted(server.getAddress().getPort()));
+        return f;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        String path = ex.getRequestURI().toString();
+        seen.computeIfAbsent(method + " " + ex.getRequestURI().getPath(), k -> new AtomicInteger()).incrementAndGet();
+        byte[] body = ex.getRequestBody().readAllBytes();
+        if (down) {
+            ex.close();
+            return;
+        }
+        for (Rule r : rules) {
+            if (r.matches(method, path) && r.injected().incrementAndGet() <= r.times()) {
+                if (r.code() == 0) {
+                    ex.close();
+                    return;
+                }
+                byte[] status = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"injected by FaultProxy\","
+                        + "\"reason\":\"Injected\",\"details\":{\"retryAfterSeconds\":1},\"code\":" + r.code() + "}").getBytes(StandardCharsets.UTF_8);
+                if (r.code() == 429) {
+                    ex.getResponseHeaders().add("Retry-After", "1");
+                }
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(r.code(), status.length);
+                try (OutputStream os = ex.getResponseBody()) {
+                    os.write(status);
+                }
+                return;
+            }
+        }
+        forward(ex, method, path, body);
+    }
+
+    private void forward(HttpExchange ex, String method, String path, byte[] body) throws IOException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(upstream + path)).method(method,
+                body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        ex.getRequestHeaders().forEach((k, vs) -> {
+            if (!HOP_HEADERS.contains(k.toLowerCase(java.util.Locale.ROOT))) {
+                vs.forEach(v -> req.header(k, v));
+            }
+        });
+        try {
+            HttpResponse<InputStream> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+            byte[] out;
+            try (InputStream in = resp.body()) {
+                out = in.readAllBytes();
+            }
+            resp.headers().map().forEach((k, vs) -> {
+                if (!HOP_HEADERS.contains(k.toLowerCase(java.util.Locale.ROOT)) && !k.startsWith(":")) {
+                    vs.forEach(v -> ex.getResponseHeaders().add(k, v));
+                }
+            });
+            ex.sendResponseHeaders(resp.statusCode(), out.length == 0 ? -1 : out.length);
+            if (out.length > 0) {
+                try (OutputStream os = ex.getResponseBody()) {
+                    os.write(out);
+                }
+            }
+            ex.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ex.close();
+        } catch (IOException e) {
+            ex.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
