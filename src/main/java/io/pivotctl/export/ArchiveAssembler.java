@@ -33,7 +33,7 @@ final class ArchiveAssembler {
     }
 
     void addObject(ObjectNode raw, ResourceType type) {
-        ObjectNode object = ObjectCleaner.forArchive(raw);
+        ObjectNode object = ObjectCleaner.stripBookkeeping(raw);
         ObjectId id = ObjectId.of(object);
         perKind.merge(id.qualifiedKind(), 1, Integer::sum);
         if (id.isSecret()) {

@@ -68,6 +68,7 @@ final class InventoryReader {
                         if (!keep(o)) {
                             continue;
                         }
+                        ObjectCleaner.stripBookkeeping(o); // managedFields can be as large as the object: drop them now
                         ObjectId id = ObjectId.of(o);
                         objects.put(id, o);
                         typeOf.put(id, task.type());

@@ -12,19 +12,19 @@ final class ObjectCleaner {
     private ObjectCleaner() {
     }
 
-    static ObjectNode forArchive(ObjectNode object) {
-        ObjectNode copy = object.deepCopy();
-        JsonNode meta = copy.get("metadata");
+    /** In place: the inventory is ours, and a copy of every object would double export's memory. */
+    static ObjectNode stripBookkeeping(ObjectNode object) {
+        JsonNode meta = object.get("metadata");
         if (meta instanceof ObjectNode m) {
             m.remove("managedFields");
             m.remove("selfLink");
         }
-        return copy;
+        return object;
     }
 
     /** CRDs are re-created by import, so server-assigned fields and status are dropped. */
     static ObjectNode crdForArchive(ObjectNode crd) {
-        ObjectNode copy = forArchive(crd);
+        ObjectNode copy = stripBookkeeping(crd.deepCopy());
         if (copy.get("metadata") instanceof ObjectNode m) {
             m.remove("uid");
             m.remove("resourceVersion");

@@ -44,7 +44,19 @@ public final class ArchiveValidation {
             checks = checks.withSignatureVerifier((manifest, sig) -> ManifestSigner.verifySignatureFile(manifest, sig, key));
         }
         ArchiveValidator.Result result = ArchiveValidator.validate(contents, checks);
-        return new LoadedArchive(result.report().manifest().orElseThrow(), result.objects(), contents, result.report(), keys.canDecrypt());
+        return new LoadedArchive(result.report().manifest().orElseThrow(), result.objects(), withoutObjectBytes(contents), result.report(),
+                keys.canDecrypt());
+    }
+
+    /** Objects are parsed now; their bytes are not needed again, and on a large fleet they are a good part of the heap. */
+    private static ArchiveContents withoutObjectBytes(ArchiveContents c) {
+        java.util.Map<String, byte[]> kept = new java.util.LinkedHashMap<>();
+        c.entries().forEach((path, bytes) -> {
+            if (!path.startsWith("objects/") && !path.startsWith("secrets/")) {
+                kept.put(path, bytes);
+            }
+        });
+        return new ArchiveContents(c.manifestBytes(), c.signature(), kept, List.copyOf(kept.keySet()), c.problems());
     }
 
     /** Validates and fails with exit 3 listing every problem when the archive is not valid. */
