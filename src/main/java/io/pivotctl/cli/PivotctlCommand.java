@@ -4,6 +4,7 @@ import io.pivotctl.Outcome;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.Version;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -78,7 +79,16 @@ public final class PivotctlCommand implements Runnable {
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println("error: " + ex.getMessage());
+        if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            // never echo unmatched values: one may be a passphrase or key typed where it does not belong
+            List<String> options = u.getUnmatched().stream().filter(a -> a.startsWith("-")).map(a -> a.contains("=") ? a.substring(0, a.indexOf('=')) : a).toList();
+            err.println("error: " + (options.isEmpty() ? "unexpected argument(s)" : "unknown option(s): " + String.join(", ", options)));
+            if (options.stream().anyMatch(o -> o.startsWith("--passphrase") && !o.equals("--passphrase-file"))) {
+                err.println("Passphrases are never taken from the command line (shell history, ps): use --passphrase-file FILE or PIVOTCTL_PASSPHRASE.");
+            }
+        } else {
+            err.println("error: " + ex.getMessage());
+        }
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return Outcome.USAGE.exitCode();
