@@ -67,21 +67,28 @@ final class Preflight {
         }
         Map<ObjectId, ObjectNode> existing = new ConcurrentHashMap<>();
         List<String> pruned = Collections.synchronizedList(new ArrayList<>());
-        int[] conflicts = {0};
-        Parallel.map(planned, concurrency, p -> {
-            if (missingNamespaces.contains(p.id().namespace())) {
-                return null; // nothing exists there; dry run would fail on the namespace, checked at apply
+        // conflicts: one list per kind and namespace instead of one read per object
+        Map<String, List<PlannedObject>> byTypeAndNamespace = new java.util.LinkedHashMap<>();
+        for (PlannedObject p : planned) {
+            if (!missingNamespaces.contains(p.id().namespace())) {
+                byTypeAndNamespace.computeIfAbsent(p.type().qualifiedResource() + "@" + p.id().namespace(), k -> new ArrayList<>()).add(p);
             }
-            Optional<ObjectNode> live;
+        }
+        Parallel.map(new ArrayList<>(byTypeAndNamespace.values()), concurrency, group -> {
+            PlannedObject first = group.get(0);
             try {
-                live = client.get(p.type(), p.id().namespace(), p.id().name());
+                for (ObjectNode live : client.list(first.type(), first.type().namespaced() ? first.id().namespace() : null).items()) {
+                    existing.put(ObjectId.of(live), live);
+                }
             } catch (RuntimeException e) {
-                problems.add(ApiErrors.describe(e, "get", p.id().toString(), client.connection().server()).getMessage());
-                return null;
+                problems.add(ApiErrors.describe(e, "list", first.type().qualifiedResource() + " in namespace " + first.id().namespace(),
+                        client.connection().server()).getMessage());
             }
-            if (live.isPresent()) {
-                existing.put(p.id(), live.get());
-                return null;
+            return null;
+        });
+        Parallel.map(planned, concurrency, p -> {
+            if (missingNamespaces.contains(p.id().namespace()) || existing.containsKey(p.id())) {
+                return null; // missing namespace: checked at apply; existing: a conflict, judged below
             }
             try {
                 ObjectNode body = ObjectPreparer.forCreate(p.archived().object(), identityUids(), archive.manifest().archiveId(), false, w -> { });
@@ -94,6 +101,7 @@ final class Preflight {
             return null;
         });
         pruned.stream().sorted().forEach(notes::add);
+        int[] conflicts = {0};
         List<PlannedObject> withExisting = new ArrayList<>();
         for (PlannedObject p : planned) {
             ObjectNode live = existing.get(p.id());
