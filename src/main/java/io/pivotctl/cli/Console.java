@@ -28,6 +28,12 @@ final class Console {
         }
     }
 
+    /** -v output: shown even with -q (the user asked for it explicitly). */
+    void trace(String line) {
+        err.println(line);
+        err.flush();
+    }
+
     void warning(String line) {
         err.println("warning: " + line);
         err.flush();

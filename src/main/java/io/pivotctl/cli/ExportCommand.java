@@ -92,7 +92,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         char[] passphrase = Passphrases.read(passphraseFile);
         try {
-            ExportRequest request = new ExportRequest(kube.target(), output, namespaces, allNamespaces, clusters,
+            ExportRequest request = new ExportRequest(kube.target(console), output, namespaces, allNamespaces, clusters,
                     io.pivotctl.crypto.Recipients.collect(recipients, recipientsFile), passphrase, leaseSource(), pause, !noCrds,
                     Optional.ofNullable(signKey), ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR);
             ExportSummary summary = new ExportService().export(request, progress(console));

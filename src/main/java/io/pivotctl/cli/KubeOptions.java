@@ -1,5 +1,6 @@
 package io.pivotctl.cli;
 
+import io.pivotctl.kube.ApiEvents;
 import io.pivotctl.kube.KubeTarget;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -19,7 +20,24 @@ final class KubeOptions {
     @Option(names = "--qps", paramLabel = "N", defaultValue = "200", description = "Client-side request rate limit per second (default: ${DEFAULT-VALUE}).")
     double qps;
 
-    KubeTarget target() {
-        return new KubeTarget(kubeconfig, context, Math.max(1, concurrency), qps);
+    @Option(names = {"-v", "--verbose"}, description = "Print every API request (verb, object, time, outcome; never a body) on stderr.")
+    boolean verbose;
+
+    /** The cluster to talk to; retries are reported on {@code console} (unless -q), every request too with -v. */
+    KubeTarget target(Console console) {
+        return new KubeTarget(kubeconfig, context, Math.max(1, concurrency), qps, new ApiEvents() {
+            @Override
+            public void request(String what, long millis, String outcome) {
+                if (verbose) {
+                    console.trace(String.format("[api] %s: %s (%d ms)", what, outcome, millis));
+                }
+            }
+
+            @Override
+            public void retrying(String what, int attempt, int maxAttempts, long delayMillis, String reason) {
+                console.progress(String.format("  retrying %s after %s (attempt %d of %d in %.1fs)", what, reason, attempt + 1, maxAttempts,
+                        delayMillis / 1000.0));
+            }
+        });
     }
 }

@@ -61,7 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
         } finally {
             keys.wipe();
         }
-        VerifyReport r = new VerifyService().run(kube.target(), loaded, cm[0], cm[1]);
+        VerifyReport r = new VerifyService().run(kube.target(console), loaded, cm[0], cm[1]);
         if (format == Format.json) {
             console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
         } else {

@@ -70,7 +70,7 @@ public final class Discovery {
         if (labelled == null) {
             Map<String, CustomResourceDefinition> found = new LinkedHashMap<>();
             for (String label : MOVE_LABELS) {
-                List<CustomResourceDefinition> items = Retry.DEFAULT.call(() -> conn.client().apiextensions().v1()
+                List<CustomResourceDefinition> items = conn.call("list customresourcedefinitions -l " + label, () -> conn.client().apiextensions().v1()
                         .customResourceDefinitions().withLabel(label).list().getItems());
                 items.forEach(c -> found.putIfAbsent(c.getMetadata().getName(), c));
             }
@@ -81,7 +81,7 @@ public final class Discovery {
 
     public List<APIGroup> apiGroups() {
         try {
-            return Retry.DEFAULT.call(() -> conn.client().getApiGroups().getGroups());
+            return conn.call("discover API groups", () -> conn.client().getApiGroups().getGroups());
         } catch (RuntimeException e) {
             throw ApiErrors.describe(e, "discover", "API groups", conn.server());
         }
@@ -92,7 +92,7 @@ public final class Discovery {
         String gv = group.isEmpty() ? version : group + "/" + version;
         APIResourceList list;
         try {
-            list = Retry.DEFAULT.call(() -> conn.client().getApiResources(gv));
+            list = conn.call("discover " + gv, () -> conn.client().getApiResources(gv));
         } catch (RuntimeException e) {
             if (ApiErrors.isNotFound(e)) {
                 return List.of();
@@ -142,7 +142,7 @@ public final class Discovery {
 
     public String serverVersion() {
         try {
-            return Retry.DEFAULT.call(() -> conn.client().getKubernetesVersion().getGitVersion());
+            return conn.call("get server version", () -> conn.client().getKubernetesVersion().getGitVersion());
         } catch (RuntimeException e) {
             throw ApiErrors.describe(e, "get", "server version", conn.server());
         }

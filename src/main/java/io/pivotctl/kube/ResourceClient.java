@@ -43,13 +43,18 @@ public final class ResourceClient {
     }
 
     public Listing list(ResourceType type, String namespace) {
+        return list(type, namespace, null);
+    }
+
+    /** As {@link #list(ResourceType, String)}, only objects matching {@code labelSelector} (null: all). */
+    public Listing list(ResourceType type, String namespace, String labelSelector) {
         List<ObjectNode> items = new ArrayList<>();
         String token = null;
         String rv = "";
         do {
             String cont = token;
-            GenericKubernetesResourceList page = call(() -> {
-                var opts = new ListOptionsBuilder().withLimit(PAGE_SIZE).withContinue(cont).build();
+            GenericKubernetesResourceList page = call("list " + type.qualifiedResource() + where(type, namespace) + (labelSelector == null ? "" : " -l " + labelSelector), () -> {
+                var opts = new ListOptionsBuilder().withLimit(PAGE_SIZE).withContinue(cont).withLabelSelector(labelSelector).build();
                 return type.namespaced() && namespace != null
                         ? ops(type).inNamespace(namespace).list(opts)
                         : type.namespaced() ? ops(type).inAnyNamespace().list(opts) : ops(type).list(opts);
@@ -70,14 +75,15 @@ public final class ResourceClient {
     }
 
     public Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
-        GenericKubernetesResource r = call(() -> resource(type, namespace, name).get());
+        GenericKubernetesResource r = call("get " + type.qualifiedResource() + " " + name(type, namespace, name), () -> resource(type, namespace, name).get());
         return Optional.ofNullable(r).map(ResourceClient::toNode);
     }
 
     public ObjectNode create(ResourceType type, ObjectNode object, boolean dryRun) {
         GenericKubernetesResource r = toResource(object);
         String ns = r.getMetadata().getNamespace();
-        return toNode(call(() -> {
+        String what = (dryRun ? "create (dry run) " : "create ") + type.qualifiedResource() + " " + name(type, ns, r.getMetadata().getName());
+        return toNode(call(what, () -> {
             Resource<GenericKubernetesResource> res = type.namespaced() ? ops(type).inNamespace(ns).resource(r) : ops(type).resource(r);
             return dryRun ? res.dryRun().create() : res.create();
         }));
@@ -87,25 +93,27 @@ public final class ResourceClient {
     public ObjectNode update(ResourceType type, ObjectNode object) {
         GenericKubernetesResource r = toResource(object);
         String ns = r.getMetadata().getNamespace();
-        return toNode(call(() -> (type.namespaced() ? ops(type).inNamespace(ns).resource(r) : ops(type).resource(r)).update()));
+        return toNode(call("update " + type.qualifiedResource() + " " + name(type, ns, r.getMetadata().getName()),
+                () -> (type.namespaced() ? ops(type).inNamespace(ns).resource(r) : ops(type).resource(r)).update()));
     }
 
     /** PUT to the /status subresource. */
     public ObjectNode updateStatus(ResourceType type, ObjectNode object) {
         GenericKubernetesResource r = toResource(object);
         String ns = r.getMetadata().getNamespace();
-        return toNode(call(() -> (type.namespaced() ? ops(type).inNamespace(ns).resource(r) : ops(type).resource(r)).updateStatus()));
+        return toNode(call("update status of " + type.qualifiedResource() + " " + name(type, ns, r.getMetadata().getName()),
+                () -> (type.namespaced() ? ops(type).inNamespace(ns).resource(r) : ops(type).resource(r)).updateStatus()));
     }
 
     /** JSON merge patch (RFC 7386). */
     public ObjectNode mergePatch(ResourceType type, String namespace, String name, JsonNode patch) {
         String body = Json.toJson(patch);
-        return toNode(call(() -> resource(type, namespace, name).patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(), body)));
+        return toNode(call("patch " + type.qualifiedResource() + " " + name(type, namespace, name), () -> resource(type, namespace, name).patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(), body)));
     }
 
     /** Deletes; true when something was deleted, false when it was already gone. */
     public boolean delete(ResourceType type, String namespace, String name) {
-        return call(() -> !resource(type, namespace, name).delete().isEmpty());
+        return call("delete " + type.qualifiedResource() + " " + name(type, namespace, name), () -> !resource(type, namespace, name).delete().isEmpty());
     }
 
     private Resource<GenericKubernetesResource> resource(ResourceType type, String namespace, String name) {
@@ -116,11 +124,16 @@ public final class ResourceClient {
         return conn.client().genericKubernetesResources(type.context());
     }
 
-    private <T> T call(java.util.function.Supplier<T> action) {
-        return retry.call(() -> {
-            conn.rateLimiter().acquire();
-            return action.get();
-        });
+    private <T> T call(String what, java.util.function.Supplier<T> action) {
+        return conn.call(what, retry, action);
+    }
+
+    private static String where(ResourceType type, String namespace) {
+        return type.namespaced() ? (namespace == null ? " in all namespaces" : " in namespace " + namespace) : "";
+    }
+
+    private static String name(ResourceType type, String namespace, String name) {
+        return type.namespaced() && namespace != null ? namespace + "/" + name : name;
     }
 
     public static ObjectNode toNode(GenericKubernetesResource r) {

@@ -14,15 +14,27 @@ public record Retry(int maxAttempts, long baseDelayMillis, long maxDelayMillis) 
     public static final Retry DEFAULT = new Retry(7, 200, 5_000);
     public static final Retry NONE = new Retry(1, 0, 0);
 
+    /** Hears about each transient failure before the wait that follows it. */
+    @FunctionalInterface
+    public interface Listener {
+        void retrying(int attempt, long delayMillis, RuntimeException failure);
+    }
+
     public <T> T call(Supplier<T> action) {
+        return call(action, (attempt, delay, failure) -> { });
+    }
+
+    public <T> T call(Supplier<T> action, Listener listener) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return action.get();
             } catch (RuntimeException e) {
-                if (attempt >= maxAttempts || !ApiErrors.isTransient(e)) {
+                if (attempt >= maxAttempts || !ApiErrors.isTransient(e) || interrupted(e)) {
                     throw e;
                 }
-                sleep(delayFor(attempt, e));
+                long delay = delayFor(attempt, e);
+                listener.retrying(attempt, delay, e);
+                sleep(delay);
             }
         }
     }
@@ -34,6 +46,12 @@ public record Retry(int maxAttempts, long baseDelayMillis, long maxDelayMillis) 
         });
     }
 
+    /** Work being cancelled (Ctrl-C, a sibling failed) is not retried. */
+    private static boolean interrupted(Throwable e) {
+        return Thread.currentThread().isInterrupted() || ApiErrors.find(e, InterruptedException.class) != null
+                || ApiErrors.find(e, java.io.InterruptedIOException.class) != null && !(ApiErrors.find(e, java.net.SocketTimeoutException.class) != null);
+    }
+
     long delayFor(int attempt, Throwable e) {
         long retryAfter = retryAfterMillis(e);
         long exp = Math.min(maxDelayMillis, baseDelayMillis << Math.min(attempt - 1, 20));
@@ -42,7 +60,7 @@ public record Retry(int maxAttempts, long baseDelayMillis, long maxDelayMillis) 
     }
 
     static long retryAfterMillis(Throwable e) {
-        KubernetesClientException k = ApiErrors.find(e, KubernetesClientException.class);
+        KubernetesClientException k = ApiErrors.answered(e);
         if (k != null && k.getStatus() != null && k.getStatus().getDetails() != null
                 && k.getStatus().getDetails().getRetryAfterSeconds() != null) {
             return k.getStatus().getDetails().getRetryAfterSeconds() * 1000L;

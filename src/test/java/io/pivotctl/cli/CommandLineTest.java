@@ -44,6 +44,44 @@ class CommandLineTest {
     }
 
     @Test
+    void aKubeconfigPointingNowhereIsOneLineNamingTheServer() throws Exception {
+        String recipient = AgeIdentity.generate().recipient();
+        String template = """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "%s"}}]
+                users: [{name: u, user: {token: "t"}}]
+                contexts: [{name: x, context: {cluster: c, user: u}}]
+                current-context: x
+                """;
+        Path unknownHost = dir.resolve("unknown-host.kubeconfig");
+        Files.writeString(unknownHost, template.formatted("https://no-such-apiserver.invalid:6443"));
+        Cli.Result r = Cli.run("export", "--kubeconfig", unknownHost.toString(), "-o", dir.resolve("a.tar.gz").toString(), "--recipient", recipient);
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("error: cannot reach API server https://no-such-apiserver.invalid:6443/: unknown host (check the server address in the kubeconfig)",
+                r.err().lines().filter(l -> l.startsWith("error:")).findFirst().orElse(r.err()));
+        assertFalse(r.err().contains("retrying"), "a name that does not resolve is not retried");
+
+        Path refused = dir.resolve("refused.kubeconfig");
+        Files.writeString(refused, template.formatted("https://127.0.0.1:1"));
+        Cli.Result q = Cli.run("export", "--kubeconfig", refused.toString(), "-o", dir.resolve("a.tar.gz").toString(), "--recipient", recipient);
+        assertEquals(1, q.exitCode(), q.toString());
+        assertTrue(q.err().contains("error: cannot reach API server https://127.0.0.1:1/: connection refused (is it running? check --kubeconfig/--context)"),
+                q.err());
+        assertTrue(q.err().contains("retrying get server version after"), "a refused connection may be a restarting server: retried, visibly");
+
+        Path garbage = dir.resolve("garbage.kubeconfig");
+        Files.writeString(garbage, "clusters: [this is: not: a kubeconfig");
+        Cli.Result g = Cli.run("export", "--kubeconfig", garbage.toString(), "-o", dir.resolve("a.tar.gz").toString(), "--recipient", recipient);
+        assertEquals(2, g.exitCode(), g.toString());
+        assertTrue(g.err().startsWith("error: invalid kubeconfig " + garbage), g.err());
+        for (Cli.Result x : List.of(r, q, g)) {
+            assertFalse(x.err().contains("\tat ") || x.err().contains("Exception:"), "no stack trace: " + x.err());
+            assertFalse(Files.exists(dir.resolve("a.tar.gz")));
+        }
+    }
+
+    @Test
     void keygenWritesAPrivateFileRefusesToOverwriteAndPrintsTheRecipient() throws Exception {
         Path key = dir.resolve("k.txt");
         Cli.Result r = Cli.run("keygen", "-o", key.toString());

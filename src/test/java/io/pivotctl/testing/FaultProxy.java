@@ -22,7 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small fault-injecting HTTP proxy on loopback in front of a real apiserver's local plain-HTTP port:
+ * A small fault-injecting HTTP proxy on loopback in front of a real apiserver (plain HTTP towards
+ * pivotctl, TLS towards the apiserver; the client's bearer token passes through):
  * rules answer matching requests with 429 (Retry-After), 5xx, 403/422, or drop the connection, a given
  * number of times; everything else is forwarded unchanged. Counts every request it sees.
  */
@@ -39,22 +40,36 @@ public final class FaultProxy implements AutoCloseable {
             return new Rule(method, pathPart, 0, times, new AtomicInteger());
         }
 
+        /**
+         * code -1: forward the request (the server carries it out), then drop the connection before the answer: a
+         * create that happened although the client never heard so. Dry runs pass untouched.
+         */
+        public static Rule loseAnswer(String method, String pathPart, int times) {
+            return new Rule(method, pathPart, -1, times, new AtomicInteger());
+        }
+
         boolean matches(String m, String path) {
-            return (method == null || method.equals(m)) && path.contains(pathPart) && injected.get() < times;
+            return (method == null || method.equals(m)) && path.contains(pathPart) && injected.get() < times
+                    && !(code == -1 && path.contains("dryRun"));
         }
     }
 
     static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "host", "transfer-encoding", "upgrade", "keep-alive", "expect");
 
     private final HttpServer server;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trustAll()).build();
     private final String upstream;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     private volatile boolean down;
 
-    public FaultProxy(int upstreamPort) throws IOException {
-        this.upstream = "http://127.0.0.1:" + upstreamPort;
+    static {
+        // the test apiserver's certificate is self-signed: the proxy (test code, loopback only) does not verify it
+        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+    }
+
+    public FaultProxy(String upstreamUrl) throws IOException {
+        this.upstream = upstreamUrl.endsWith("/") ? upstreamUrl.substring(0, upstreamUrl.length() - 1) : upstreamUrl;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.setExecutor(Executors.newFixedThreadPool(32));
         server.createContext("/", this::handle);
@@ -80,17 +95,40 @@ public final class FaultProxy implements AutoCloseable {
                 .mapToInt(e -> e.getValue().get()).sum();
     }
 
-    /** A kubeconfig pointing at the proxy (the local port needs no credentials). */
+    private static javax.net.ssl.SSLContext trustAll() {
+        try {
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, new java.security.SecureRandom());
+            return ctx;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A kubeconfig pointing at the proxy, with the static token the upstream accepts. */
     public Path kubeconfig(Path dir) throws IOException {
         Path f = dir.resolve("proxy-" + server.getAddress().getPort() + ".kubeconfig");
         Files.writeString(f, """
                 apiVersion: v1
                 kind: Config
                 clusters: [{name: proxy, cluster: {server: "http://127.0.0.1:%d"}}]
-                users: [{name: proxy, user: {}}]
+                users: [{name: proxy, user: {token: "%s"}}]
                 contexts: [{name: proxy, context: {cluster: proxy, user: proxy, namespace: default}}]
                 current-context: proxy
-                """.formatted(server.getAddress().getPort()));
+                """.formatted(server.getAddress().getPort(), TestApiServer.PROXY_TOKEN));
         return f;
     }
 
@@ -100,14 +138,16 @@ public final class FaultProxy implements AutoCloseable {
         seen.computeIfAbsent(method + " " + ex.getRequestURI().getPath(), k -> new AtomicInteger()).incrementAndGet();
         byte[] body = ex.getRequestBody().readAllBytes();
         if (down) {
-            ex.close();
-            return;
+            throw new IOException("proxy down: connection dropped"); // the server closes the connection at once
         }
         for (Rule r : rules) {
             if (r.matches(method, path) && r.injected().incrementAndGet() <= r.times()) {
                 if (r.code() == 0) {
-                    ex.close();
-                    return;
+                    throw new IOException("connection dropped by rule"); // the server closes the connection at once
+                }
+                if (r.code() == -1) {
+                    send(ex, method, path, body);
+                    throw new IOException("answer lost by rule");
                 }
                 byte[] status = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"injected by FaultProxy\","
                         + "\"reason\":\"Injected\",\"details\":{\"retryAfterSeconds\":1},\"code\":" + r.code() + "}").getBytes(StandardCharsets.UTF_8);
@@ -125,7 +165,16 @@ public final class FaultProxy implements AutoCloseable {
         forward(ex, method, path, body);
     }
 
-    private void forward(HttpExchange ex, String method, String path, byte[] body) throws IOException {
+    private void send(HttpExchange ex, String method, String path, byte[] body) throws IOException {
+        try {
+            client.send(request(ex, method, path, body), HttpResponse.BodyHandlers.discarding());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private HttpRequest request(HttpExchange ex, String method, String path, byte[] body) {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(upstream + path)).method(method,
                 body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         ex.getRequestHeaders().forEach((k, vs) -> {
@@ -133,8 +182,12 @@ public final class FaultProxy implements AutoCloseable {
                 vs.forEach(v -> req.header(k, v));
             }
         });
+        return req.build();
+    }
+
+    private void forward(HttpExchange ex, String method, String path, byte[] body) throws IOException {
         try {
-            HttpResponse<InputStream> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> resp = client.send(request(ex, method, path, body), HttpResponse.BodyHandlers.ofInputStream());
             byte[] out;
             try (InputStream in = resp.body()) {
                 out = in.readAllBytes();

@@ -48,22 +48,29 @@ public final class TestApiServer implements AutoCloseable {
     }
 
     public static TestApiServer start() {
-        return start(0);
+        return start(null);
     }
 
+    /** The bearer token {@link #start(Path)} accepts, for user "proxy" in group system:masters. */
+    public static final String PROXY_TOKEN = "pivotctl-test-proxy-token";
+
     /**
-     * With {@code insecurePort} > 0 the server also serves plain HTTP on 127.0.0.1:insecurePort without
-     * authentication (kube-apiserver 1.20 still has --insecure-port): what the fault-injecting proxy talks to.
+     * With {@code tokenFile} non-null the server also accepts {@link #PROXY_TOKEN} (a static token file): a
+     * proxy in front of it can then pass requests through without holding a client certificate.
      */
-    public static TestApiServer start(int insecurePort) {
+    public static TestApiServer start(Path tokenFile) {
         requireBinaries();
         KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
                 .withApiServerVersion(K8S_VERSION)
                 .withUpdateKubeConfig(false)
                 .withStartupTimeout(60_000);
-        if (insecurePort > 0) {
-            config.withApiServerFlag("--insecure-port", Integer.toString(insecurePort));
-            config.withApiServerFlag("--insecure-bind-address", "127.0.0.1");
+        if (tokenFile != null) {
+            try {
+                Files.writeString(tokenFile, PROXY_TOKEN + ",proxy,proxy-uid,\"system:masters\"\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            config.withApiServerFlag("--token-auth-file", tokenFile.toString());
         }
         KubeAPIServer server = new KubeAPIServer(config.build());
         server.start();
@@ -92,15 +99,6 @@ public final class TestApiServer implements AutoCloseable {
 
     public String kubeconfigYaml() {
         return server.getKubeConfigYaml();
-    }
-
-    /** A free loopback port for {@link #start(int)}. */
-    public static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public String url() {
