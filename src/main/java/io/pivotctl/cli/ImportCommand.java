@@ -72,6 +72,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue an import interrupted with --no-rollback, from its journal.")
     boolean resume;
 
+    @Option(names = "--rollback", description = "Undo an import kept with --no-rollback (or whose rollback was cut short), from its journal.")
+    boolean rollback;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -90,9 +93,12 @@ final class ImportCommand implements Callable<Integer> {
         } finally {
             keys.wipe();
         }
+        if (resume && rollback) {
+            throw PivotctlException.usage("--resume and --rollback cannot be combined: finish the import or undo it");
+        }
         ImportRequest.Scope scope = only == null ? ImportRequest.Scope.ALL : only == Only.leases ? ImportRequest.Scope.LEASES : ImportRequest.Scope.OBJECTS;
-        ImportRequest req = new ImportRequest(kube.target(), archive, dryRun, onConflict, scope, installCrds, keepPaused, cm[0], cm[1],
-                noRollback, resume, bmhStatusAnnotation);
+        ImportRequest req = new ImportRequest(kube.target(console), archive, dryRun, onConflict, scope, installCrds, keepPaused, cm[0], cm[1],
+                noRollback, resume, bmhStatusAnnotation, rollback);
         ImportSummary s = new ImportService().run(req, loaded, new ImportProgress() {
             @Override
             public void phase(String description) {
@@ -109,6 +115,11 @@ final class ImportCommand implements Callable<Integer> {
                 console.warning(message);
             }
         });
+        if (s.rolledBack() != null) {
+            s.rolledBack().forEach(line -> console.progress("  " + line));
+            console.result("Rolled back " + s.rolledBack().size() + " change(s) of archive " + s.archiveId() + "; the journal is removed.");
+            return 0;
+        }
         if (s.dryRun()) {
             console.result("Dry run: preflight passed" + (s.preflight() == null ? "" : " for " + s.preflight().objectCount() + " objects in "
                     + s.preflight().levels().size() + " levels") + "; nothing was written.");

@@ -42,6 +42,7 @@ final class Applier {
     private final Map<ObjectId, ObjectNode> previousForRollback;
     private final AtomicBoolean cancelled;
     private final Consumer<String> warnings;
+    private final String runId;
     final Counts counts = new Counts();
 
     Applier(ResourceClient client, Journal journal, ImportRequest req, String archiveId, Map<String, String> uidMap, Set<ObjectId> statusDone,
@@ -55,6 +56,7 @@ final class Applier {
         this.previousForRollback = previousForRollback;
         this.cancelled = cancelled;
         this.warnings = warnings;
+        this.runId = journal.runId();
     }
 
     void applyLevel(List<PlannedObject> level, int index, int concurrency, Set<ObjectId> createdByJournal) {
@@ -101,13 +103,17 @@ final class Applier {
         if (withStatus && !p.type().statusSubresource()) {
             body.set("status", archived.get("status").deepCopy()); // no /status: status travels with the create
         }
+        Markers.labelRun(body, runId);
         if (req.bmhStatusAnnotation() && withStatus && Markers.isHost(id.group(), id.kind())) {
             body.with("metadata").with("annotations").put(Markers.BMH_STATUS, ObjectPreparer.bmhStatusAnnotation(archived));
         }
         try {
             live = client.create(p.type(), body, false);
         } catch (RuntimeException e) {
-            throw ApiErrors.describe(e, "create", id.toString(), client.connection().server());
+            live = ApiErrors.isConflict(e) ? ownUnconfirmedCreate(p).orElse(null) : null;
+            if (live == null) {
+                throw ApiErrors.describe(e, "create", id.toString(), client.connection().server());
+            }
         }
         String newUid = live.path("metadata").path("uid").asText();
         journal.append("create", EntryPaths.id(id), p.type().qualifiedResource(), p.oldUid(), newUid, level);
@@ -118,10 +124,31 @@ final class Applier {
         Counts.inc(counts.created(), kind);
     }
 
+    /**
+     * After "already exists" on a create that was retried: the first attempt reached the server and only its answer
+     * was lost when the object carries this run's label. Then it is ours, as if the create had answered.
+     */
+    private java.util.Optional<ObjectNode> ownUnconfirmedCreate(PlannedObject p) {
+        if (runId == null) {
+            return java.util.Optional.empty();
+        }
+        return client.get(p.type(), p.id().namespace(), p.id().name())
+                .filter(o -> runId.equals(o.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null)));
+    }
+
     private void writeStatus(PlannedObject p, ObjectNode live, int level) {
         ObjectId id = p.id();
         try {
-            client.updateStatus(p.type(), ObjectPreparer.forStatus(live, p.archived().object()));
+            try {
+                client.updateStatus(p.type(), ObjectPreparer.forStatus(live, p.archived().object()));
+            } catch (RuntimeException e) {
+                if (!ApiErrors.isConflict(e)) {
+                    throw e;
+                }
+                // a retried write whose first attempt landed (or a controller wrote meanwhile): same status, fresh resourceVersion
+                ObjectNode fresh = client.get(p.type(), id.namespace(), id.name()).orElseThrow(() -> e);
+                client.updateStatus(p.type(), ObjectPreparer.forStatus(fresh, p.archived().object()));
+            }
         } catch (RuntimeException e) {
             throw ApiErrors.describe(e, "write status of", id.toString(), client.connection().server());
         }

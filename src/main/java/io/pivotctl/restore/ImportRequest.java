@@ -3,7 +3,7 @@ package io.pivotctl.restore;
 import io.pivotctl.kube.KubeTarget;
 import java.nio.file.Path;
 
-/** What {@code pivotctl import} was asked to do. */
+/** What {@code pivotctl import} was asked to do ({@code rollback}: undo a kept journal instead of importing). */
 public record ImportRequest(
         KubeTarget target,
         Path archive,
@@ -16,7 +16,8 @@ public record ImportRequest(
         String leasesConfigMap,
         boolean noRollback,
         boolean resume,
-        boolean bmhStatusAnnotation) {
+        boolean bmhStatusAnnotation,
+        boolean rollback) {
 
     public static final String DEFAULT_LEASES_NAMESPACE = "metal3";
     public static final String DEFAULT_LEASES_CONFIGMAP = "dnsmasq-leases-configmap";

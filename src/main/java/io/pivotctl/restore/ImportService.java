@@ -44,7 +44,7 @@ public final class ImportService {
         List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
         boolean objects = req.only() != ImportRequest.Scope.LEASES;
         boolean leases = req.only() != ImportRequest.Scope.OBJECTS;
-        if (objects && !archive.secretsDecrypted() && !manifest.secrets().isEmpty()) {
+        if (objects && !req.rollback() && !archive.secretsDecrypted() && !manifest.secrets().isEmpty()) {
             throw PivotctlException.usage("the archive holds " + manifest.secrets().size()
                     + " encrypted Secrets: pass --identity FILE or --passphrase-file FILE to import them");
         }
@@ -58,6 +58,9 @@ public final class ImportService {
             discovery.serverVersion();
             String targetId = discovery.clusterId();
             java.nio.file.Path journalPath = Journal.pathFor(manifest.archiveId(), targetId);
+            if (req.rollback()) {
+                return undoJournal(journalPath, archive, client, discovery, req, progress, start);
+            }
             Journal journal = null;
             Set<ObjectId> createdBefore = new HashSet<>();
             Set<ObjectId> statusBefore = new HashSet<>();
@@ -99,10 +102,11 @@ public final class ImportService {
                     crdsInstalled = installMissingCrds(conn, discovery, archive, journal, progress);
                 }
                 progress.phase("preflight: checking " + archive.objects().size() + " objects against the target (server-side dry run)");
-                preflight = new Preflight(client, discovery, conn.concurrency()).run(archive, req, createdBefore);
+                preflight = new Preflight(client, discovery, conn.concurrency()).run(archive, req, createdBefore,
+                        req.resume() ? journal.runId() : null);
                 if (!preflight.problems().isEmpty()) {
                     if (!crdsInstalled.isEmpty()) {
-                        new Rollback(client, Map.of()).run(journal.records(), Map.of());
+                        new Rollback(client, Map.of()).run(journal.records(), Map.of(), Rollback.Sweep.NONE);
                         journal.delete();
                     } else if (journal != null && !req.resume()) {
                         journal.delete();
@@ -119,6 +123,18 @@ public final class ImportService {
             }
             if (journal == null) {
                 journal = Journal.create(journalPath);
+            }
+            if (preflight != null) {
+                for (List<PlannedObject> level : preflight.levels()) {
+                    for (PlannedObject p : level) {
+                        if (preflight.adopted().contains(p.id())) { // journaled now, so a rollback deletes it by UID-less id as well
+                            journal.append("create", EntryPaths.id(p.id()), p.type().qualifiedResource(), p.oldUid(),
+                                    p.existing().path("metadata").path("uid").asText(), p.level());
+                            createdBefore.add(p.id());
+                            uidMap.put(p.oldUid(), p.existing().path("metadata").path("uid").asText());
+                        }
+                    }
+                }
             }
             return apply(req, archive, preflight, writeLeases, journal, client, uidMap, createdBefore, statusBefore, progress, warnings, start);
         }
@@ -140,10 +156,12 @@ public final class ImportService {
             }
         }, "pivotctl-import-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
+        io.pivotctl.GracefulStop.enter();
         Map<ObjectId, ObjectNode> previous = new ConcurrentHashMap<>();
         Map<String, ResourceType> typesByResource = new HashMap<>();
         boolean leasesRestored = false;
         Applier applier = new Applier(client, journal, req, manifest.archiveId(), uidMap, statusBefore, previous, cancelled, warnings::add);
+        Rollback.Sweep sweep = new Rollback.Sweep(journal.runId(), namespacesOf(archive, req));
         try {
             if (writeLeases) {
                 progress.phase("restoring dnsmasq leases into ConfigMap " + req.leasesNamespace() + "/" + req.leasesConfigMap());
@@ -182,7 +200,11 @@ public final class ImportService {
                         + journal.path() + "; run again with --resume to finish");
             }
             progress.phase("import failed (" + why + "): rolling back");
-            Rollback.Report report = new Rollback(client, typesByResource).run(journal.records(), previous);
+            if (!client.connection().awaitReachable(0)) {
+                progress.phase("the API server does not answer: waiting up to " + ROLLBACK_WAIT_SECONDS + "s for it to come back to roll back");
+                client.connection().awaitReachable(ROLLBACK_WAIT_SECONDS * 1000L);
+            }
+            Rollback.Report report = new Rollback(client, typesByResource).run(journal.records(), previous, sweep);
             List<String> details = new ArrayList<>(report.undone());
             report.failures().forEach(f -> details.add("NOT rolled back: " + f));
             if (report.failures().isEmpty()) {
@@ -191,9 +213,11 @@ public final class ImportService {
                 journal.close();
             }
             throw new PivotctlException(Outcome.FAILED, "import failed: " + why + "; rolled back " + report.undone().size() + " change(s)"
-                    + (report.failures().isEmpty() ? "" : ", " + report.failures().size() + " could NOT be rolled back (journal kept at " + journal.path() + ")"),
+                    + (report.failures().isEmpty() ? "" : ", " + report.failures().size() + " could NOT be rolled back (journal kept at " + journal.path()
+                            + "): run 'pivotctl import " + req.archive() + " --rollback' once the server answers, or --resume to finish instead"),
                     details);
         } finally {
+            io.pivotctl.GracefulStop.exit();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -201,6 +225,51 @@ public final class ImportService {
                 // the hook is running: it waits for `finished`, which is now counted down
             }
         }
+    }
+
+    /** How long a rollback waits for an API server that went away mid-import. */
+    static final int ROLLBACK_WAIT_SECONDS = 120;
+
+    /** The namespaces an import of this archive may have written into: archived objects' and the leases ConfigMap's. */
+    private static Set<String> namespacesOf(LoadedArchive archive, ImportRequest req) {
+        Set<String> out = new java.util.TreeSet<>();
+        archive.objects().forEach(o -> {
+            if (!o.id().namespace().isEmpty()) {
+                out.add(o.id().namespace());
+            }
+        });
+        out.add(req.leasesNamespace());
+        return out;
+    }
+
+    /** {@code --rollback}: undo what a kept journal records (an import run with --no-rollback, or a rollback cut short). */
+    private ImportSummary undoJournal(java.nio.file.Path journalPath, LoadedArchive archive, ResourceClient client, Discovery discovery,
+            ImportRequest req, ImportProgress progress, long start) {
+        if (!java.nio.file.Files.exists(journalPath)) {
+            throw PivotctlException.usage("--rollback: no journal " + journalPath + " (nothing to roll back for this archive and target)");
+        }
+        Journal journal = Journal.resume(journalPath);
+        Map<String, ResourceType> types = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (ArchivedObject o : archive.objects()) {
+            Manifest.Entry e = o.entry();
+            if (seen.add(e.group() + "/" + e.version() + "/" + e.kind())) {
+                discovery.find(e.group(), e.version(), e.kind()).ifPresent(t -> types.put(t.qualifiedResource(), t));
+            }
+        }
+        progress.phase("rolling back " + journal.records().stream().filter(r -> "create".equals(r.op())).count()
+                + " journaled creates of " + journalPath);
+        Rollback.Report report = new Rollback(client, types).run(journal.records(), Map.of(),
+                new Rollback.Sweep(journal.runId(), namespacesOf(archive, req)));
+        if (!report.failures().isEmpty()) {
+            journal.close();
+            List<String> details = new ArrayList<>(report.undone());
+            report.failures().forEach(f -> details.add("NOT rolled back: " + f));
+            throw new PivotctlException(Outcome.FAILED, "rollback incomplete: " + report.failures().size() + " change(s) could NOT be undone (journal kept at "
+                    + journalPath + "; run --rollback again)", details);
+        }
+        journal.delete();
+        return ImportSummary.rolledBack(archive.manifest().archiveId(), report.undone(), (System.nanoTime() - start) / 1_000_000);
     }
 
     /** On resume, objects created by the interrupted run are read back so status and UIDs can be completed. */

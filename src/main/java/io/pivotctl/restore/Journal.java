@@ -21,7 +21,7 @@ import java.util.List;
  */
 public final class Journal implements AutoCloseable {
 
-    /** One change. {@code op}: namespace, crd, create, status, update, finish. */
+    /** One change. {@code op}: begin (id: the run id), namespace, crd, create, status, update, finish. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Record(String op, String id, String resource, String oldUid, String newUid, Integer level, String time) {
     }
@@ -52,7 +52,9 @@ public final class Journal implements AutoCloseable {
                         + ": run again with --resume to finish it, or delete the journal after checking the target");
             }
             Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            return new Journal(path, Files.newOutputStream(path, StandardOpenOption.APPEND), List.of());
+            Journal journal = new Journal(path, Files.newOutputStream(path, StandardOpenOption.APPEND), List.of());
+            journal.append("begin", java.util.UUID.randomUUID().toString(), null, null, null, null);
+            return journal;
         } catch (IOException e) {
             throw PivotctlException.failed("cannot create import journal " + path + ": " + e.getMessage());
         }
@@ -94,6 +96,15 @@ public final class Journal implements AutoCloseable {
 
     public synchronized List<Record> records() {
         return List.copyOf(records);
+    }
+
+    /**
+     * This import run's id (the first record): every object the run creates carries it in the label
+     * {@link Markers#IMPORT_RUN}, so a create the server made but never confirmed is still found. Null for journals
+     * written before run ids existed.
+     */
+    public String runId() {
+        return records().stream().filter(r -> "begin".equals(r.op())).map(Record::id).findFirst().orElse(null);
     }
 
     public Path path() {

@@ -69,6 +69,7 @@ final class LeasesRestore {
                 journal.append("update", io.pivotctl.archive.EntryPaths.id(id), ResourceType.CONFIG_MAP.qualifiedResource(), null, null, -1);
                 return true;
             }
+            Markers.labelRun(cm, journal.runId());
             ObjectNode created = client.create(ResourceType.CONFIG_MAP, cm, false);
             journal.append("create", io.pivotctl.archive.EntryPaths.id(id), ResourceType.CONFIG_MAP.qualifiedResource(), null,
                     created.path("metadata").path("uid").asText(), -1);
@@ -85,8 +86,9 @@ final class LeasesRestore {
             if (client.get(ResourceType.NAMESPACE, null, namespace).isPresent()) {
                 return;
             }
-            client.create(ResourceType.NAMESPACE, Json.MAPPER.valueToTree(Map.of("apiVersion", "v1", "kind", "Namespace",
-                    "metadata", Map.of("name", namespace))), false);
+            ObjectNode body = Json.MAPPER.valueToTree(Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", namespace)));
+            Markers.labelRun(body, journal.runId());
+            client.create(ResourceType.NAMESPACE, body, false);
             journal.append("namespace", namespace, ResourceType.NAMESPACE.qualifiedResource(), null, null, -1);
         } catch (RuntimeException e) {
             if (ApiErrors.isConflict(e)) {

@@ -8,8 +8,21 @@ public final class Markers {
     public static final String BMH_PAUSED = "baremetalhost.metal3.io/paused";
     public static final String BMH_STATUS = "baremetalhost.metal3.io/status";
     public static final String PAUSED_BY = "pivotctl";
+    /**
+     * Label on every object an import run creates, valued with the run id of its journal: finds creates whose
+     * answer was lost (server died after storing, before replying) for --resume and rollback, and lets a
+     * user list what a run restored ({@code kubectl get bmh -l pivotctl.io/import-run=ID}).
+     */
+    public static final String IMPORT_RUN = "pivotctl.io/import-run";
 
     private Markers() {
+    }
+
+    /** Puts the {@link #IMPORT_RUN} label on a body about to be created (no-op for journals without a run id). */
+    static void labelRun(com.fasterxml.jackson.databind.node.ObjectNode body, String runId) {
+        if (runId != null) {
+            body.with("metadata").with("labels").put(IMPORT_RUN, runId);
+        }
     }
 
     public static boolean isCluster(String group, String kind) {

@@ -39,7 +39,8 @@ final class Preflight {
         this.concurrency = concurrency;
     }
 
-    PreflightResult run(LoadedArchive archive, ImportRequest req, Set<ObjectId> alreadyRestored) {
+    /** {@code resumedRunId}: the interrupted run's id when resuming (its unconfirmed creates are adopted), else null. */
+    PreflightResult run(LoadedArchive archive, ImportRequest req, Set<ObjectId> alreadyRestored, String resumedRunId) {
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         List<String> notes = new ArrayList<>();
         Map<String, Optional<ResourceType>> types = resolveTypes(archive, problems);
@@ -47,14 +48,20 @@ final class Preflight {
         Set<String> missingNamespaces = new TreeSet<>();
         archive.objects().stream().map(o -> o.id().namespace()).filter(ns -> !ns.isEmpty()).distinct().forEach(ns -> {
             try {
-                if (client.get(ResourceType.NAMESPACE, null, ns).isEmpty()) {
+                Optional<ObjectNode> found = client.get(ResourceType.NAMESPACE, null, ns);
+                if (found.isEmpty()) {
                     missingNamespaces.add(ns);
+                } else if (found.get().path("metadata").has("deletionTimestamp")) {
+                    problems.add("namespace " + ns + " is being deleted (Terminating) on the target: wait until it is gone, then import again");
                 }
             } catch (RuntimeException e) {
                 problems.add(ApiErrors.describe(e, "get", "namespace " + ns, client.connection().server()).getMessage());
             }
         });
         missingNamespaces.forEach(ns -> notes.add("namespace " + ns + " will be created"));
+        // The server refuses even a dry-run create in a namespace that does not exist. Objects bound for one are
+        // dry-run in an existing stand-in namespace instead: schema and admission are checked without writing anything.
+        String standIn = missingNamespaces.isEmpty() ? null : standInNamespace();
 
         Map<String, Integer> levelOf = levels(archive.manifest());
         List<PlannedObject> planned = new ArrayList<>();
@@ -74,11 +81,16 @@ final class Preflight {
                 byTypeAndNamespace.computeIfAbsent(p.type().qualifiedResource() + "@" + p.id().namespace(), k -> new ArrayList<>()).add(p);
             }
         }
+        Set<ObjectId> plannedIds = new java.util.HashSet<>();
+        planned.forEach(p -> plannedIds.add(p.id()));
         Parallel.map(new ArrayList<>(byTypeAndNamespace.values()), concurrency, group -> {
             PlannedObject first = group.get(0);
             try {
                 for (ObjectNode live : client.list(first.type(), first.type().namespaced() ? first.id().namespace() : null).items()) {
-                    existing.put(ObjectId.of(live), live);
+                    ObjectId liveId = ObjectId.of(live);
+                    if (plannedIds.contains(liveId)) { // keep only what could conflict: the target may hold far more
+                        existing.put(liveId, live);
+                    }
                 }
             } catch (RuntimeException e) {
                 problems.add(ApiErrors.describe(e, "list", first.type().qualifiedResource() + " in namespace " + first.id().namespace(),
@@ -87,14 +99,24 @@ final class Preflight {
             return null;
         });
         Parallel.map(planned, concurrency, p -> {
-            if (missingNamespaces.contains(p.id().namespace()) || existing.containsKey(p.id())) {
-                return null; // missing namespace: checked at apply; existing: a conflict, judged below
+            if (existing.containsKey(p.id())) {
+                return null; // a conflict, judged below
+            }
+            boolean elsewhere = missingNamespaces.contains(p.id().namespace());
+            if (elsewhere && standIn == null) {
+                return null; // no stand-in namespace readable: checked at apply
             }
             try {
                 ObjectNode body = ObjectPreparer.forCreate(p.archived().object(), identityUids(), archive.manifest().archiveId(), false, w -> { });
+                if (elsewhere) {
+                    body.with("metadata").put("namespace", standIn);
+                }
                 ObjectNode wouldStore = client.create(p.type(), body, true);
                 pruned.addAll(droppedFields(p, body, wouldStore));
             } catch (RuntimeException e) {
+                if (elsewhere && ApiErrors.isConflict(e)) {
+                    return null; // the stand-in holds an object of that name: "exists" is decided after validation passed
+                }
                 problems.add(p.id() + ": the target rejects it (dry run): " + ApiErrors.describe(e, "create", p.id().toString(),
                         client.connection().server()).getMessage());
             }
@@ -102,10 +124,15 @@ final class Preflight {
         });
         pruned.stream().sorted().forEach(notes::add);
         int[] conflicts = {0};
+        Set<ObjectId> adopted = new TreeSet<>();
         List<PlannedObject> withExisting = new ArrayList<>();
         for (PlannedObject p : planned) {
             ObjectNode live = existing.get(p.id());
-            if (live != null && !alreadyRestored.contains(p.id())) {
+            if (live != null && !alreadyRestored.contains(p.id())
+                    && resumedRunId != null && resumedRunId.equals(live.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null))) {
+                adopted.add(p.id());
+                notes.add(p.id() + " was created by the interrupted run (its answer was lost): resumed");
+            } else if (live != null && !alreadyRestored.contains(p.id())) {
                 conflicts[0]++;
                 if (req.onConflict() == ConflictPolicy.FAIL) {
                     problems.add(p.id() + " already exists on the target (use --on-conflict skip or update)");
@@ -124,7 +151,17 @@ final class Preflight {
         levels.removeIf(List::isEmpty);
         List<String> sortedProblems = new ArrayList<>(problems);
         Collections.sort(sortedProblems);
-        return new PreflightResult(levels, missingNamespaces, sortedProblems, notes, conflicts[0]);
+        return new PreflightResult(levels, missingNamespaces, sortedProblems, notes, conflicts[0], adopted);
+    }
+
+    /** "default" when it exists and is not being deleted (it always does on a working cluster), else null. */
+    private String standInNamespace() {
+        try {
+            return client.get(ResourceType.NAMESPACE, null, "default").filter(n -> !n.path("metadata").has("deletionTimestamp"))
+                    .map(n -> "default").orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private Map<String, Optional<ResourceType>> resolveTypes(LoadedArchive archive, List<String> problems) {

@@ -1,17 +1,22 @@
 package io.pivotctl.restore;
 
+import io.pivotctl.graph.ObjectId;
 import java.util.List;
 import java.util.Set;
 
-/** The plan (objects by level) and everything preflight found; {@code problems} non-empty means nothing may be written. */
+/**
+ * The plan (objects by level) and everything preflight found; {@code problems} non-empty means nothing may be written.
+ * {@code adopted}: on --resume, objects the interrupted run created without hearing back (they carry its run label).
+ */
 public record PreflightResult(List<List<PlannedObject>> levels, Set<String> missingNamespaces,
-        List<String> problems, List<String> notes, int conflicts) {
+        List<String> problems, List<String> notes, int conflicts, Set<ObjectId> adopted) {
 
     public PreflightResult {
         levels = levels.stream().map(List::copyOf).toList();
         missingNamespaces = Set.copyOf(missingNamespaces);
         problems = List.copyOf(problems);
         notes = List.copyOf(notes);
+        adopted = Set.copyOf(adopted);
     }
 
     public int objectCount() {

@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class VerifyService {
 
-    static final Set<String> IGNORED_ANNOTATIONS = Set.of(Markers.RESTORED_FROM, Markers.BMH_STATUS);
+    static final Set<String> IGNORED_ANNOTATIONS = Set.of(Markers.RESTORED_FROM, Markers.BMH_STATUS, Markers.IMPORT_RUN);
 
     public VerifyReport run(KubeTarget target, LoadedArchive archive, String leasesNamespace, String leasesConfigMap) {
         try (ClusterConnection conn = KubeConnector.connect(target)) {
