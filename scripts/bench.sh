@@ -7,8 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 [ $# -gt 0 ] || set -- 100 1000
-scripts/setup-envtest.sh
-command -v /usr/bin/time >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq time >/dev/null; }
+scripts/setup-envtest.sh   # also installs /usr/bin/time (peak RSS)
 if [ "${BENCH_SKIP_BUILD:-}" != "1" ] || [ ! -f target/pivotctl.jar ]; then
   mvn -B -q -ntp package -DskipTests
 fi

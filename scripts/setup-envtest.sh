@@ -31,7 +31,7 @@ apt_install() {
 }
 
 # Tools the tests use directly, even when the apiserver is already built.
-apt_install age jq
+apt_install age jq time
 
 if [ -x "$DEST/kube-apiserver" ] && [ -x "$DEST/etcd" ] && [ -x "$DEST/kubectl" ]; then
   say "binaries present in $DEST"

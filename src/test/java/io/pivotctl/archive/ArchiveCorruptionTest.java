@@ -229,6 +229,31 @@ class ArchiveCorruptionTest {
     }
 
     @Test
+    void aSecretThatDecryptsToAnotherSecretIsNamedWithoutItsContent() {
+        io.pivotctl.crypto.AgeIdentity key = io.pivotctl.crypto.AgeIdentity.generate();
+        byte[] other = """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: someone-else
+                  namespace: metal3
+                data:
+                  password: dG9wLXNlY3JldC1ibWMtcGFzc3dvcmQ=
+                """.getBytes(StandardCharsets.UTF_8);
+        byte[] sealed = new io.pivotctl.crypto.SecretSealer(List.of(key.recipient())).seal(other);
+        List<ArchiveWriter.Source> sources = new ArrayList<>();
+        for (ArchiveWriter.Source src : TestArchives.sources()) {
+            sources.add(src.entry().path().equals(SECRET) ? new ArchiveWriter.Source(src.entry(), () -> sealed) : src);
+        }
+        Path file = dir.resolve("swapped-secret.tar");
+        ArchiveWriter.write(file, TestArchives.manifest(), sources, java.util.Optional.empty());
+        ArchiveChecks checks = TestArchives.lenientChecks().withDecryptor(io.pivotctl.crypto.SecretOpener.fromIdentities(List.of(key))::open);
+        List<String> errors = ArchiveValidator.validate(ArchiveReader.read(file, ArchiveLimits.DEFAULT), checks).report().errors();
+        assertEquals(List.of("entry '" + SECRET + "' holds Secret metal3/someone-else but the manifest says Secret metal3/node-0-bmc"), errors);
+        assertFalse(errors.toString().contains("dG9wLXNl"), "the decrypted value is never echoed");
+    }
+
+    @Test
     void notATarAndEmptyFileAreClear() throws IOException {
         Path junk = dir.resolve("junk.tar");
         Files.writeString(junk, "this is not an archive at all, just text that is long enough".repeat(20));

@@ -93,6 +93,9 @@ public final class Bench {
                     target.kubeconfig().toString(), "--identity", key.toString(), "--concurrency", "16", "--qps", "0"), dir, true);
             rows.add(new Row(hosts, objects, "pivotctl import (preflight dry run, ordering, UID rewrite, status, -Xmx256m)", imp.seconds,
                     objects / imp.seconds, imp.rssKb));
+            log("N=" + hosts + ": pivotctl verify (not timed: proves the measured import restored everything)");
+            measure(List.of("java", "-jar", jar.toString(), "verify", archive.toString(), "--kubeconfig", target.kubeconfig().toString(),
+                    "--identity", key.toString()), dir, false);
 
             List<ObjectNode> plain = plainCreates(fleet);
             try (ClusterConnection conn = KubeConnector.connect(new KubeTarget(target.kubeconfig(), null, 16, 0))) {

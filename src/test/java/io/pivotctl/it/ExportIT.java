@@ -165,6 +165,51 @@ class ExportIT {
     }
 
     @Test
+    void hostsChangingStateDuringExportDoNotBreakItAndListVersionsAreRecorded() throws Exception {
+        var hosts = servers.source().client().genericKubernetesResources("metal3.io/v1alpha1", "BareMetalHost").inNamespace("metal3");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        Thread churn = new Thread(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                for (String name : List.of("spare-0", "spare-1")) {
+                    boolean on = i % 2 == 0;
+                    hosts.withName(name).editStatus(h -> {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> st = (Map<String, Object>) h.getAdditionalProperties().get("status");
+                        st.put("poweredOn", on);
+                        st.put("operationalStatus", on ? "OK" : "detached");
+                        return h;
+                    });
+                    hosts.withName(name).edit(h -> {
+                        Map<String, String> labels = new HashMap<>(h.getMetadata().getLabels() == null ? Map.of() : h.getMetadata().getLabels());
+                        labels.put("churn", Integer.toString(changes.get()));
+                        h.getMetadata().setLabels(labels);
+                        return h;
+                    });
+                    changes.incrementAndGet();
+                }
+            }
+        }, "churn");
+        churn.start();
+        try {
+            Manifest first = export(dir.resolve("churn-1.tar.gz"));
+            Manifest second = export(dir.resolve("churn-2.tar.gz"));
+            String key = "baremetalhosts.metal3.io@metal3";
+            assertTrue(first.listResourceVersions().get(key).matches("\\d+"), first.listResourceVersions().toString());
+            assertTrue(Long.parseLong(second.listResourceVersions().get(key)) > Long.parseLong(first.listResourceVersions().get(key)),
+                    "the hosts changed between the two exports and the recorded list versions say so");
+            for (String a : List.of("churn-1.tar.gz", "churn-2.tar.gz")) {
+                Cli.Result v = Cli.run("validate", dir.resolve(a).toString());
+                assertEquals(0, v.exitCode(), v.toString());
+            }
+        } finally {
+            stop.set(true);
+            churn.join();
+        }
+        assertTrue(changes.get() > 4, "the hosts really changed during the exports: " + changes.get());
+    }
+
+    @Test
     void clearErrorsForBadSelectionsAndMissingKeys() {
         Path out = dir.resolve("x.tar.gz");
         Cli.Result noKey = Cli.run("export", "--kubeconfig", kubeconfig, "-n", "metal3", "-o", out.toString());

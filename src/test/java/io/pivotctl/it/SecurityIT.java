@@ -64,7 +64,8 @@ class SecurityIT {
         key = dir.resolve("sign.key");
         record(Cli.run("keygen", "--signing", "-o", key.toString()));
         archive = dir.resolve("p.tar.gz");
-        Cli.Result r = record(Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
+        // -v everywhere: the most verbose output pivotctl has is part of what the hygiene scan reads
+        Cli.Result r = record(Cli.run("export", "-v", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
                 "--passphrase-file", passFile.toString(), "--sign-key", key.toString()));
         assertEquals(0, r.exitCode(), r.toString());
     }
@@ -81,10 +82,11 @@ class SecurityIT {
         Cli.Result v = record(Cli.run("validate", archive.toString(), "--passphrase-file", passFile.toString(), "--verify-key", key + ".pub"));
         assertEquals(0, v.exitCode(), v.toString());
         assertTrue(v.out().contains("signature verified"), v.out());
-        Cli.Result i = record(Cli.run("import", archive.toString(), "--kubeconfig", servers.target().kubeconfig().toString(),
+        Cli.Result i = record(Cli.run("import", "-v", archive.toString(), "--kubeconfig", servers.target().kubeconfig().toString(),
                 "--passphrase-file", passFile.toString(), "--verify-key", key + ".pub"));
         assertEquals(0, i.exitCode(), i.toString());
-        Cli.Result ver = record(Cli.run("verify", archive.toString(), "--kubeconfig", servers.target().kubeconfig().toString(),
+        assertTrue(i.err().contains("[api] create secrets metal3/c1-ca: ok ("), "-v shows every request: " + i.err());
+        Cli.Result ver = record(Cli.run("verify", "-v", archive.toString(), "--kubeconfig", servers.target().kubeconfig().toString(),
                 "--passphrase-file", passFile.toString()));
         assertEquals(0, ver.exitCode(), ver.toString());
     }

@@ -1,0 +1,151 @@
+package io.pivotctl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.pivotctl.crypto.AgeIdentity;
+import io.pivotctl.crypto.IdentityFiles;
+import io.pivotctl.testing.ApiServersExtension;
+import io.pivotctl.testing.Cli;
+import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.Metal3Fleet;
+import io.pivotctl.testing.ImportWatch;
+import io.pivotctl.testing.RestartableApiServer;
+import io.pivotctl.testing.TestApiServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The target's kube-apiserver process is SIGKILLed in the middle of an import and started again later (its
+ * etcd keeps the data, as on a real control-plane node). Default: the import fails, waits for the server and
+ * rolls back completely. With --no-rollback: the import fails, keeps its journal, and --resume finishes it;
+ * verify then finds the target equal to the archive, with no duplicate and no orphan.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ApiServerRestartIT {
+
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.two();
+
+    @TempDir
+    static Path dir;
+
+    static RestartableApiServer twin;
+    static Path identity;
+    static Path archive;
+    static Map<String, Integer> archivedPerKind;
+
+    /** Longer than pivotctl's retry budget for one request (7 attempts, about 6 to 11 s), so the import must fail. */
+    static final long OUTAGE_MILLIS = 20_000;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        System.setProperty("pivotctl.home", dir.resolve("home").toString());
+        Crds.installPreferUpstream(servers.source().client());
+        Crds.installPreferUpstream(servers.target().client());
+        List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 3, 12)), 2);
+        InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
+        AgeIdentity id = AgeIdentity.generate();
+        identity = dir.resolve("key.txt");
+        IdentityFiles.writeNew(identity, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
+        archive = dir.resolve("a.tar.gz");
+        Cli.Result exp = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
+                "--recipient", id.recipient(), "-q");
+        assertEquals(0, exp.exitCode(), exp.toString());
+        archivedPerKind = perKind(servers.source());
+        // the namespace exists on the target beforehand (no namespace controller runs here to finish deleting one)
+        servers.target().client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build()).create();
+        twin = RestartableApiServer.twinOf(servers.target(), dir);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (twin != null) {
+            twin.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void killedMidImportTheImportWaitsForTheServerAndRollsBackCompletely() throws Exception {
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run("import", archive.toString(),
+                "--kubeconfig", twin.kubeconfig().toString(), "--identity", identity.toString()));
+        int createsBeforeKill = killAfterCreates(40);
+        Thread.sleep(OUTAGE_MILLIS);
+        twin.start();
+        Cli.Result r = run.get(5, TimeUnit.MINUTES);
+        assertTrue(createsBeforeKill >= 40, "killed mid-import, after " + createsBeforeKill + " creates");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("rolling back"), r.err());
+        assertTrue(r.err().contains("waiting up to 120s for it to come back"), r.err());
+        assertFalse(r.err().contains("could NOT be rolled back"), r.err());
+        assertEquals(Map.of(), perKind(servers.target()), "no object of the archive is left on the target");
+        assertEquals(0, journals().size(), "a complete rollback removes its journal");
+    }
+
+    @Test
+    @Order(2)
+    void killedMidImportWithNoRollbackTheResumeFinishesWithoutDuplicatesOrOrphans() throws Exception {
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run("import", archive.toString(),
+                "--kubeconfig", twin.kubeconfig().toString(), "--identity", identity.toString(), "--no-rollback"));
+        killAfterCreates(40);
+        Cli.Result r = run.get(5, TimeUnit.MINUTES); // fails once the retry budget is spent, while the server is still down
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--no-rollback: what was created stays") && r.err().contains("--resume"), r.err());
+        assertEquals(1, journals().size(), "the journal is kept");
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(journals().get(0)));
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(journals().get(0).getParent()));
+        Map<String, Integer> partial = perKind(servers.target());
+        assertFalse(partial.isEmpty(), "the interrupted run left its work in place");
+        assertTrue(!partial.equals(archivedPerKind), "the interrupted run did not finish: " + partial);
+
+        twin.start();
+        Cli.Result resumed = Cli.run("import", archive.toString(), "--kubeconfig", twin.kubeconfig().toString(), "--identity",
+                identity.toString(), "--resume");
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(resumed.err().contains("resuming from journal"), resumed.err());
+        assertEquals(archivedPerKind, perKind(servers.target()), "every archived object exactly once: no duplicate, no orphan");
+        Cli.Result v = Cli.run("verify", archive.toString(), "--kubeconfig", servers.target().kubeconfig().toString(), "--identity",
+                identity.toString());
+        assertEquals(0, v.exitCode(), v.toString());
+        assertTrue(v.out().contains("0 difference(s)"), v.out());
+        assertEquals(0, journals().size());
+    }
+
+    /** Waits until the running import has journaled {@code creates} creates, then SIGKILLs the twin apiserver. */
+    static int killAfterCreates(int creates) throws InterruptedException {
+        int n = ImportWatch.awaitCreates(home(), creates, () -> true);
+        twin.kill();
+        return n;
+    }
+
+    static Path home() {
+        return dir.resolve("home");
+    }
+
+    static List<Path> journals() {
+        return ImportWatch.journals(home());
+    }
+
+    static Map<String, Integer> perKind(TestApiServer s) {
+        return ImportWatch.perKind(s, "metal3");
+    }
+}

@@ -1,0 +1,171 @@
+package io.pivotctl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pivotctl.Json;
+import io.pivotctl.crypto.AgeIdentity;
+import io.pivotctl.crypto.IdentityFiles;
+import io.pivotctl.testing.ApiServersExtension;
+import io.pivotctl.testing.Cli;
+import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.ImportWatch;
+import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.Metal3Fleet;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The import options a disaster-recovery drill and a careful pivot use: --install-crds into a bare cluster,
+ * --keep-paused, --bmh-status-annotation, --leases-configmap, then imports over existing objects with
+ * --on-conflict skip and update, and the import-run label that says which run created what.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ImportOptionsIT {
+
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.two();
+
+    @TempDir
+    static Path dir;
+
+    static Path identity;
+    static Path archive;
+    static String target;
+    static Boolean archivedOnline;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        System.setProperty("pivotctl.home", dir.resolve("home").toString());
+        Crds.installPreferUpstream(servers.source().client()); // the target gets no CRDs: --install-crds brings them
+        List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1);
+        InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
+        AgeIdentity id = AgeIdentity.generate();
+        identity = dir.resolve("key.txt");
+        IdentityFiles.writeNew(identity, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
+        Path leases = dir.resolve("dnsmasq.leases");
+        Files.writeString(leases, "1790000000 00:5c:52:00:00:01 172.22.0.10 c1-node-0 *\n");
+        archive = dir.resolve("a.tar.gz");
+        Cli.Result r = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
+                "--recipient", id.recipient(), "--leases-file", leases.toString(), "-q");
+        assertEquals(0, r.exitCode(), r.toString());
+        target = servers.target().kubeconfig().toString();
+    }
+
+    static GenericKubernetesResource host(String name) {
+        return servers.target().client().genericKubernetesResources("metal3.io/v1alpha1", "BareMetalHost").inNamespace("metal3").withName(name).get();
+    }
+
+    @Test
+    @Order(1)
+    void installCrdsKeepPausedAndTheBmhStatusAnnotationIntoABareCluster() {
+        KubernetesClient tgt = servers.target().client();
+        assertEquals(0, tgt.apiextensions().v1().customResourceDefinitions().list().getItems().size(), "a bare cluster");
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(),
+                "--install-crds", "--keep-paused", "--bmh-status-annotation", "--leases-configmap", "ironic/leases");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("installing CRD baremetalhosts.metal3.io"), r.err());
+        assertNotNull(tgt.apiextensions().v1().customResourceDefinitions().withName("baremetalhosts.metal3.io").get());
+
+        GenericKubernetesResource h = host("c1-node-0");
+        assertEquals("pivotctl", h.getMetadata().getAnnotations().get("baremetalhost.metal3.io/paused"), "--keep-paused leaves hosts paused");
+        GenericKubernetesResource cluster = tgt.genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Cluster").inNamespace("metal3").withName("c1").get();
+        assertEquals(Boolean.TRUE, ((Map<?, ?>) cluster.getAdditionalProperties().get("spec")).get("paused"), "--keep-paused leaves Clusters paused");
+
+        JsonNode annotation = parse(h.getMetadata().getAnnotations().get("baremetalhost.metal3.io/status"));
+        JsonNode status = Json.MAPPER.valueToTree(h.getAdditionalProperties().get("status"));
+        assertEquals(status.at("/provisioning/state"), annotation.at("/provisioning/state"));
+        assertEquals(status.at("/provisioning/ID"), annotation.at("/provisioning/ID"));
+        assertTrue(annotation.path("hardware").isMissingNode(), "BMO's restore annotation leaves hardware out (size cap)");
+
+        assertNotNull(tgt.configMaps().inNamespace("ironic").withName("leases").get(), "--leases-configmap NS/NAME, namespace created");
+        assertNull(tgt.configMaps().inNamespace("metal3").withName("dnsmasq-leases-configmap").get());
+
+        String run = h.getMetadata().getLabels().get("pivotctl.io/import-run");
+        assertNotNull(run, "every object the run created names the run");
+        assertEquals(ImportWatch.perKind(servers.target(), "metal3").values().stream().mapToInt(Integer::intValue).sum(),
+                countLabelled(run), "kubectl get -l pivotctl.io/import-run=ID lists exactly what the run created");
+
+        Cli.Result v = Cli.run("verify", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(),
+                "--leases-configmap", "ironic/leases");
+        assertEquals(0, v.exitCode(), "pause markers and pivotctl's own labels are not differences: " + v);
+    }
+
+    @Test
+    @Order(2)
+    void onConflictSkipLeavesTheTargetAsItIs() {
+        GenericKubernetesResource before = host("c1-node-0");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) before.getAdditionalProperties().get("spec");
+        archivedOnline = (Boolean) spec.get("online");
+        spec.put("online", !archivedOnline);
+        servers.target().client().resource(before).update();
+
+        Cli.Result fail = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(),
+                "--leases-configmap", "ironic/leases");
+        assertEquals(3, fail.exitCode(), "default --on-conflict fail: " + fail);
+        assertTrue(fail.err().contains("BareMetalHost.metal3.io metal3/c1-node-0 already exists on the target (use --on-conflict skip or update)"),
+                fail.err());
+
+        Cli.Result skip = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(),
+                "--leases-configmap", "ironic/leases", "--on-conflict", "skip");
+        assertEquals(0, skip.exitCode(), skip.toString());
+        assertTrue(skip.out().matches("(?s).*BareMetalHost\\.metal3\\.io\\s+0\\s+3\\s+0.*"), "3 hosts skipped: " + skip.out());
+        assertEquals(!archivedOnline, ((Map<?, ?>) host("c1-node-0").getAdditionalProperties().get("spec")).get("online"), "skipped: left as it was");
+    }
+
+    @Test
+    @Order(3)
+    void onConflictUpdateWritesTheArchivedContentBack() {
+        Cli.Result diff = Cli.run("verify", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(),
+                "--leases-configmap", "ironic/leases");
+        assertEquals(4, diff.exitCode(), "spec.online changed on the target is a difference: " + diff);
+        assertTrue(diff.out().contains("c1-node-0") && diff.out().contains("spec.online"), diff.out());
+
+        Cli.Result update = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(),
+                "--leases-configmap", "ironic/leases", "--on-conflict", "update");
+        assertEquals(0, update.exitCode(), update.toString());
+        assertTrue(update.out().matches("(?s).*BareMetalHost\\.metal3\\.io\\s+0\\s+0\\s+3.*"), "3 hosts updated: " + update.out());
+        Cli.Result v = Cli.run("verify", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(),
+                "--leases-configmap", "ironic/leases");
+        assertEquals(0, v.exitCode(), v.toString());
+        assertEquals(archivedOnline, ((Map<?, ?>) host("c1-node-0").getAdditionalProperties().get("spec")).get("online"));
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static int countLabelled(String run) {
+        KubernetesClient c = servers.target().client();
+        int n = c.secrets().inNamespace("metal3").withLabel("pivotctl.io/import-run", run).list().getItems().size()
+                + c.configMaps().inNamespace("metal3").withLabel("pivotctl.io/import-run", run).list().getItems().size();
+        for (var crd : c.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+            String v = crd.getSpec().getVersions().stream().filter(x -> x.getStorage()).findFirst().orElseThrow().getName();
+            n += c.genericKubernetesResources(crd.getSpec().getGroup() + "/" + v, crd.getSpec().getNames().getKind()).inNamespace("metal3")
+                    .withLabel("pivotctl.io/import-run", run).list().getItems().size();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,160 @@
+package io.pivotctl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.crypto.AgeIdentity;
+import io.pivotctl.crypto.IdentityFiles;
+import io.pivotctl.testing.ApiServersExtension;
+import io.pivotctl.testing.Cli;
+import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.ImportWatch;
+import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.Metal3Fleet;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM sent to a real pivotctl process (the fat jar): an import in the middle of writing
+ * rolls back everything it created before the process exits, and says so; an export leaves no archive and no
+ * temp file behind, whenever the signal arrives.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SignalIT {
+
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.two();
+
+    @TempDir
+    static Path dir;
+
+    static Path identity;
+    static String recipient;
+    static Path archive;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        System.setProperty("pivotctl.home", dir.resolve("home").toString());
+        Crds.installPreferUpstream(servers.source().client());
+        Crds.installPreferUpstream(servers.target().client());
+        List<ObjectNode> inv = Metal3Fleet.fleet("metal3", 60);
+        InventoryLoader.load(servers.source().kubeconfig(), inv, 16);
+        AgeIdentity id = AgeIdentity.generate();
+        recipient = id.recipient();
+        identity = dir.resolve("key.txt");
+        IdentityFiles.writeNew(identity, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
+        archive = dir.resolve("a.tar.gz");
+        Cli.Result exp = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
+                "--recipient", recipient, "-q");
+        assertEquals(0, exp.exitCode(), exp.toString());
+        // the namespace exists beforehand: no namespace controller runs here to finish deleting one a rollback removed
+        servers.target().client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("metal3").endMetadata().build()).create();
+    }
+
+    @Test
+    @Order(1)
+    void sigtermDuringImportRollsBackBeforeExiting() throws Exception {
+        interruptImport("TERM", 143);
+    }
+
+    @Test
+    @Order(2)
+    void ctrlCDuringImportRollsBackBeforeExiting() throws Exception {
+        interruptImport("INT", 130);
+    }
+
+    private void interruptImport(String signal, int expectedExit) throws Exception {
+        Path err = dir.resolve("import-" + signal + ".err");
+        Process p = pivotctl(err, "import", archive.toString(), "--kubeconfig", servers.target().kubeconfig().toString(),
+                "--identity", identity.toString(), "--concurrency", "4");
+        int creates = ImportWatch.awaitCreates(dir.resolve("home"), 30, p::isAlive);
+        signal(p, signal);
+        assertTrue(p.waitFor(200, TimeUnit.SECONDS), "the process ends after rolling back");
+        String stderr = Files.readString(err);
+        assertEquals(expectedExit, p.exitValue(), stderr);
+        assertTrue(creates >= 30, "interrupted mid-apply");
+        assertTrue(stderr.contains("import failed: interrupted (Ctrl-C/SIGTERM); rolled back"), stderr);
+        assertFalse(stderr.contains("could NOT be rolled back"), stderr);
+        assertFalse(stderr.contains("Exception"), "no stack trace: " + stderr);
+        assertEquals(List.of(), ImportWatch.perKind(servers.target(), "metal3").keySet().stream().toList(), "nothing of the archive is left");
+        assertEquals(List.of(), journals(), "a complete rollback removes its journal");
+    }
+
+    @Test
+    @Order(3)
+    void aSignalDuringExportNeverLeavesAPartialArchive() throws Exception {
+        // the signal lands at different moments: while connecting, while listing, once encrypting and writing began
+        int interrupted = 0;
+        for (String moment : List.of("connecting", "listing", "encrypting")) {
+            Path out = dir.resolve("out-" + moment + ".tar.gz");
+            Path err = dir.resolve("export-" + moment + ".err");
+            Process p = pivotctl(err, "export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3",
+                    "--recipient", recipient, "-o", out.toString());
+            awaitLine(p, err, moment);
+            signal(p, "TERM");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            String stderr = Files.readString(err);
+            if (p.exitValue() == 0) { // finished before the signal: then the archive is whole
+                Cli.Result v = Cli.run("validate", out.toString(), "--identity", identity.toString());
+                assertEquals(0, v.exitCode(), stderr + "\n" + v);
+            } else {
+                interrupted++;
+                assertEquals(143, p.exitValue(), stderr);
+                assertTrue(stderr.contains("error: interrupted before finishing; nothing partial was left behind"), stderr);
+                assertFalse(Files.exists(out), "no archive after an export interrupted while " + moment);
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                assertEquals(List.of(), files.filter(f -> f.getFileName().toString().contains(".tmp-")).toList(), "no temp file left");
+            }
+        }
+        assertTrue(interrupted >= 2, "the signals really interrupted exports: " + interrupted);
+    }
+
+    /** Waits until the process's stderr has a line starting with {@code prefix}. */
+    static void awaitLine(Process p, Path stderr, String prefix) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            if (Files.exists(stderr) && Files.readAllLines(stderr).stream().anyMatch(l -> l.startsWith(prefix))) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    static Process pivotctl(Path stderr, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar")));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PIVOTCTL_HOME", dir.resolve("home").toString());
+        return pb.start();
+    }
+
+    /** Sends the signal with kill(1); a process that already ended is left alone. */
+    static void signal(Process p, String signal) throws Exception {
+        if (p.isAlive()) {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        }
+    }
+
+    static List<Path> journals() {
+        return ImportWatch.journals(dir.resolve("home"));
+    }
+}
