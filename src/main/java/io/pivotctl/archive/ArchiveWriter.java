@@ -70,11 +70,8 @@ public final class ArchiveWriter {
         }, "pivotctl-archive-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            List<Manifest.Entry> digested = new ArrayList<>(sorted.size());
-            for (Source s : sorted) {
-                byte[] b = s.content().bytes();
-                digested.add(s.entry().withDigest(b.length, Digests.sha256(b)));
-            }
+            // first pass, on all cores: sizes and digests for the manifest, which must be the first entry
+            List<Manifest.Entry> digested = sorted.parallelStream().map(ArchiveWriter::digested).toList();
             Manifest complete = manifest.withEntries(digested);
             byte[] manifestBytes = ManifestCodec.write(complete);
             Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -105,6 +102,8 @@ public final class ArchiveWriter {
             return complete;
         } catch (IOException e) {
             throw PivotctlException.failed("cannot write archive " + target + ": " + e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw PivotctlException.failed("cannot write archive " + target + ": " + e.getCause().getMessage());
         } finally {
             try {
                 Files.deleteIfExists(temp);
@@ -116,6 +115,15 @@ public final class ArchiveWriter {
             } catch (IllegalStateException shuttingDown) {
                 // the hook runs anyway
             }
+        }
+    }
+
+    private static Manifest.Entry digested(Source s) {
+        try {
+            byte[] b = s.content().bytes();
+            return s.entry().withDigest(b.length, Digests.sha256(b));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -19,6 +19,10 @@ public final class Main {
     public static void main(String[] args) {
         // our messages name the failure once; the client's own log lines would repeat it as noise on stderr
         VERTX_LOG.setLevel(java.util.logging.Level.OFF);
+        // Netty's pooled direct buffers reserve arenas per core that a command-line tool never fills
+        if (System.getProperty("io.netty.allocator.type") == null) {
+            System.setProperty("io.netty.allocator.type", "unpooled");
+        }
         CountDownLatch reported = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (GracefulStop.active()) {

@@ -14,9 +14,16 @@ import java.util.List;
 public final class SecretOpener {
 
     private final List<AgeIdentity> identities;
+    /** Built once: each reader derives its identity's public key, which costs as much as a decryption. */
+    private final List<RecipientStanzaReader> readers;
 
     private SecretOpener(List<AgeIdentity> identities) {
         this.identities = List.copyOf(identities);
+        try {
+            this.readers = readers();
+        } catch (GeneralSecurityException e) {
+            throw PivotctlException.invalid("unusable age identity: " + reason(e));
+        }
     }
 
     public static SecretOpener fromIdentities(List<AgeIdentity> identities) {
@@ -36,7 +43,7 @@ public final class SecretOpener {
     /** The plaintext, only after the whole file authenticated; else a one-line error naming {@code what}. */
     public byte[] open(String what, byte[] ciphertext) {
         try {
-            return AgeCodec.decrypt(ciphertext, readers());
+            return AgeCodec.decrypt(ciphertext, readers);
         } catch (GeneralSecurityException e) {
             throw PivotctlException.invalid("cannot decrypt " + what + ": " + reason(e));
         } catch (IOException e) {
@@ -47,7 +54,7 @@ public final class SecretOpener {
     private List<RecipientStanzaReader> readers() throws GeneralSecurityException {
         List<RecipientStanzaReader> out = new ArrayList<>();
         for (AgeIdentity id : identities) {
-            out.add(X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(id.secretKey()));
+            out.add(X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(id.secretKey(), X25519Provider.INSTANCE));
         }
         return out;
     }

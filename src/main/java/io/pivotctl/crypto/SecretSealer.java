@@ -32,7 +32,7 @@ public final class SecretSealer {
         List<RecipientStanzaWriter> out = new ArrayList<>();
         for (String r : recipients) {
             try {
-                out.add(X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(r));
+                out.add(X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(r, X25519Provider.INSTANCE));
             } catch (GeneralSecurityException e) {
                 throw new IllegalArgumentException("not an age recipient: " + r, e);
             }

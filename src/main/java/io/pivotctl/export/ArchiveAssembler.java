@@ -32,6 +32,26 @@ final class ArchiveAssembler {
         this.encrypt = encrypt;
     }
 
+    /** Adds every object; Secrets are encrypted on all cores first (one X25519 agreement each), then added in order. */
+    void addObjects(List<ObjectNode> objects, java.util.function.Function<ObjectId, ResourceType> typeOf) {
+        byte[][] sealed = new byte[objects.size()][];
+        java.util.stream.IntStream.range(0, objects.size()).parallel().filter(i -> ObjectId.of(objects.get(i)).isSecret()).forEach(i -> {
+            byte[] plain = ObjectCleaner.yaml(ObjectCleaner.stripBookkeeping(objects.get(i)));
+            sealed[i] = encrypt.apply(plain);
+            java.util.Arrays.fill(plain, (byte) 0);
+        });
+        for (int i = 0; i < objects.size(); i++) {
+            ObjectNode o = objects.get(i);
+            ObjectId id = ObjectId.of(o);
+            if (id.isSecret()) {
+                perKind.merge(id.qualifiedKind(), 1, Integer::sum);
+                addSealedSecret(o, id, sealed[i]);
+            } else {
+                addObject(o, typeOf.apply(id));
+            }
+        }
+    }
+
     void addObject(ObjectNode raw, ResourceType type) {
         ObjectNode object = ObjectCleaner.stripBookkeeping(raw);
         ObjectId id = ObjectId.of(object);
@@ -50,6 +70,10 @@ final class ArchiveAssembler {
         byte[] plain = ObjectCleaner.yaml(secret);
         byte[] sealed = encrypt.apply(plain);
         java.util.Arrays.fill(plain, (byte) 0);
+        addSealedSecret(secret, id, sealed);
+    }
+
+    private void addSealedSecret(ObjectNode secret, ObjectId id, byte[] sealed) {
         String path = EntryPaths.secret(id.namespace(), id.name());
         sources.add(new ArchiveWriter.Source(new Manifest.Entry(path, Manifest.Entry.SECRET, "", "v1", "Secret", "secrets",
                 id.namespace(), id.name(), 0, null, true, false), () -> sealed));

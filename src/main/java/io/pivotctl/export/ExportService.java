@@ -71,9 +71,7 @@ public final class ExportService {
 
             progress.phase("encrypting " + objects.stream().filter(o -> ObjectId.of(o).isSecret()).count() + " Secrets and writing " + req.output());
             ArchiveAssembler assembler = new ArchiveAssembler(keys.encryptor());
-            for (ObjectNode o : objects) {
-                assembler.addObject(o, inventory.types().get(ObjectId.of(o)));
-            }
+            assembler.addObjects(objects, inventory.types()::get);
             keys.archiveIdentity().ifPresent(assembler::addArchiveIdentity);
             if (req.includeCrds()) {
                 addCrds(conn, assembler, selected, inventory);
