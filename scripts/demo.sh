@@ -54,8 +54,8 @@ bold "== 1. Make a key (keep it safe: it decrypts the archive's Secrets)"
 recipient="$(run pivotctl keygen -o key.txt)"
 echo "$recipient   (written key.txt, mode $(stat -c %a key.txt))"
 
-bold "== 2. Export cluster prod-a from the source, with the DHCP leases"
-run pivotctl export --kubeconfig "$SRC" -n metal3 --cluster prod-a --recipient "$recipient" \
+bold "== 2. Pause prod-a on the source and export it, with the DHCP leases"
+run pivotctl export --kubeconfig "$SRC" -n metal3 --cluster prod-a --pause --recipient "$recipient" \
   --leases-file samples/dnsmasq.leases -o prod-a.tar.gz
 
 bold "== 3. Inspect and validate the archive (offline)"
@@ -74,6 +74,12 @@ run pivotctl verify prod-a.tar.gz --kubeconfig "$TGT" --identity key.txt || fail
 bold "== 6. The restored hosts on the target, status included"
 run kubectl --kubeconfig "$TGT" -n metal3 get baremetalhosts.metal3.io \
   -o custom-columns='NAME:.metadata.name,STATE:.status.provisioning.state,IRONIC-ID:.status.provisioning.ID,POWER:.status.poweredOn,CONSUMER:.spec.consumerRef.name'
+
+paused="$(kubectl --kubeconfig "$TGT" -n metal3 get clusters.cluster.x-k8s.io prod-a -o jsonpath='{.spec.paused}')"
+[ "$paused" = "false" ] || fail "prod-a is still paused on the target (spec.paused=$paused)"
+src_paused="$(kubectl --kubeconfig "$SRC" -n metal3 get clusters.cluster.x-k8s.io prod-a -o jsonpath='{.spec.paused}')"
+[ "$src_paused" = "true" ] || fail "prod-a should stay paused on the source (spec.paused=$src_paused)"
+echo "prod-a: paused on the source, running on the target"
 
 states="$(kubectl --kubeconfig "$TGT" -n metal3 get baremetalhosts.metal3.io -o jsonpath='{range .items[*]}{.status.provisioning.state}{"\n"}{end}' | sort | uniq -c | tr -s ' ')"
 [ "$(echo "$states" | grep -c provisioned)" = "1" ] && echo "$states" | grep -q " 5 provisioned" || fail "expected 5 provisioned hosts on the target, got: $states"

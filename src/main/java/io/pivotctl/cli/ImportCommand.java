@@ -100,14 +100,19 @@ final class ImportCommand implements Callable<Integer> {
         ImportRequest req = new ImportRequest(kube.target(console), archive, dryRun, onConflict, scope, installCrds, keepPaused, cm[0], cm[1],
                 noRollback, resume, bmhStatusAnnotation, rollback);
         ImportSummary s = new ImportService().run(req, loaded, new ImportProgress() {
+            private long since = System.nanoTime();
+
             @Override
             public void phase(String description) {
                 console.progress(description);
+                since = System.nanoTime();
             }
 
             @Override
             public void levelDone(int level, int levels, int objects) {
-                console.progress(String.format("  level %d/%d done (%d objects)", level, levels, objects));
+                long now = System.nanoTime();
+                console.progress(String.format(java.util.Locale.ROOT, "  level %d/%d done (%d objects, %.1fs)", level, levels, objects, (now - since) / 1e9));
+                since = now;
             }
 
             @Override

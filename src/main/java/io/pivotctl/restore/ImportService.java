@@ -13,6 +13,7 @@ import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.KubeConnector;
+import io.pivotctl.kube.Parallel;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
 import io.pivotctl.validate.LoadedArchive;
@@ -179,7 +180,7 @@ public final class ImportService {
                 }
                 if (!req.keepPaused()) {
                     progress.phase("unpausing Clusters and BareMetalHosts to their archived values");
-                    unpause(preflight, client, createdBefore);
+                    unpause(preflight, client, createdBefore, manifest);
                 }
             }
             if (cancelled.get()) {
@@ -289,28 +290,37 @@ public final class ImportService {
         return out;
     }
 
-    private static void unpause(PreflightResult preflight, ResourceClient client, Set<ObjectId> createdBefore) {
-        for (List<PlannedObject> level : preflight.levels()) {
-            for (PlannedObject p : level) {
-                if (p.exists() && !createdBefore.contains(p.id())) {
-                    continue; // not ours
-                }
-                ObjectNode archived = p.archived().object();
-                ObjectId id = p.id();
-                try {
-                    if (Markers.isCluster(id.group(), id.kind())) {
-                        boolean paused = archived.path("spec").path("paused").asBoolean(false);
-                        client.mergePatch(p.type(), id.namespace(), id.name(), Json.MAPPER.valueToTree(Map.of("spec", Map.of("paused", paused))));
-                    } else if (Markers.isHost(id.group(), id.kind()) && !ObjectPreparer.hasAnnotation(archived, Markers.BMH_PAUSED)) {
-                        Map<String, Object> annotations = new LinkedHashMap<>();
-                        annotations.put(Markers.BMH_PAUSED, null);
-                        client.mergePatch(p.type(), id.namespace(), id.name(), Json.MAPPER.valueToTree(Map.of("metadata", Map.of("annotations", annotations))));
-                    }
-                } catch (RuntimeException e) {
-                    throw ApiErrors.describe(e, "unpause", id.toString(), client.connection().server());
-                }
+    /**
+     * Sets Clusters and hosts this import created to their archived pause state, except what the export paused only
+     * for the move (manifest pausedByExport): that is unpaused, or the target would stay paused forever after a
+     * pivot. The same patch marks them restored. In parallel: a fleet has thousands of hosts.
+     */
+    private static void unpause(PreflightResult preflight, ResourceClient client, Set<ObjectId> createdBefore, Manifest manifest) {
+        Set<String> pausedForTheMove = new HashSet<>(manifest.pausedByExport());
+        List<PlannedObject> ours = new ArrayList<>();
+        preflight.levels().forEach(level -> level.stream()
+                .filter(p -> Markers.isPausable(p.id().group(), p.id().kind()) && (!p.exists() || createdBefore.contains(p.id())))
+                .forEach(ours::add));
+        Parallel.map(ours, client.connection().concurrency(), p -> {
+            ObjectNode archived = p.archived().object();
+            ObjectId id = p.id();
+            boolean forTheMove = pausedForTheMove.contains(EntryPaths.id(id));
+            Map<String, Object> annotations = new LinkedHashMap<>();
+            annotations.put(Markers.RESTORED_FROM, manifest.archiveId());
+            Map<String, Object> patch = new LinkedHashMap<>();
+            patch.put("metadata", Map.of("annotations", annotations));
+            if (Markers.isCluster(id.group(), id.kind())) {
+                patch.put("spec", Map.of("paused", !forTheMove && archived.path("spec").path("paused").asBoolean(false)));
+            } else if (forTheMove || !ObjectPreparer.hasAnnotation(archived, Markers.BMH_PAUSED)) {
+                annotations.put(Markers.BMH_PAUSED, null); // null removes it (JSON merge patch)
             }
-        }
+            try {
+                client.mergePatch(p.type(), id.namespace(), id.name(), Json.MAPPER.valueToTree(patch));
+            } catch (RuntimeException e) {
+                throw ApiErrors.describe(e, "unpause", id.toString(), client.connection().server());
+            }
+            return null;
+        });
     }
 
     private static List<String> installMissingCrds(ClusterConnection conn, Discovery discovery, LoadedArchive archive, Journal journal,

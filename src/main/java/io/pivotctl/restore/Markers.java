@@ -29,6 +29,11 @@ public final class Markers {
         return "cluster.x-k8s.io".equals(group) && "Cluster".equals(kind);
     }
 
+    /** Kinds import creates paused and unpauses at the end: Clusters and BareMetalHosts. */
+    public static boolean isPausable(String group, String kind) {
+        return isCluster(group, kind) || isHost(group, kind);
+    }
+
     public static boolean isHost(String group, String kind) {
         return "metal3.io".equals(group) && "BareMetalHost".equals(kind);
     }

@@ -84,17 +84,17 @@ public final class Bench {
             rows.add(new Row(hosts, objects, "export baseline: kubectl get <all exported resources> -A -o json", list.seconds, objects / list.seconds, null));
 
             log("N=" + hosts + ": pivotctl export");
-            Measured exp = measure(List.of("java", "-Xmx256m", "-jar", jar.toString(), "export", "-q", "--kubeconfig", source.kubeconfig().toString(),
+            Measured exp = measure(pivotctl(jar, "export", "-q", "--kubeconfig", source.kubeconfig().toString(),
                     "-n", "metal3", "--recipient", id.recipient(), "-o", archive.toString()), dir, true);
-            rows.add(new Row(hosts, objects, "pivotctl export (-Xmx256m, encryption and archive included)", exp.seconds, objects / exp.seconds, exp.rssKb));
+            rows.add(new Row(hosts, objects, "pivotctl export (scripts/pivotctl, -Xmx256m, encryption and archive included)", exp.seconds, objects / exp.seconds, exp.rssKb));
 
             log("N=" + hosts + ": pivotctl import");
-            Measured imp = measure(List.of("java", "-Xmx256m", "-jar", jar.toString(), "import", "-q", archive.toString(), "--kubeconfig",
+            Measured imp = measure(pivotctl(jar, "import", "-q", archive.toString(), "--kubeconfig",
                     target.kubeconfig().toString(), "--identity", key.toString(), "--concurrency", "16", "--qps", "0"), dir, true);
-            rows.add(new Row(hosts, objects, "pivotctl import (preflight dry run, ordering, UID rewrite, status, -Xmx256m)", imp.seconds,
+            rows.add(new Row(hosts, objects, "pivotctl import (scripts/pivotctl, -Xmx256m; preflight dry run, ordering, UID rewrite, status)", imp.seconds,
                     objects / imp.seconds, imp.rssKb));
             log("N=" + hosts + ": pivotctl verify (not timed: proves the measured import restored everything)");
-            measure(List.of("java", "-jar", jar.toString(), "verify", archive.toString(), "--kubeconfig", target.kubeconfig().toString(),
+            measure(pivotctl(jar, "verify", archive.toString(), "--kubeconfig", target.kubeconfig().toString(),
                     "--identity", key.toString()), dir, false);
 
             List<ObjectNode> plain = plainCreates(fleet);
@@ -113,6 +113,13 @@ public final class Bench {
     }
 
     record Measured(double seconds, Long rssKb) {
+    }
+
+    /** pivotctl as users run it: scripts/pivotctl (its JVM defaults) on {@code jar}, heap capped at 256 MB. */
+    static List<String> pivotctl(Path jar, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("env", "PIVOTCTL_JAR=" + jar.toAbsolutePath(), "PIVOTCTL_JAVA_OPTS=-Xmx256m", "scripts/pivotctl"));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     static Measured measure(List<String> cmd, Path dir, boolean timeV) throws IOException, InterruptedException {

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.pivotctl.crypto.AgeIdentity;
-import io.pivotctl.crypto.IdentityFiles;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.Crds;
@@ -16,10 +14,9 @@ import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.ImportWatch;
 import io.pivotctl.testing.RestartableApiServer;
 import io.pivotctl.testing.TestApiServer;
-import java.nio.charset.StandardCharsets;
+import io.pivotctl.testing.TestKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -63,13 +60,9 @@ class ApiServerRestartIT {
         Crds.installPreferUpstream(servers.target().client());
         List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 3, 12)), 2);
         InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
-        AgeIdentity id = AgeIdentity.generate();
-        identity = dir.resolve("key.txt");
-        IdentityFiles.writeNew(identity, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
-        archive = dir.resolve("a.tar.gz");
-        Cli.Result exp = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
-                "--recipient", id.recipient(), "-q");
-        assertEquals(0, exp.exitCode(), exp.toString());
+        TestKey key = TestKey.create(dir);
+        identity = key.identity();
+        archive = key.exportMetal3(servers.source(), dir.resolve("a.tar.gz"));
         archivedPerKind = perKind(servers.source());
         // the namespace exists on the target beforehand (no namespace controller runs here to finish deleting one)
         servers.target().client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build()).create();

@@ -18,6 +18,7 @@ import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
+import io.pivotctl.testing.TestKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,13 +63,9 @@ class ImportFailureIT {
             }
         }
         InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
-        AgeIdentity id = AgeIdentity.generate();
-        identity = dir.resolve("key.txt");
-        IdentityFiles.writeNew(identity, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
-        archive = dir.resolve("a.tar.gz");
-        Cli.Result r = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
-                "--recipient", id.recipient(), "-q");
-        assertEquals(0, r.exitCode(), r.toString());
+        TestKey key = TestKey.create(dir);
+        identity = key.identity();
+        archive = key.exportMetal3(servers.source(), dir.resolve("a.tar.gz"));
         target = servers.target().kubeconfig().toString();
     }
 

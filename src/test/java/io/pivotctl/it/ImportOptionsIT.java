@@ -10,18 +10,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pivotctl.Json;
-import io.pivotctl.crypto.AgeIdentity;
-import io.pivotctl.crypto.IdentityFiles;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.ImportWatch;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
-import java.nio.charset.StandardCharsets;
+import io.pivotctl.testing.TestKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,15 +54,11 @@ class ImportOptionsIT {
         Crds.installPreferUpstream(servers.source().client()); // the target gets no CRDs: --install-crds brings them
         List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1);
         InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
-        AgeIdentity id = AgeIdentity.generate();
-        identity = dir.resolve("key.txt");
-        IdentityFiles.writeNew(identity, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
+        TestKey key = TestKey.create(dir);
+        identity = key.identity();
         Path leases = dir.resolve("dnsmasq.leases");
         Files.writeString(leases, "1790000000 00:5c:52:00:00:01 172.22.0.10 c1-node-0 *\n");
-        archive = dir.resolve("a.tar.gz");
-        Cli.Result r = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
-                "--recipient", id.recipient(), "--leases-file", leases.toString(), "-q");
-        assertEquals(0, r.exitCode(), r.toString());
+        archive = key.exportMetal3(servers.source(), dir.resolve("a.tar.gz"), "--leases-file", leases.toString());
         target = servers.target().kubeconfig().toString();
     }
 

@@ -78,7 +78,7 @@ class PivotIT {
         Files.writeString(leases, b.toString());
         archive = dir.resolve("pivot.tar.gz");
         Cli.Result r = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
-                "--recipient", id.recipient(), "--leases-file", leases.toString());
+                "--recipient", id.recipient(), "--leases-file", leases.toString(), "--pause"); // the pivot runbook: the source stops acting
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.err().contains("host") || r.out().contains("Warnings: 1"), "the stale lease is reported: " + r);
     }
@@ -169,8 +169,10 @@ class PivotIT {
             assertEquals(s.getData(), t.getData(), "secret data " + s.getMetadata().getName());
         }
         GenericKubernetesResource cluster = tgt.genericKubernetesResources(apiOf("Cluster"), "Cluster").inNamespace("metal3").withName("prod-a").get();
-        assertEquals(Boolean.FALSE, ((Map<?, ?>) cluster.getAdditionalProperties().get("spec")).get("paused"), "Cluster unpaused to its archived value");
-        assertEquals(Files.exists(dir), true);
+        assertEquals(Boolean.FALSE, ((Map<?, ?>) cluster.getAdditionalProperties().get("spec")).get("paused"),
+                "paused by export only for the move: unpaused on the target");
+        GenericKubernetesResource sourceCluster = src.genericKubernetesResources(apiOf("Cluster"), "Cluster").inNamespace("metal3").withName("prod-a").get();
+        assertEquals(Boolean.TRUE, ((Map<?, ?>) sourceCluster.getAdditionalProperties().get("spec")).get("paused"), "the source stays paused");
         assertEquals(cm.getData().get("dnsmasq.leases"), readLeases());
     }
 

@@ -5,19 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pivotctl.crypto.AgeIdentity;
-import io.pivotctl.crypto.IdentityFiles;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.ImportWatch;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
+import io.pivotctl.testing.TestKey;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,14 +52,10 @@ class SignalIT {
         Crds.installPreferUpstream(servers.target().client());
         List<ObjectNode> inv = Metal3Fleet.fleet("metal3", 60);
         InventoryLoader.load(servers.source().kubeconfig(), inv, 16);
-        AgeIdentity id = AgeIdentity.generate();
-        recipient = id.recipient();
-        identity = dir.resolve("key.txt");
-        IdentityFiles.writeNew(identity, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
-        archive = dir.resolve("a.tar.gz");
-        Cli.Result exp = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
-                "--recipient", recipient, "-q");
-        assertEquals(0, exp.exitCode(), exp.toString());
+        TestKey key = TestKey.create(dir);
+        recipient = key.recipient();
+        identity = key.identity();
+        archive = key.exportMetal3(servers.source(), dir.resolve("a.tar.gz"));
         // the namespace exists beforehand: no namespace controller runs here to finish deleting one a rollback removed
         servers.target().client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
                 .withName("metal3").endMetadata().build()).create();
