@@ -46,42 +46,65 @@ public final class VerifyService {
                 var e = o.entry();
                 types.computeIfAbsent(e.group() + "/" + e.version() + "/" + e.kind(), k -> discovery.find(e.group(), e.version(), e.kind()));
             }
-            Map<ObjectId, ObjectNode> live = new ConcurrentHashMap<>();
-            Parallel.map(archive.objects(), conn.concurrency(), o -> {
+            // One list per kind and namespace, compared as it arrives and then dropped: only each found object's live UID
+            // and ownerReferences are kept (for the owner check, which needs every owner's new UID), so memory stays
+            // bounded by the largest list, not by the fleet.
+            Map<String, List<ArchivedObject>> groups = new java.util.LinkedHashMap<>();
+            for (ArchivedObject o : archive.objects()) {
                 var e = o.entry();
+                groups.computeIfAbsent(e.group() + "/" + e.version() + "/" + e.kind() + "@" + o.id().namespace(), k -> new ArrayList<>()).add(o);
+            }
+            Map<ObjectId, String> liveUid = new ConcurrentHashMap<>();
+            Map<ObjectId, JsonNode> liveOwnerRefs = new ConcurrentHashMap<>();
+            java.util.concurrent.atomic.AtomicInteger secrets = new java.util.concurrent.atomic.AtomicInteger();
+            Parallel.map(new ArrayList<>(groups.values()), conn.concurrency(), group -> {
+                var e = group.get(0).entry();
                 Optional<ResourceType> t = types.get(e.group() + "/" + e.version() + "/" + e.kind());
                 if (t.isEmpty()) {
-                    diffs.add(new Difference(o.id().toString(), Difference.Kind.NOT_SERVED, e.kind() + " " + e.version() + " is not served by the target"));
+                    group.forEach(o -> diffs.add(new Difference(o.id().toString(), Difference.Kind.NOT_SERVED,
+                            e.kind() + " " + e.version() + " is not served by the target")));
                     return null;
                 }
+                Map<ObjectId, ArchivedObject> wanted = new HashMap<>();
+                group.forEach(o -> wanted.put(o.id(), o));
+                String ns = group.get(0).id().namespace();
+                List<ObjectNode> items;
                 try {
-                    client.get(t.get(), o.id().namespace(), o.id().name()).ifPresentOrElse(l -> live.put(o.id(), l),
-                            () -> diffs.add(new Difference(o.id().toString(), Difference.Kind.MISSING, "not found on the target")));
+                    items = client.list(t.get(), t.get().namespaced() ? ns : null).items();
                 } catch (RuntimeException ex) {
-                    throw ApiErrors.describe(ex, "get", o.id().toString(), conn.server());
+                    throw ApiErrors.describe(ex, "list", t.get().qualifiedResource() + (ns.isEmpty() ? "" : " in namespace " + ns), conn.server());
                 }
+                for (ObjectNode l : items) {
+                    ArchivedObject o = wanted.remove(ObjectId.of(l));
+                    if (o == null) {
+                        continue;
+                    }
+                    liveUid.put(o.id(), l.path("metadata").path("uid").asText());
+                    if (o.object().path("metadata").has("ownerReferences")) {
+                        liveOwnerRefs.put(o.id(), l.path("metadata").path("ownerReferences"));
+                    }
+                    if (o.isSecret()) {
+                        secrets.incrementAndGet();
+                    }
+                    compare(o, l, diffs);
+                }
+                wanted.values().forEach(o -> diffs.add(new Difference(o.id().toString(), Difference.Kind.MISSING, "not found on the target")));
                 return null;
             });
-            Map<String, ObjectNode> liveByArchivedUid = new HashMap<>();
+            Map<String, String> liveUidByArchivedUid = new HashMap<>();
             Map<String, ObjectId> idByArchivedUid = new HashMap<>();
             for (ArchivedObject o : archive.objects()) {
                 String uid = o.object().path("metadata").path("uid").asText("");
                 idByArchivedUid.put(uid, o.id());
-                if (live.containsKey(o.id())) {
-                    liveByArchivedUid.put(uid, live.get(o.id()));
+                if (liveUid.containsKey(o.id())) {
+                    liveUidByArchivedUid.put(uid, liveUid.get(o.id()));
                 }
             }
-            int secrets = 0;
             for (ArchivedObject o : archive.objects()) {
-                ObjectNode l = live.get(o.id());
-                if (l == null) {
-                    continue;
+                JsonNode refs = liveOwnerRefs.get(o.id());
+                if (refs != null) {
+                    compareOwners(o, refs, liveUidByArchivedUid, idByArchivedUid, diffs);
                 }
-                if (o.isSecret()) {
-                    secrets++;
-                }
-                compare(o, l, types.get(o.entry().group() + "/" + o.entry().version() + "/" + o.entry().kind()).orElseThrow(),
-                        liveByArchivedUid, idByArchivedUid, diffs);
             }
             boolean leasesChecked = false;
             if (archive.leases().isPresent()) {
@@ -90,13 +113,12 @@ public final class VerifyService {
             }
             List<Difference> sorted = new ArrayList<>(diffs);
             sorted.sort(Comparator.comparing(Difference::object).thenComparing(Difference::kind).thenComparing(Difference::detail));
-            return new VerifyReport(archive.manifest().archiveId(), conn.server(), live.size(), secrets,
+            return new VerifyReport(archive.manifest().archiveId(), conn.server(), liveUid.size(), secrets.get(),
                     !archive.secretsDecrypted() && !archive.manifest().secrets().isEmpty(), leasesChecked, sorted);
         }
     }
 
-    private static void compare(ArchivedObject o, ObjectNode live, ResourceType type, Map<String, ObjectNode> liveByArchivedUid,
-            Map<String, ObjectId> idByArchivedUid, List<Difference> diffs) {
+    private static void compare(ArchivedObject o, ObjectNode live, List<Difference> diffs) {
         ObjectNode archived = o.object();
         String id = o.id().toString();
         boolean cluster = Markers.isCluster(o.id().group(), o.id().kind());
@@ -139,23 +161,29 @@ public final class VerifyService {
                 diffs.add(new Difference(id, Difference.Kind.STATUS, d));
             }
         }
-        for (JsonNode ref : archived.path("metadata").path("ownerReferences")) {
+    }
+
+    /** Each archived ownerReference must be on the live object and point at the live owner's (new) UID. */
+    private static void compareOwners(ArchivedObject o, JsonNode liveRefs, Map<String, String> liveUidByArchivedUid,
+            Map<String, ObjectId> idByArchivedUid, List<Difference> diffs) {
+        String id = o.id().toString();
+        for (JsonNode ref : o.object().path("metadata").path("ownerReferences")) {
             String kind = ref.path("kind").asText();
             String name = ref.path("name").asText();
-            ObjectNode liveOwner = liveByArchivedUid.get(ref.path("uid").asText());
+            String liveOwnerUid = liveUidByArchivedUid.get(ref.path("uid").asText());
             JsonNode liveRef = null;
-            for (JsonNode r : live.path("metadata").path("ownerReferences")) {
+            for (JsonNode r : liveRefs) {
                 if (kind.equals(r.path("kind").asText()) && name.equals(r.path("name").asText())) {
                     liveRef = r;
                 }
             }
             if (liveRef == null) {
                 diffs.add(new Difference(id, Difference.Kind.OWNER, "ownerReference to " + kind + " " + name + " is missing"));
-            } else if (liveOwner == null) {
+            } else if (liveOwnerUid == null) {
                 if (idByArchivedUid.containsKey(ref.path("uid").asText())) {
                     diffs.add(new Difference(id, Difference.Kind.OWNER, "owner " + kind + " " + name + " is missing on the target"));
                 }
-            } else if (!liveOwner.path("metadata").path("uid").asText().equals(liveRef.path("uid").asText())) {
+            } else if (!liveOwnerUid.equals(liveRef.path("uid").asText())) {
                 diffs.add(new Difference(id, Difference.Kind.OWNER, "ownerReference to " + kind + " " + name + " does not point at the live owner's UID"));
             }
         }
