@@ -13,14 +13,12 @@ import java.util.List;
 /** Decrypts archive Secrets with age identities, or with the passphrase that protects the archive identity. */
 public final class SecretOpener {
 
-    private final List<AgeIdentity> identities;
     /** Built once: each reader derives its identity's public key, which costs as much as a decryption. */
     private final List<RecipientStanzaReader> readers;
 
     private SecretOpener(List<AgeIdentity> identities) {
-        this.identities = List.copyOf(identities);
         try {
-            this.readers = readers();
+            this.readers = readers(identities);
         } catch (GeneralSecurityException e) {
             throw PivotctlException.invalid("unusable age identity: " + reason(e));
         }
@@ -51,7 +49,7 @@ public final class SecretOpener {
         }
     }
 
-    private List<RecipientStanzaReader> readers() throws GeneralSecurityException {
+    private static List<RecipientStanzaReader> readers(List<AgeIdentity> identities) throws GeneralSecurityException {
         List<RecipientStanzaReader> out = new ArrayList<>();
         for (AgeIdentity id : identities) {
             out.add(X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(id.secretKey(), X25519Provider.INSTANCE));
@@ -74,6 +72,6 @@ public final class SecretOpener {
 
     @Override
     public String toString() {
-        return "SecretOpener[" + identities.size() + " identities]";
+        return "SecretOpener[" + readers.size() + " identities]";
     }
 }

@@ -41,36 +41,22 @@ final class ArchiveAssembler {
             java.util.Arrays.fill(plain, (byte) 0);
         });
         for (int i = 0; i < objects.size(); i++) {
-            ObjectNode o = objects.get(i);
+            ObjectNode o = ObjectCleaner.stripBookkeeping(objects.get(i));
             ObjectId id = ObjectId.of(o);
+            perKind.merge(id.qualifiedKind(), 1, Integer::sum);
             if (id.isSecret()) {
-                perKind.merge(id.qualifiedKind(), 1, Integer::sum);
                 addSealedSecret(o, id, sealed[i]);
             } else {
-                addObject(o, typeOf.apply(id));
+                addPlainObject(o, id, typeOf.apply(id));
             }
         }
     }
 
-    void addObject(ObjectNode raw, ResourceType type) {
-        ObjectNode object = ObjectCleaner.stripBookkeeping(raw);
-        ObjectId id = ObjectId.of(object);
-        perKind.merge(id.qualifiedKind(), 1, Integer::sum);
-        if (id.isSecret()) {
-            addSecret(object, id);
-            return;
-        }
+    private void addPlainObject(ObjectNode object, ObjectId id, ResourceType type) {
         Manifest.Entry entry = new Manifest.Entry(EntryPaths.object(id.group(), type.version(), id.kind(), id.namespace(), id.name()),
                 Manifest.Entry.OBJECT, id.group(), type.version(), id.kind(), type.plural(), id.namespace(), id.name(), 0, null, false,
                 hasStatus(object));
         sources.add(new ArchiveWriter.Source(entry, () -> ObjectCleaner.yaml(object)));
-    }
-
-    private void addSecret(ObjectNode secret, ObjectId id) {
-        byte[] plain = ObjectCleaner.yaml(secret);
-        byte[] sealed = encrypt.apply(plain);
-        java.util.Arrays.fill(plain, (byte) 0);
-        addSealedSecret(secret, id, sealed);
     }
 
     private void addSealedSecret(ObjectNode secret, ObjectId id, byte[] sealed) {

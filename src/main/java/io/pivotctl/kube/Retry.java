@@ -46,10 +46,11 @@ public record Retry(int maxAttempts, long baseDelayMillis, long maxDelayMillis) 
         });
     }
 
-    /** Work being cancelled (Ctrl-C, a sibling failed) is not retried. */
+    /** Work being cancelled (Ctrl-C, a sibling failed) is not retried; a socket timeout is an InterruptedIOException too, but transient. */
     private static boolean interrupted(Throwable e) {
-        return Thread.currentThread().isInterrupted() || ApiErrors.find(e, InterruptedException.class) != null
-                || ApiErrors.find(e, java.io.InterruptedIOException.class) != null && !(ApiErrors.find(e, java.net.SocketTimeoutException.class) != null);
+        boolean interruptedIo = ApiErrors.find(e, java.io.InterruptedIOException.class) != null
+                && ApiErrors.find(e, java.net.SocketTimeoutException.class) == null;
+        return Thread.currentThread().isInterrupted() || ApiErrors.find(e, InterruptedException.class) != null || interruptedIo;
     }
 
     long delayFor(int attempt, Throwable e) {

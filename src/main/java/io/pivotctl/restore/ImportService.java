@@ -206,8 +206,6 @@ public final class ImportService {
                 client.connection().awaitReachable(ROLLBACK_WAIT_SECONDS * 1000L);
             }
             Rollback.Report report = new Rollback(client, typesByResource).run(journal.records(), previous, sweep);
-            List<String> details = new ArrayList<>(report.undone());
-            report.failures().forEach(f -> details.add("NOT rolled back: " + f));
             if (report.failures().isEmpty()) {
                 journal.delete();
             } else {
@@ -216,7 +214,7 @@ public final class ImportService {
             throw new PivotctlException(Outcome.FAILED, "import failed: " + why + "; rolled back " + report.undone().size() + " change(s)"
                     + (report.failures().isEmpty() ? "" : ", " + report.failures().size() + " could NOT be rolled back (journal kept at " + journal.path()
                             + "): run 'pivotctl import " + req.archive() + " --rollback' once the server answers, or --resume to finish instead"),
-                    details);
+                    report.details());
         } finally {
             io.pivotctl.GracefulStop.exit();
             finished.countDown();
@@ -264,10 +262,8 @@ public final class ImportService {
                 new Rollback.Sweep(journal.runId(), namespacesOf(archive, req)));
         if (!report.failures().isEmpty()) {
             journal.close();
-            List<String> details = new ArrayList<>(report.undone());
-            report.failures().forEach(f -> details.add("NOT rolled back: " + f));
             throw new PivotctlException(Outcome.FAILED, "rollback incomplete: " + report.failures().size() + " change(s) could NOT be undone (journal kept at "
-                    + journalPath + "; run --rollback again)", details);
+                    + journalPath + "; run --rollback again)", report.details());
         }
         journal.delete();
         return ImportSummary.rolledBack(archive.manifest().archiveId(), report.undone(), (System.nanoTime() - start) / 1_000_000);

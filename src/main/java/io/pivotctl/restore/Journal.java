@@ -29,11 +29,13 @@ public final class Journal implements AutoCloseable {
     private final Path path;
     private final OutputStream out;
     private final List<Record> records = new ArrayList<>();
+    private final String runId;
 
-    private Journal(Path path, OutputStream out, List<Record> existing) {
+    private Journal(Path path, OutputStream out, List<Record> existing, String runId) {
         this.path = path;
         this.out = out;
         this.records.addAll(existing);
+        this.runId = runId;
     }
 
     /** ~/.pivotctl/journal/&lt;archiveId&gt;-&lt;targetClusterId&gt;.jsonl (PIVOTCTL_HOME or -Dpivotctl.home overrides ~/.pivotctl). */
@@ -52,8 +54,9 @@ public final class Journal implements AutoCloseable {
                         + ": run again with --resume to finish it, or delete the journal after checking the target");
             }
             Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Journal journal = new Journal(path, Files.newOutputStream(path, StandardOpenOption.APPEND), List.of());
-            journal.append("begin", java.util.UUID.randomUUID().toString(), null, null, null, null);
+            Journal journal = new Journal(path, Files.newOutputStream(path, StandardOpenOption.APPEND), List.of(),
+                    java.util.UUID.randomUUID().toString());
+            journal.append("begin", journal.runId, null, null, null, null);
             return journal;
         } catch (IOException e) {
             throw PivotctlException.failed("cannot create import journal " + path + ": " + e.getMessage());
@@ -77,7 +80,8 @@ public final class Journal implements AutoCloseable {
                     }
                 }
             }
-            return new Journal(path, Files.newOutputStream(path, StandardOpenOption.APPEND), existing);
+            String runId = existing.stream().filter(r -> "begin".equals(r.op())).map(Record::id).findFirst().orElse(null);
+            return new Journal(path, Files.newOutputStream(path, StandardOpenOption.APPEND), existing, runId);
         } catch (IOException e) {
             throw PivotctlException.failed("cannot read import journal " + path + ": " + e.getMessage());
         }
@@ -104,7 +108,7 @@ public final class Journal implements AutoCloseable {
      * written before run ids existed.
      */
     public String runId() {
-        return records().stream().filter(r -> "begin".equals(r.op())).map(Record::id).findFirst().orElse(null);
+        return runId;
     }
 
     public Path path() {

@@ -25,6 +25,12 @@ final class Rollback {
 
     /** What was undone and what could not be. */
     record Report(List<String> undone, List<String> failures) {
+        /** One line per change, undone first, then what could not be undone. */
+        List<String> details() {
+            List<String> out = new ArrayList<>(undone);
+            failures.forEach(f -> out.add("NOT rolled back: " + f));
+            return out;
+        }
     }
 
     private final ResourceClient client;

@@ -24,14 +24,12 @@ import java.util.concurrent.TimeUnit;
 public final class RestartableApiServer implements AutoCloseable {
 
     private final List<String> command;
-    private final int port;
     private final Path kubeconfig;
     private final Path log;
     private Process process;
 
-    private RestartableApiServer(List<String> command, int port, Path kubeconfig, Path log) {
+    private RestartableApiServer(List<String> command, Path kubeconfig, Path log) {
         this.command = command;
-        this.port = port;
         this.kubeconfig = kubeconfig;
         this.log = log;
     }
@@ -62,7 +60,7 @@ public final class RestartableApiServer implements AutoCloseable {
             Path kubeconfig = Files.createTempFile(dir, "twin", ".kubeconfig",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(kubeconfig, primary.kubeconfigYaml().replace(":" + primaryPort, ":" + port));
-            RestartableApiServer twin = new RestartableApiServer(command, port, kubeconfig, dir.resolve("twin-apiserver.log"));
+            RestartableApiServer twin = new RestartableApiServer(command, kubeconfig, dir.resolve("twin-apiserver.log"));
             twin.start();
             return twin;
         } catch (IOException e) {
@@ -105,16 +103,8 @@ public final class RestartableApiServer implements AutoCloseable {
         }
     }
 
-    public boolean alive() {
-        return process != null && process.isAlive();
-    }
-
     public Path kubeconfig() {
         return kubeconfig;
-    }
-
-    public int port() {
-        return port;
     }
 
     public KubernetesClient client() {
