@@ -55,6 +55,15 @@ public final class ArchiveWriter {
      * Returns the manifest that was written.
      */
     public static Manifest write(Path target, Manifest manifest, List<Source> sources, Optional<UnaryOperator<byte[]>> signer) {
+        return write(target, manifest, sources, signer, complete -> { });
+    }
+
+    /**
+     * As {@link #write(Path, Manifest, List, Optional)}, and {@code beforeCommit} reads the complete
+     * temporary file before it is renamed into place; an exception from it leaves no file behind.
+     */
+    public static Manifest write(Path target, Manifest manifest, List<Source> sources, Optional<UnaryOperator<byte[]>> signer,
+            java.util.function.Consumer<Path> beforeCommit) {
         List<Source> sorted = new ArrayList<>(sources);
         sorted.sort(Comparator.comparing(s -> s.entry().path()));
         checkUnique(sorted);
@@ -98,6 +107,7 @@ public final class ArchiveWriter {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
+            beforeCommit.accept(temp);
             moveIntoPlace(temp, target);
             return complete;
         } catch (IOException e) {

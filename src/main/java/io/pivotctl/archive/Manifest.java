@@ -23,7 +23,8 @@ public record Manifest(
         LeasesInfo leases,
         Map<String, String> listResourceVersions,
         List<String> pausedByExport,
-        List<String> warnings) {
+        List<String> warnings,
+        List<LeftOut> leftOut) {
 
     public static final String FORMAT_VERSION = "1.0";
     public static final int FORMAT_MAJOR = 1;
@@ -34,11 +35,37 @@ public record Manifest(
         listResourceVersions = listResourceVersions == null ? Map.of() : Map.copyOf(listResourceVersions);
         pausedByExport = pausedByExport == null ? List.of() : List.copyOf(pausedByExport);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        leftOut = leftOut == null ? List.of() : List.copyOf(leftOut);
+    }
+
+    /** A manifest that records nothing left out (archives of tools that did not report it). */
+    public Manifest(String formatVersion, Tool tool, String createdAt, String archiveId, Source source, Selection selection,
+            Encryption encryption, List<Entry> entries, List<SecretInfo> secrets, GraphInfo graph, LeasesInfo leases,
+            Map<String, String> listResourceVersions, List<String> pausedByExport, List<String> warnings) {
+        this(formatVersion, tool, createdAt, archiveId, source, selection, encryption, entries, secrets, graph, leases,
+                listResourceVersions, pausedByExport, warnings, List.of());
     }
 
     public Manifest withEntries(List<Entry> newEntries) {
         return new Manifest(formatVersion, tool, createdAt, archiveId, source, selection, encryption, newEntries,
-                secrets, graph, leases, listResourceVersions, pausedByExport, warnings);
+                secrets, graph, leases, listResourceVersions, pausedByExport, warnings, leftOut);
+    }
+
+    /**
+     * Objects the export saw but did not archive, grouped by reason. {@code objects} names them (object ids
+     * of section 3.4), except for Secrets and ConfigMaps, which are only counted: the archive must not list
+     * every Secret of the source.
+     */
+    public record LeftOut(String kind, String reason, int count, List<String> objects) {
+        public LeftOut {
+            objects = objects == null ? List.of() : List.copyOf(objects);
+        }
+
+        /** "1 Machine being deleted", "2 Secrets not referenced by an exported object". */
+        public String describe() {
+            boolean plural = count != 1 && !kind.endsWith("s") && !kind.endsWith("Data");
+            return count + " " + kind + (plural ? "s" : "") + " " + reason;
+        }
     }
 
     public record Tool(String name, String version) {

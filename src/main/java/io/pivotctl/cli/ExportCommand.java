@@ -6,6 +6,7 @@ import io.pivotctl.export.ExportProgress;
 import io.pivotctl.export.ExportRequest;
 import io.pivotctl.export.ExportService;
 import io.pivotctl.export.ExportSummary;
+import io.pivotctl.export.LeftOut;
 import io.pivotctl.export.LeaseSource;
 import io.pivotctl.export.Pauser;
 import java.nio.file.Path;
@@ -166,6 +167,14 @@ final class ExportCommand implements Callable<Integer> {
         console.result("Secrets encrypted: " + s.secretsEncrypted() + " (to " + s.manifest().encryption().recipients().size() + " recipient(s)"
                 + (s.manifest().encryption().passphrase() ? " + passphrase" : "") + ")");
         console.result("Leases: " + (s.manifest().leases() == null ? "none collected" : s.leases() + " from " + s.manifest().leases().source()));
+        int leftOut = s.leftOut().stream().mapToInt(l -> l.objects().size()).sum();
+        console.result("Left out: " + (leftOut == 0 ? "nothing" : leftOut + " object(s)" + (kube.verbose ? "" : " (-v names each)")));
+        for (LeftOut l : s.leftOut()) {
+            console.result("  " + l.describe());
+            if (kube.verbose) {
+                l.objects().forEach(id -> console.result("    " + id));
+            }
+        }
         console.result("Warnings: " + s.warnings().size());
         console.result(String.format("Time: %.1fs", s.millis() / 1000.0));
         if (!s.pausedByUs().isEmpty()) {

@@ -33,6 +33,9 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    @Option(names = {"-v", "--verbose"}, description = "Name each object the export left out (Secrets and ConfigMaps are only counted in the archive).")
+    boolean verbose;
+
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec, false);
@@ -69,6 +72,15 @@ final class InspectCommand implements Callable<Integer> {
         if (!s.unclaimedHosts().isEmpty()) {
             console.result("Unclaimed hosts: " + s.unclaimedHosts().size());
             printHosts(console, s.unclaimedHosts());
+        }
+        console.result("");
+        int leftOut = s.leftOut().stream().mapToInt(Manifest.LeftOut::count).sum();
+        console.result("Left out by the export: " + (leftOut == 0 ? "nothing" : leftOut + " object(s)"));
+        for (Manifest.LeftOut l : s.leftOut()) {
+            console.result("  " + l.describe());
+            if (verbose) {
+                l.objects().forEach(id -> console.result("    " + id));
+            }
         }
         return 0;
     }

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,19 +25,23 @@ final class ArchiveAssembler {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
     private final UnaryOperator<byte[]> encrypt;
+    private final Function<JsonNode, byte[]> serializer;
+    private final ExportSelfCheck selfCheck;
     private final List<ArchiveWriter.Source> sources = new ArrayList<>();
     private final List<Manifest.SecretInfo> secrets = new ArrayList<>();
     private final Map<String, Integer> perKind = new TreeMap<>();
 
-    ArchiveAssembler(UnaryOperator<byte[]> encrypt) {
+    ArchiveAssembler(UnaryOperator<byte[]> encrypt, Function<JsonNode, byte[]> serializer, ExportSelfCheck selfCheck) {
         this.encrypt = encrypt;
+        this.serializer = serializer;
+        this.selfCheck = selfCheck;
     }
 
     /** Adds every object; Secrets are encrypted on all cores first (one X25519 agreement each), then added in order. */
     void addObjects(List<ObjectNode> objects, java.util.function.Function<ObjectId, ResourceType> typeOf) {
         byte[][] sealed = new byte[objects.size()][];
         java.util.stream.IntStream.range(0, objects.size()).parallel().filter(i -> ObjectId.of(objects.get(i)).isSecret()).forEach(i -> {
-            byte[] plain = ObjectCleaner.yaml(ObjectCleaner.stripBookkeeping(objects.get(i)));
+            byte[] plain = serializer.apply(ObjectCleaner.stripBookkeeping(objects.get(i)));
             sealed[i] = encrypt.apply(plain);
             java.util.Arrays.fill(plain, (byte) 0);
         });
@@ -56,11 +61,13 @@ final class ArchiveAssembler {
         Manifest.Entry entry = new Manifest.Entry(EntryPaths.object(id.group(), type.version(), id.kind(), id.namespace(), id.name()),
                 Manifest.Entry.OBJECT, id.group(), type.version(), id.kind(), type.plural(), id.namespace(), id.name(), 0, null, false,
                 hasStatus(object));
-        sources.add(new ArchiveWriter.Source(entry, () -> ObjectCleaner.yaml(object)));
+        sources.add(new ArchiveWriter.Source(entry, () -> serializer.apply(object)));
+        selfCheck.expect(entry.path(), object, false);
     }
 
     private void addSealedSecret(ObjectNode secret, ObjectId id, byte[] sealed) {
         String path = EntryPaths.secret(id.namespace(), id.name());
+        selfCheck.expect(path, secret, true);
         sources.add(new ArchiveWriter.Source(new Manifest.Entry(path, Manifest.Entry.SECRET, "", "v1", "Secret", "secrets",
                 id.namespace(), id.name(), 0, null, true, false), () -> sealed));
         JsonNode meta = secret.path("metadata");

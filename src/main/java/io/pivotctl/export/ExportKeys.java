@@ -5,6 +5,7 @@ import io.pivotctl.archive.Manifest;
 import io.pivotctl.crypto.AgeIdentity;
 import io.pivotctl.crypto.ManifestSigner;
 import io.pivotctl.crypto.PassphraseSealer;
+import io.pivotctl.crypto.SecretOpener;
 import io.pivotctl.crypto.SecretSealer;
 import java.security.PrivateKey;
 import java.time.Instant;
@@ -19,7 +20,7 @@ import java.util.function.UnaryOperator;
  * signing key.
  */
 record ExportKeys(UnaryOperator<byte[]> encryptor, Manifest.Encryption encryptionInfo, Optional<byte[]> archiveIdentity,
-        Optional<UnaryOperator<byte[]>> signer) {
+        Optional<UnaryOperator<byte[]>> signer, SecretOpener selfCheckOpener) {
 
     static final String ARCHIVE_IDENTITY_LABEL = "archive-identity";
 
@@ -43,13 +44,16 @@ record ExportKeys(UnaryOperator<byte[]> encryptor, Manifest.Encryption encryptio
             sealedIdentity = Optional.of(PassphraseSealer.seal(identityFile, req.passphrase(), req.scryptWorkFactor()));
             java.util.Arrays.fill(identityFile, (byte) 0);
         }
+        // the self-check identity lives only in this process: it proves each Secret decrypts to what the server sent
+        AgeIdentity selfCheck = AgeIdentity.generate();
+        keys.add(selfCheck.recipient());
         SecretSealer sealer = new SecretSealer(keys);
         Optional<UnaryOperator<byte[]>> signer = req.signKey().map(path -> {
             PrivateKey key = ManifestSigner.readPrivate(path);
             return manifest -> ManifestSigner.signatureFile(manifest, key);
         });
         return new ExportKeys(sealer::seal, new Manifest.Encryption(Manifest.Encryption.AGE_V1, recipients, req.passphrase() != null),
-                sealedIdentity, signer);
+                sealedIdentity, signer, SecretOpener.fromIdentities(List.of(selfCheck)));
     }
 
     @Override

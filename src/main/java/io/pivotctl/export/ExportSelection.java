@@ -1,63 +1,199 @@
 package io.pivotctl.export;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.graph.ClusterAffinity;
 import io.pivotctl.graph.Edge;
 import io.pivotctl.graph.EdgeType;
 import io.pivotctl.graph.ObjectGraph;
 import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.Discovery;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Decides which objects go into the archive. Custom resources of the exported kinds are the core: all of
- * them, or with {@code --cluster} only what the graph reaches from those Clusters. A Secret or ConfigMap
- * joins when it belongs to an exported object: owned by it, referenced by it by name, labelled or named
- * for an exported Cluster, or (without --cluster) labelled {@code environment.metal3.io=baremetal}.
+ * Decides which objects go into the archive, and says why the others do not.
+ *
+ * <ul>
+ * <li>Objects being deleted ({@code metadata.deletionTimestamp}) and what their controller owns stay
+ * behind: restoring them would bring them back to life.</li>
+ * <li>Namespaced custom resources of the exported kinds are the core: all of them, or with
+ * {@code --cluster} what the graph reaches from those Clusters without entering another Cluster.</li>
+ * <li>Cluster-scoped objects travel when their CRD carries clusterctl's move labels or a selected object
+ * references or is owned by them (a GlobalInClusterIPPool named by a Metal3DataTemplate).</li>
+ * <li>Objects and kinds labelled {@code move} travel; {@code move-hierarchy} brings what they own too.</li>
+ * <li>A Secret or ConfigMap joins when it belongs to an exported object: owned by it, referenced by it by
+ * name (also nested, as kubeadm's {@code contentFrom.secret}), labelled or named for an exported Cluster,
+ * labelled for move, or (without --cluster) labelled {@code environment.metal3.io=baremetal}.</li>
+ * </ul>
  */
 final class ExportSelection {
 
     static final String BAREMETAL_LABEL = "environment.metal3.io";
+    static final String BEING_DELETED = "being deleted";
+    static final String OWNER_BEING_DELETED = "owned by an object being deleted";
+    static final String OTHER_CLUSTER = "belongs to a Cluster that was not selected";
+    static final String NOT_REACHED = "not reached from the selected Clusters";
+    static final String GLOBAL_NOT_REFERENCED = "cluster-scoped, not referenced by an exported object and its CRD not labelled for move";
+    static final String NOT_REFERENCED = "not referenced by an exported object";
+
+    /** What to archive, and what was left out with the reason. */
+    record Result(Set<ObjectId> selected, List<LeftOut> leftOut) {
+    }
 
     private ExportSelection() {
     }
 
-    static Set<ObjectId> select(Inventory inventory, Collection<ObjectId> clusters) {
-        ObjectGraph graph = ObjectGraph.of(inventory.all());
+    static Result select(Inventory inventory, Collection<ObjectId> clusters, Map<String, String> moveLabelledKinds) {
+        Map<ObjectId, String> excluded = new LinkedHashMap<>(beingDeleted(inventory));
+        List<ObjectNode> live = inventory.objects().values().stream().filter(o -> !excluded.containsKey(ObjectId.of(o))).toList();
+        ObjectGraph graph = ObjectGraph.of(live);
+        ClusterAffinity affinity = ClusterAffinity.of(graph);
+        Set<ObjectId> wanted = new TreeSet<>(clusters);
+
         Set<ObjectId> core = new HashSet<>();
-        if (clusters.isEmpty()) {
-            for (ObjectId id : inventory.objects().keySet()) {
-                if (!isSecretOrConfigMap(id)) {
-                    core.add(id);
-                }
+        Set<ObjectId> reached = clusters.isEmpty() ? graph.nodes() : graph.selectClusters(clusters);
+        for (ObjectId id : graph.nodes()) {
+            if (isSecretOrConfigMap(id)) {
+                continue;
             }
-        } else {
-            for (ObjectId id : graph.selectClusters(clusters)) {
-                if (!isSecretOrConfigMap(id)) {
-                    core.add(id);
-                }
+            boolean global = id.namespace().isEmpty();
+            boolean labelledForMove = moveLabel(graph, id, moveLabelledKinds) != null;
+            boolean inScope = clusters.isEmpty() || !affinity.foreignTo(id, wanted);
+            if ((!global && reached.contains(id)) || (labelledForMove && inScope)) {
+                core.add(id);
             }
         }
+        addReferencedGlobals(graph, core);
+        addHierarchies(graph, core, affinity, wanted, clusters.isEmpty(), moveLabelledKinds);
+
         Set<ObjectId> selected = new HashSet<>(core);
         for (Edge e : graph.edges()) {
-            boolean fromCandidate = isSecretOrConfigMap(e.from());
-            boolean toCandidate = isSecretOrConfigMap(e.to());
-            if (fromCandidate && core.contains(e.to())) {
+            if (isSecretOrConfigMap(e.from()) && core.contains(e.to())) {
                 selected.add(e.from()); // owned by / labelled or named for an exported object
-            } else if (toCandidate && core.contains(e.from()) && e.type() != EdgeType.LABEL) {
+            } else if (isSecretOrConfigMap(e.to()) && core.contains(e.from()) && e.type() != EdgeType.LABEL) {
                 selected.add(e.to()); // referenced by name from an exported object
             }
         }
-        if (clusters.isEmpty()) {
-            for (ObjectNode o : inventory.objects().values()) {
-                ObjectId id = ObjectId.of(o);
-                if (isSecretOrConfigMap(id) && "baremetal".equals(o.path("metadata").path("labels").path(BAREMETAL_LABEL).asText(null))) {
-                    selected.add(id);
+        for (ObjectId id : graph.nodes()) {
+            if (!isSecretOrConfigMap(id) || selected.contains(id)) {
+                continue;
+            }
+            boolean labelledForMove = moveLabel(graph, id, moveLabelledKinds) != null;
+            boolean baremetal = clusters.isEmpty() && "baremetal".equals(label(graph, id, BAREMETAL_LABEL));
+            if ((labelledForMove && (clusters.isEmpty() || !affinity.foreignTo(id, wanted))) || baremetal) {
+                selected.add(id);
+            }
+        }
+        for (ObjectId id : graph.nodes()) {
+            if (!selected.contains(id)) {
+                excluded.put(id, reasonLeftOut(id, clusters.isEmpty(), affinity, wanted));
+            }
+        }
+        return new Result(selected, LeftOut.group(excluded));
+    }
+
+    /** Objects with a deletionTimestamp, and (transitively) what their controller ownerReference ties to them. */
+    private static Map<ObjectId, String> beingDeleted(Inventory inventory) {
+        Map<ObjectId, String> out = new LinkedHashMap<>();
+        Map<String, List<ObjectId>> controlledBy = new HashMap<>();
+        Map<ObjectId, String> uidOf = new HashMap<>();
+        Deque<ObjectId> queue = new ArrayDeque<>();
+        for (ObjectNode o : inventory.objects().values()) {
+            ObjectId id = ObjectId.of(o);
+            JsonNode meta = o.path("metadata");
+            uidOf.put(id, meta.path("uid").asText(""));
+            for (JsonNode ref : meta.path("ownerReferences")) {
+                if (ref.path("controller").asBoolean(false)) {
+                    controlledBy.computeIfAbsent(ref.path("uid").asText(""), k -> new ArrayList<>()).add(id);
+                }
+            }
+            if (meta.hasNonNull("deletionTimestamp")) {
+                out.put(id, BEING_DELETED);
+                queue.add(id);
+            }
+        }
+        while (!queue.isEmpty()) {
+            ObjectId id = queue.poll();
+            for (ObjectId child : controlledBy.getOrDefault(uidOf.get(id), List.of())) {
+                if (!out.containsKey(child)) {
+                    out.put(child, OWNER_BEING_DELETED);
+                    queue.add(child);
                 }
             }
         }
-        return selected;
+        return out;
+    }
+
+    /** Cluster-scoped objects that a selected object references or is owned by must exist on the target too. */
+    private static void addReferencedGlobals(ObjectGraph graph, Set<ObjectId> core) {
+        for (Edge e : graph.edges()) {
+            if (e.to().namespace().isEmpty() && !isSecretOrConfigMap(e.to()) && core.contains(e.from())
+                    && (e.type() == EdgeType.REF || e.type() == EdgeType.OWNER)) {
+                core.add(e.to());
+            }
+        }
+    }
+
+    /** move-hierarchy: the labelled object (or object of a labelled kind) brings everything it owns, transitively. */
+    private static void addHierarchies(ObjectGraph graph, Set<ObjectId> core, ClusterAffinity affinity, Set<ObjectId> wanted,
+            boolean everything, Map<String, String> moveLabelledKinds) {
+        Map<ObjectId, List<ObjectId>> owned = new HashMap<>();
+        for (Edge e : graph.edges()) {
+            if (e.type() == EdgeType.OWNER) {
+                owned.computeIfAbsent(e.to(), k -> new ArrayList<>()).add(e.from());
+            }
+        }
+        Deque<ObjectId> queue = new ArrayDeque<>();
+        for (ObjectId id : core) {
+            if (Discovery.MOVE_HIERARCHY_LABEL.equals(moveLabel(graph, id, moveLabelledKinds))) {
+                queue.add(id);
+            }
+        }
+        while (!queue.isEmpty()) {
+            for (ObjectId child : owned.getOrDefault(queue.poll(), List.of())) {
+                if (!isSecretOrConfigMap(child) && (everything || !affinity.foreignTo(child, wanted)) && core.add(child)) {
+                    queue.add(child);
+                }
+            }
+        }
+    }
+
+    /** The move label that applies to an object: its own label, else its kind's CRD label; null when none. */
+    private static String moveLabel(ObjectGraph graph, ObjectId id, Map<String, String> moveLabelledKinds) {
+        if (label(graph, id, Discovery.MOVE_HIERARCHY_LABEL) != null) {
+            return Discovery.MOVE_HIERARCHY_LABEL;
+        }
+        if (label(graph, id, Discovery.MOVE_LABEL) != null) {
+            return Discovery.MOVE_LABEL;
+        }
+        return moveLabelledKinds.get(id.qualifiedKind());
+    }
+
+    private static String label(ObjectGraph graph, ObjectId id, String key) {
+        return graph.object(id).map(o -> o.path("metadata").path("labels").path(key)).filter(JsonNode::isTextual).map(JsonNode::asText).orElse(null);
+    }
+
+    private static String reasonLeftOut(ObjectId id, boolean everything, ClusterAffinity affinity, Set<ObjectId> wanted) {
+        if (!everything && affinity.foreignTo(id, wanted)) {
+            return OTHER_CLUSTER;
+        }
+        if (isSecretOrConfigMap(id)) {
+            return NOT_REFERENCED;
+        }
+        if (id.namespace().isEmpty()) {
+            return GLOBAL_NOT_REFERENCED;
+        }
+        return NOT_REACHED;
     }
 
     static boolean isSecretOrConfigMap(ObjectId id) {

@@ -1,5 +1,6 @@
 package io.pivotctl.export;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.pivotctl.Json;
@@ -23,16 +24,29 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * {@code pivotctl export}: reads the source management cluster (read-only unless --pause) and writes
  * the archive of formats/pivot-archive-v1.md.
  */
 public final class ExportService {
+
+    private final Function<JsonNode, byte[]> serializer;
+
+    public ExportService() {
+        this(ObjectCleaner::yaml);
+    }
+
+    /** With another object serialiser: tests inject a faulty one to prove the self-check stops the export. */
+    ExportService(Function<JsonNode, byte[]> serializer) {
+        this.serializer = serializer;
+    }
 
     public ExportSummary export(ExportRequest req, ExportProgress progress) {
         long start = System.nanoTime();
@@ -54,13 +68,16 @@ public final class ExportService {
             InventoryReader reader = new InventoryReader(client, conn.concurrency(), progress);
             Inventory inventory = reader.read(types, namespaces);
             List<ObjectId> clusters = resolveClusters(req.clusters(), inventory, namespaces);
-            Set<ObjectId> selected = ExportSelection.select(inventory, clusters);
+            Map<String, String> moveKinds = discovery.moveLabelledKinds();
+            ExportSelection.Result selection = ExportSelection.select(inventory, clusters, moveKinds);
+            Set<ObjectId> selected = selection.selected();
             List<ObjectId> pausedByUs = List.of();
             if (req.pause()) {
                 progress.phase("pausing selected Clusters and BareMetalHosts");
                 pausedByUs = new Pauser(client).pause(inventory, new TreeSet<>(selected));
                 inventory = reader.read(types, namespaces); // read again: what we archive is the paused state
-                selected = ExportSelection.select(inventory, clusters);
+                selection = ExportSelection.select(inventory, clusters, moveKinds);
+                selected = selection.selected();
             }
             List<String> warnings = new ArrayList<>();
             Optional<CollectedLeases> leases = new LeaseCollector(conn, client).collect(req.leases(), namespaces == null ? List.of() : namespaces);
@@ -70,7 +87,8 @@ public final class ExportService {
             graph.cycles().forEach(c -> warnings.add("ownerReference cycle: " + c));
 
             progress.phase("encrypting " + objects.stream().filter(o -> ObjectId.of(o).isSecret()).count() + " Secrets and writing " + req.output());
-            ArchiveAssembler assembler = new ArchiveAssembler(keys.encryptor());
+            ExportSelfCheck selfCheck = new ExportSelfCheck(keys.selfCheckOpener());
+            ArchiveAssembler assembler = new ArchiveAssembler(keys.encryptor(), serializer, selfCheck);
             assembler.addObjects(objects, inventory.types()::get);
             keys.archiveIdentity().ifPresent(assembler::addArchiveIdentity);
             if (req.includeCrds()) {
@@ -92,10 +110,12 @@ public final class ExportService {
                     new Manifest.Selection(namespaces == null ? List.of() : namespaces, namespaces == null,
                             clusters.stream().map(c -> c.namespace() + "/" + c.name()).toList()),
                     keys.encryptionInfo(), List.of(), assembler.secrets(), GraphCodec.toManifest(graph), leasesInfo,
-                    inventory.listResourceVersions(), pausedByUs.stream().map(EntryPaths::id).toList(), warnings);
-            Manifest written = ArchiveWriter.write(req.output(), manifest, assembler.sources(), keys.signer());
+                    inventory.listResourceVersions(), pausedByUs.stream().map(EntryPaths::id).toList(), warnings,
+                    selection.leftOut().stream().map(LeftOut::toManifest).toList());
+            progress.phase("reading back every object of the archive to check it");
+            Manifest written = ArchiveWriter.write(req.output(), manifest, assembler.sources(), keys.signer(), selfCheck::check);
             return new ExportSummary(req.output(), written, assembler.perKind(), assembler.secrets().size(), leaseCount,
-                    pausedByUs.stream().map(ObjectId::toString).toList(), warnings, (System.nanoTime() - start) / 1_000_000);
+                    pausedByUs.stream().map(ObjectId::toString).toList(), warnings, selection.leftOut(), (System.nanoTime() - start) / 1_000_000);
         }
     }
 

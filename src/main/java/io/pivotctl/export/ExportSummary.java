@@ -7,12 +7,13 @@ import java.util.Map;
 
 /** The result of an export: the archive written, what it holds, and what to look at. */
 public record ExportSummary(Path archive, Manifest manifest, Map<String, Integer> objectsPerKind, int secretsEncrypted,
-        int leases, List<String> pausedByUs, List<String> warnings, long millis) {
+        int leases, List<String> pausedByUs, List<String> warnings, List<LeftOut> leftOut, long millis) {
 
     public ExportSummary {
         objectsPerKind = Map.copyOf(objectsPerKind);
         pausedByUs = List.copyOf(pausedByUs);
         warnings = List.copyOf(warnings);
+        leftOut = List.copyOf(leftOut);
     }
 
     public int objectCount() {

@@ -38,6 +38,8 @@ public final class Linker {
                 }
             }
         }
+        clusterClass(object, self, edges);
+        resourceSet(object, self, edges);
         JsonNode spec = object.get("spec");
         if (spec != null) {
             generic(self, spec, "spec", edges);
@@ -88,17 +90,68 @@ public final class Linker {
                 add(edges, self, value.path("name").asText(""), "", "Secret", namespaceOf(value, self), here);
             } else if (key.endsWith("SecretName") && value.isTextual()) {
                 add(edges, self, value.asText(), "", "Secret", self.namespace(), here);
-            } else if ((key.endsWith("FromIPPool") || key.equals("fromIPPool")) && value.isTextual()) {
-                add(edges, self, value.asText(), IPAM, "IPPool", self.namespace(), here);
-            } else if (key.endsWith("FromPool") || key.equals("fromPoolRef")) {
+            } else if (isPoolReference(key)) {
                 for (JsonNode ref : value.isArray() ? value : List.of(value)) {
-                    if (ref.isObject()) {
+                    if (ref.isTextual()) {
+                        add(edges, self, ref.asText(), IPAM, "IPPool", self.namespace(), here);
+                    } else if (ref.isObject()) {
                         add(edges, self, ref.path("name").asText(""), ref.path("apiGroup").asText(IPAM), ref.path("kind").asText("IPPool"),
                                 self.namespace(), here);
                     }
                 }
+            } else if (key.endsWith("From") && value.isObject()) {
+                // kubeadm files[].contentFrom.secret, users[].passwdFrom.secret: no label, no owner, only this name
+                add(edges, self, value.path("secret").path("name").asText(""), "", "Secret", self.namespace(), here + ".secret");
+                add(edges, self, value.path("configMap").path("name").asText(""), "", "ConfigMap", self.namespace(), here + ".configMap");
+            } else if (isTypedReference(key, value)) {
+                String group = value.hasNonNull("apiGroup") ? value.get("apiGroup").asText() : ObjectId.groupOf(value.path("apiVersion").asText(""));
+                add(edges, self, value.path("name").asText(""), group, value.path("kind").asText(), namespaceOf(value, self), here);
             }
             generic(self, value, here, edges);
+        }
+    }
+
+    private static boolean isPoolReference(String key) {
+        return key.endsWith("FromIPPool") || key.equals("fromIPPool") || key.endsWith("FromPool") || key.equals("fromPoolRef");
+    }
+
+    /**
+     * A reference that says what it points at: a {@code ref}, {@code templateRef} or {@code *Ref} object
+     * with kind, name and apiVersion or apiGroup (ClusterClass templates, remediation templates, and the
+     * v1beta1/v1beta2 object references of any provider).
+     */
+    private static boolean isTypedReference(String key, JsonNode value) {
+        return (key.equals("ref") || key.endsWith("Ref")) && value.isObject() && value.hasNonNull("kind") && value.hasNonNull("name")
+                && (value.hasNonNull("apiVersion") || value.hasNonNull("apiGroup"));
+    }
+
+    /** A topology Cluster names its ClusterClass: v1beta2 {@code classRef {name, namespace}}, v1beta1 {@code class} + {@code classNamespace}. */
+    private static void clusterClass(JsonNode object, ObjectId self, Set<Edge> edges) {
+        if (!CAPI.equals(self.group()) || !"Cluster".equals(self.kind())) {
+            return;
+        }
+        JsonNode topology = object.path("spec").path("topology");
+        JsonNode classRef = topology.path("classRef");
+        if (classRef.isObject()) {
+            add(edges, self, classRef.path("name").asText(""), CAPI, "ClusterClass", namespaceOf(classRef, self), "spec.topology.classRef");
+        } else if (topology.path("class").isTextual()) {
+            String ns = topology.path("classNamespace").asText("");
+            add(edges, self, topology.path("class").asText(), CAPI, "ClusterClass", ns.isEmpty() ? self.namespace() : ns, "spec.topology.class");
+        }
+    }
+
+    /** ClusterResourceSet {@code spec.resources[] {kind: Secret|ConfigMap, name}}. */
+    private static void resourceSet(JsonNode object, ObjectId self, Set<Edge> edges) {
+        if (!"addons.cluster.x-k8s.io".equals(self.group()) || !"ClusterResourceSet".equals(self.kind())) {
+            return;
+        }
+        int i = 0;
+        for (JsonNode r : object.path("spec").path("resources")) {
+            String kind = r.path("kind").asText("");
+            if (kind.equals("Secret") || kind.equals("ConfigMap")) {
+                add(edges, self, r.path("name").asText(""), "", kind, self.namespace(), "spec.resources[" + i + "]");
+            }
+            i++;
         }
     }
 

@@ -62,7 +62,8 @@ public final class ObjectGraph {
             resolveOwnersByUid(entry.getValue(), links, objects, byUid);
             links.addAll(conventions(entry.getKey(), objects));
             for (Edge e : links) {
-                (objects.containsKey(e.to()) ? present : dangling).add(e);
+                Edge resolved = toClusterScoped(e, objects);
+                (objects.containsKey(resolved.to()) ? present : dangling).add(resolved);
             }
         }
         present.sort(EDGE_ORDER);
@@ -71,6 +72,19 @@ public final class ObjectGraph {
         Map<ObjectId, Integer> levels = levels(objects.keySet(), present, cycles);
         return new ObjectGraph(Collections.unmodifiableMap(objects), List.copyOf(present), List.copyOf(dangling),
                 Collections.unmodifiableMap(levels), cycles);
+    }
+
+    /**
+     * References and ownerReferences carry no namespace, so a link from a namespaced object is first read in
+     * its own namespace; when only a cluster-scoped object of that kind and name exists (a
+     * GlobalInClusterIPPool named by fromPoolRef), the link is to that one.
+     */
+    private static Edge toClusterScoped(Edge e, Map<ObjectId, JsonNode> objects) {
+        if (objects.containsKey(e.to()) || e.to().namespace().isEmpty()) {
+            return e;
+        }
+        ObjectId global = new ObjectId(e.to().group(), e.to().kind(), "", e.to().name());
+        return objects.containsKey(global) ? new Edge(e.from(), global, e.type(), e.controller(), e.field()) : e;
     }
 
     /** An ownerReference whose (kind, name) is absent but whose uid names an object we have: link by uid. */
@@ -282,29 +296,32 @@ public final class ObjectGraph {
      * What belongs to the given Clusters. Members: the Clusters, and (transitively) every object owned by,
      * labelled for or named for a member, plus BareMetalHosts whose spec.consumerRef points at a member;
      * the owned objects of such hosts (HardwareData, BMC Secret) follow as members. Dependencies: what a member
-     * references by name, owner or annotation, transitively forward only, so a pool shared with another
-     * cluster comes along without dragging that cluster's objects in.
+     * references by name, owner or annotation, transitively forward only. Neither walk enters an object that
+     * belongs only to Clusters that were not asked for ({@link ClusterAffinity}): a template or pool shared
+     * with another Cluster comes along, that Cluster and what only it owns do not.
      */
     public Set<ObjectId> selectClusters(Collection<ObjectId> clusters) {
+        ClusterAffinity affinity = ClusterAffinity.of(this);
+        Set<ObjectId> wanted = new TreeSet<>();
+        for (ObjectId c : clusters) {
+            if (objects.containsKey(c)) {
+                wanted.add(c);
+            }
+        }
         Map<ObjectId, List<Edge>> incoming = new HashMap<>();
         Map<ObjectId, List<Edge>> outgoing = new HashMap<>();
         for (Edge e : edges) {
             incoming.computeIfAbsent(e.to(), k -> new ArrayList<>()).add(e);
             outgoing.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e);
         }
-        Set<ObjectId> members = new TreeSet<>();
-        Deque<ObjectId> queue = new ArrayDeque<>();
-        for (ObjectId c : clusters) {
-            if (objects.containsKey(c) && members.add(c)) {
-                queue.add(c);
-            }
-        }
+        Set<ObjectId> members = new TreeSet<>(wanted);
+        Deque<ObjectId> queue = new ArrayDeque<>(wanted);
         while (!queue.isEmpty()) {
             ObjectId m = queue.poll();
             for (Edge e : incoming.getOrDefault(m, List.of())) {
                 boolean belongs = e.type() == EdgeType.OWNER || e.type() == EdgeType.LABEL || e.type() == EdgeType.CONVENTION
                         || (e.type() == EdgeType.REF && "spec.consumerRef".equals(e.field()));
-                if (belongs && members.add(e.from())) {
+                if (belongs && !affinity.foreignTo(e.from(), wanted) && members.add(e.from())) {
                     queue.add(e.from());
                 }
             }
@@ -314,7 +331,7 @@ public final class ObjectGraph {
         while (!queue.isEmpty()) {
             ObjectId m = queue.poll();
             for (Edge e : outgoing.getOrDefault(m, List.of())) {
-                if (e.type() != EdgeType.LABEL && e.type() != EdgeType.CONVENTION && selected.add(e.to())) {
+                if (e.type() != EdgeType.LABEL && e.type() != EdgeType.CONVENTION && !affinity.foreignTo(e.to(), wanted) && selected.add(e.to())) {
                     queue.add(e.to());
                 }
             }

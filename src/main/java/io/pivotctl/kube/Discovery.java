@@ -21,8 +21,12 @@ public final class Discovery {
             "cluster.x-k8s.io", "bootstrap.cluster.x-k8s.io", "controlplane.cluster.x-k8s.io",
             "infrastructure.cluster.x-k8s.io", "addons.cluster.x-k8s.io", "ipam.cluster.x-k8s.io",
             "metal3.io", "ipam.metal3.io");
-    /** CRDs carrying either label are moved by clusterctl, so we export them too. */
-    public static final List<String> MOVE_LABELS = List.of("clusterctl.cluster.x-k8s.io", "clusterctl.cluster.x-k8s.io/move");
+    /** clusterctl's move contract on an object or a CRD: move it (or every object of that kind). */
+    public static final String MOVE_LABEL = "clusterctl.cluster.x-k8s.io/move";
+    /** On a CRD (or object): move its objects together with everything they own. */
+    public static final String MOVE_HIERARCHY_LABEL = "clusterctl.cluster.x-k8s.io/move-hierarchy";
+    /** CRDs carrying any of these labels are moved by clusterctl, so we export them too (the first marks provider CRDs). */
+    public static final List<String> MOVE_LABELS = List.of("clusterctl.cluster.x-k8s.io", MOVE_LABEL, MOVE_HIERARCHY_LABEL);
 
     private final ClusterConnection conn;
     private final ResourceClient resources;
@@ -50,6 +54,24 @@ public final class Discovery {
             }
         }
         return List.copyOf(byKey.values());
+    }
+
+    /**
+     * "Kind.group" of every CRD labelled {@link #MOVE_LABEL} or {@link #MOVE_HIERARCHY_LABEL}, with the label
+     * that applies (move-hierarchy wins when both are set).
+     */
+    public Map<String, String> moveLabelledKinds() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (CustomResourceDefinition crd : labelledCrds()) {
+            Map<String, String> labels = crd.getMetadata().getLabels() == null ? Map.of() : crd.getMetadata().getLabels();
+            String kind = crd.getSpec().getNames().getKind() + "." + crd.getSpec().getGroup();
+            if (labels.containsKey(MOVE_HIERARCHY_LABEL)) {
+                out.put(kind, MOVE_HIERARCHY_LABEL);
+            } else if (labels.containsKey(MOVE_LABEL)) {
+                out.put(kind, MOVE_LABEL);
+            }
+        }
+        return out;
     }
 
     private Set<String> labelledKinds;

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 /** What {@code inspect} shows: counts per kind (from the manifest) and hosts grouped by cluster (from the clear objects). */
 public record ArchiveSummary(String formatVersion, String archiveId, String createdAt, Manifest.Source source,
         List<Manifest.Recipient> recipients, boolean passphrase, Integer leases, Map<String, Integer> objectsPerKind,
-        List<ClusterHosts> clusters, List<Host> unclaimedHosts) {
+        List<ClusterHosts> clusters, List<Host> unclaimedHosts, List<Manifest.LeftOut> leftOut) {
 
     public record Host(String name, String provisioningState, boolean poweredOn, String bootMACAddress, String consumer) {
     }
@@ -55,6 +55,6 @@ public record ArchiveSummary(String formatVersion, String archiveId, String crea
         });
         unclaimed.sort(Comparator.comparing(Host::name));
         return new ArchiveSummary(m.formatVersion(), m.archiveId(), m.createdAt(), m.source(), m.encryption().recipients(),
-                m.encryption().passphrase(), m.leases() == null ? null : m.leases().count(), perKind, clusters, unclaimed);
+                m.encryption().passphrase(), m.leases() == null ? null : m.leases().count(), perKind, clusters, unclaimed, m.leftOut());
     }
 }

@@ -218,7 +218,7 @@ class ArchiveCorruptionTest {
     @Test
     void objectThatDoesNotMatchItsEntryIsNamed() throws IOException {
         // a namespace that does not match its path/entry; the manifest digest is patched so only identity differs
-        byte[] changed = new String(entries.get(BMH), StandardCharsets.UTF_8).replace("namespace: metal3", "namespace: other").getBytes(StandardCharsets.UTF_8);
+        byte[] changed = new String(entries.get(BMH), StandardCharsets.UTF_8).replace("namespace: \"metal3\"", "namespace: \"other\"").getBytes(StandardCharsets.UTF_8);
         String manifest = new String(entries.get(EntryPaths.MANIFEST), StandardCharsets.UTF_8)
                 .replace(Digests.sha256(entries.get(BMH)), Digests.sha256(changed))
                 .replace("\"size\" : " + entries.get(BMH).length + ",", "\"size\" : " + changed.length + ",");
