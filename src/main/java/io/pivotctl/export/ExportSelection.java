@@ -102,7 +102,13 @@ final class ExportSelection {
         return new Result(selected, LeftOut.group(excluded));
     }
 
-    /** Objects with a deletionTimestamp, and (transitively) what their controller ownerReference ties to them. */
+    /**
+     * Owners that are not controllers but still end their dependents: IPAM releases an IPAddress together with
+     * its claim (the address's other owner, the pool, stays), so an address whose claim goes goes too.
+     */
+    private static final Set<String> CLAIM_KINDS = Set.of("IPClaim", "IPAddressClaim");
+
+    /** Objects with a deletionTimestamp, and (transitively) what their controller ownerReference (or IP claim) ties to them. */
     private static Map<ObjectId, String> beingDeleted(Inventory inventory) {
         Map<ObjectId, String> out = new LinkedHashMap<>();
         Map<String, List<ObjectId>> controlledBy = new HashMap<>();
@@ -113,7 +119,7 @@ final class ExportSelection {
             JsonNode meta = o.path("metadata");
             uidOf.put(id, meta.path("uid").asText(""));
             for (JsonNode ref : meta.path("ownerReferences")) {
-                if (ref.path("controller").asBoolean(false)) {
+                if (ref.path("controller").asBoolean(false) || CLAIM_KINDS.contains(ref.path("kind").asText())) {
                     controlledBy.computeIfAbsent(ref.path("uid").asText(""), k -> new ArrayList<>()).add(id);
                 }
             }

@@ -47,9 +47,21 @@ public final class Discovery {
             if (!groups.contains(g.getName()) || g.getPreferredVersion() == null) {
                 continue;
             }
-            for (ResourceType t : typesOf(g.getName(), g.getPreferredVersion().getVersion())) {
-                if (METAL3_GROUPS.contains(t.group()) || isLabelledKind(t)) {
-                    byKey.putIfAbsent(t.qualifiedResource(), t);
+            // one group can hold kinds of several providers at different versions (ipam.cluster.x-k8s.io: CAPI's
+            // IPAddress at v1beta2, the in-cluster provider's pools at v1alpha2): the preferred version first,
+            // then every other served version for the kinds it alone serves
+            List<String> versions = new ArrayList<>();
+            versions.add(g.getPreferredVersion().getVersion());
+            g.getVersions().forEach(v -> {
+                if (!versions.contains(v.getVersion())) {
+                    versions.add(v.getVersion());
+                }
+            });
+            for (String version : versions) {
+                for (ResourceType t : typesOf(g.getName(), version)) {
+                    if (METAL3_GROUPS.contains(t.group()) || isLabelledKind(t)) {
+                        byKey.putIfAbsent(t.qualifiedResource(), t);
+                    }
                 }
             }
         }

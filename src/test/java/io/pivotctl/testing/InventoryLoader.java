@@ -40,7 +40,7 @@ public final class InventoryLoader {
         ResourceClient client = new ResourceClient(conn);
         Discovery discovery = new Discovery(conn);
         Map<String, Optional<ResourceType>> types = new ConcurrentHashMap<>();
-        inventory.stream().map(o -> o.path("metadata").path("namespace").asText()).distinct().forEach(ns -> {
+        inventory.stream().map(o -> o.path("metadata").path("namespace").asText()).filter(ns -> !ns.isEmpty()).distinct().forEach(ns -> {
             if (client.get(ResourceType.NAMESPACE, null, ns).isEmpty()) {
                 client.create(ResourceType.NAMESPACE, (ObjectNode) Json.MAPPER.valueToTree(Map.of("apiVersion", "v1", "kind", "Namespace",
                         "metadata", Map.of("name", ns))), false);
