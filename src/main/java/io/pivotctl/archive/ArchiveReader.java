@@ -52,7 +52,8 @@ public final class ArchiveReader {
         try {
             BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
             InputStream stream = isGzip(in) ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
-            TarArchiveInputStream tar = new TarArchiveInputStream(stream, StandardCharsets.UTF_8.name());
+            TarHeaderGuard guard = new TarHeaderGuard(stream, limits.maxHeaderBytes(), limits.maxStreamBytes());
+            TarArchiveInputStream tar = new TarArchiveInputStream(guard, StandardCharsets.UTF_8.name());
             TarArchiveEntry e;
             boolean any = false;
             while ((e = tar.getNextEntry()) != null) {
@@ -60,6 +61,7 @@ public final class ArchiveReader {
                 if (++count > limits.maxEntries()) {
                     throw PivotctlException.invalid("archive has more than " + limits.maxEntries() + " entries (limit)");
                 }
+                checkInStep(e, guard);
                 String name = e.getName();
                 String unsafe = unsafeName(name);
                 if (unsafe != null) {
@@ -79,7 +81,7 @@ public final class ArchiveReader {
                 if (size < 0 || size > limits.maxEntryBytes()) {
                     throw PivotctlException.invalid("entry '" + name + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes());
                 }
-                total += size;
+                total += size + name.length();
                 if (total > limits.maxTotalBytes()) {
                     throw PivotctlException.invalid("archive content exceeds the limit of " + limits.maxTotalBytes() + " bytes");
                 }
@@ -101,9 +103,15 @@ public final class ArchiveReader {
             }
         } catch (PivotctlException pe) {
             throw pe;
+        } catch (TarHeaderGuard.Refused refused) {
+            throw PivotctlException.invalid(refused.getMessage());
         } catch (EOFException eof) {
             throw PivotctlException.invalid("archive is truncated (unexpected end of data)");
         } catch (IOException | RuntimeException ex) {
+            Throwable refused = refusal(ex);
+            if (refused != null) {
+                throw PivotctlException.invalid(refused.getMessage());
+            }
             // commons-compress reports header damage as IllegalArgumentException and friends: all mean "corrupt".
             throw PivotctlException.invalid("archive is corrupt or truncated: " + oneLine(ex));
         }
@@ -111,6 +119,28 @@ public final class ArchiveReader {
             throw PivotctlException.invalid("not a pivotctl archive: manifest.json is missing");
         }
         return new ArchiveContents(manifest, Optional.ofNullable(signature), entries, order, problems);
+    }
+
+    /**
+     * commons-compress skips a directory's data and reads a sparse entry by its map: the guard assumed the size
+     * field. Refusing any entry where the two would differ keeps the guard seeing every header commons-compress reads.
+     */
+    private static void checkInStep(TarArchiveEntry e, TarHeaderGuard guard) {
+        long skipped = e.isDirectory() ? 0 : e.getSize();
+        if (e.isSparse() || e.getRealSize() != e.getSize() || skipped != guard.entryDataLength()) {
+            throw PivotctlException.invalid("entry '" + printable(e.getName()) + "': a " + (e.isDirectory() ? "directory" : "sparse")
+                    + " entry with data (" + guard.entryDataLength() + " bytes), which pivotctl archives never contain");
+        }
+    }
+
+    /** A guard refusal wrapped by commons-compress on its way out. */
+    private static Throwable refusal(Throwable t) {
+        for (Throwable cur = t; cur != null; cur = cur.getCause()) {
+            if (cur instanceof TarHeaderGuard.Refused) {
+                return cur;
+            }
+        }
+        return null;
     }
 
     private static boolean isGzip(BufferedInputStream in) throws IOException {
