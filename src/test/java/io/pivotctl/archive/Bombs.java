@@ -14,8 +14,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
@@ -77,6 +80,11 @@ final class Bombs {
      * and digested into the manifest like export would.
      */
     static Path scrypt(Path dir, int logN) {
+        return scrypt(dir, logN, false);
+    }
+
+    /** With {@code tampered}, the stored identity differs from the one digested into the manifest (by one byte). */
+    static Path scrypt(Path dir, int logN, boolean tampered) {
         byte[] sealed = withWorkFactor(PassphraseSealer.seal("AGE-SECRET-KEY-1NOTAREALKEY\n".getBytes(StandardCharsets.US_ASCII), PASSPHRASE, 1), logN);
         List<ArchiveWriter.Source> sources = new ArrayList<>(TestArchives.sources());
         sources.add(new ArchiveWriter.Source(new Manifest.Entry(EntryPaths.ARCHIVE_IDENTITY, Manifest.Entry.KEY, null, null, null, null,
@@ -85,9 +93,38 @@ final class Bombs {
         Manifest passphraseMode = new Manifest(m.formatVersion(), m.tool(), m.createdAt(), m.archiveId(), m.source(), m.selection(),
                 new Manifest.Encryption(Manifest.Encryption.AGE_V1, m.encryption().recipients(), true), m.entries(), m.secrets(), m.graph(),
                 m.leases(), m.listResourceVersions(), m.pausedByExport(), m.warnings());
-        Path file = dir.resolve("scrypt-" + logN + ".tar.gz");
+        Path file = dir.resolve("scrypt-" + logN + (tampered ? "-tampered" : "") + ".tar.gz");
         ArchiveWriter.write(file, passphraseMode, sources, Optional.empty());
+        if (tampered) {
+            flipLastByte(file, EntryPaths.ARCHIVE_IDENTITY);
+        }
         return file;
+    }
+
+    /** Rewrites a gzip tar with one entry's last byte flipped (the manifest keeps the old digest). */
+    private static void flipLastByte(Path file, String entry) {
+        try {
+            Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+            try (TarArchiveInputStream in = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(file)))) {
+                TarArchiveEntry e;
+                while ((e = in.getNextEntry()) != null) {
+                    entries.put(e.getName(), in.readAllBytes());
+                }
+            }
+            byte[] b = entries.get(entry);
+            b[b.length - 1] ^= 1;
+            try (TarArchiveOutputStream out = new TarArchiveOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
+                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                    TarArchiveEntry t = new TarArchiveEntry(e.getKey());
+                    t.setSize(e.getValue().length);
+                    out.putArchiveEntry(t);
+                    out.write(e.getValue());
+                    out.closeArchiveEntry();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static byte[] withWorkFactor(byte[] ageFile, int logN) {
