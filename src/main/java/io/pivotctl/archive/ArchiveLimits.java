@@ -6,8 +6,10 @@ package io.pivotctl.archive;
  * 1000-host fleet (about 13,300 objects, see the README's performance section):
  * <ul>
  * <li>{@code maxEntries}: tar entries of any kind;
- * <li>{@code maxEntryBytes}: one entry (the manifest of a 1000-host fleet is about 10 MB);
- * <li>{@code maxTotalBytes}: everything held in memory, entry contents plus their names;
+ * <li>{@code maxEntryBytes}: one entry (the manifest is the largest);
+ * <li>{@code maxTotalBytes}: everything held in memory, entry contents plus their names; also never more than
+ * 1/{@link #HEAP_SHARE} of the JVM's maximum heap, because parsing and checking what is held needs several times
+ * its size (a 1000-host archive holds about 38 MB and validates in -Xmx256m, not in -Xmx150m);
  * <li>{@code maxHeaderBytes}: one GNU long name/link or PAX header, and all PAX global headers together;
  * <li>{@code maxStreamBytes}: the tar stream read, after decompression (skipped entries, headers, padding).
  * </ul>
@@ -15,8 +17,11 @@ package io.pivotctl.archive;
 public record ArchiveLimits(int maxEntries, long maxEntryBytes, long maxTotalBytes, long maxHeaderBytes, long maxStreamBytes) {
 
     public static final long DEFAULT_HEADER_BYTES = 64L << 10;
+    /** Held bytes may be at most this fraction (1/n) of the maximum heap. */
+    public static final int HEAP_SHARE = 5;
 
-    public static final ArchiveLimits DEFAULT = new ArchiveLimits(100_000, 32L << 20, 128L << 20, DEFAULT_HEADER_BYTES, 384L << 20);
+    /** The manifest of a 1000-host fleet is about 22 MB (one entry), all it holds about 38 MB. */
+    public static final ArchiveLimits DEFAULT = new ArchiveLimits(100_000, 64L << 20, 128L << 20, DEFAULT_HEADER_BYTES, 384L << 20);
 
     public ArchiveLimits {
         if (maxEntries <= 0 || maxEntryBytes <= 0 || maxTotalBytes <= 0 || maxHeaderBytes <= 0 || maxStreamBytes <= 0) {

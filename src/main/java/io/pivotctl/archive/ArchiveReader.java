@@ -49,6 +49,8 @@ public final class ArchiveReader {
         byte[] signature = null;
         long total = 0;
         int count = 0;
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        long heapShare = maxHeap / ArchiveLimits.HEAP_SHARE;
         try {
             BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
             InputStream stream = isGzip(in) ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
@@ -84,6 +86,11 @@ public final class ArchiveReader {
                 total += size + name.length();
                 if (total > limits.maxTotalBytes()) {
                     throw PivotctlException.invalid("archive content exceeds the limit of " + limits.maxTotalBytes() + " bytes");
+                }
+                if (total > heapShare) {
+                    throw PivotctlException.invalid("archive content exceeds " + heapShare + " bytes, the 1/" + ArchiveLimits.HEAP_SHARE
+                            + " of this JVM's heap (max " + (maxHeap >> 20) + " MiB) it may hold while parsing: run with a larger heap"
+                            + " (PIVOTCTL_JAVA_OPTS=-Xmx" + suggestedHeapGib(limits) + "g)");
                 }
                 byte[] content = readFully(tar, (int) size, name);
                 if (EntryPaths.MANIFEST.equals(name)) {
@@ -131,6 +138,11 @@ public final class ArchiveReader {
             throw PivotctlException.invalid("entry '" + printable(e.getName()) + "': a " + (e.isDirectory() ? "directory" : "sparse")
                     + " entry with data (" + guard.entryDataLength() + " bytes), which pivotctl archives never contain");
         }
+    }
+
+    /** A heap that lets the whole {@code maxTotalBytes} be held and parsed. */
+    private static long suggestedHeapGib(ArchiveLimits limits) {
+        return Math.max(1, (limits.maxTotalBytes() * ArchiveLimits.HEAP_SHARE + (1L << 30) - 1) >> 30);
     }
 
     /** A guard refusal wrapped by commons-compress on its way out. */
