@@ -47,10 +47,8 @@ public final class ArchiveReader {
         List<String> problems = new ArrayList<>();
         byte[] manifest = null;
         byte[] signature = null;
-        long total = 0;
+        Budget held = new Budget(limits);
         int count = 0;
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        long heapShare = maxHeap / ArchiveLimits.HEAP_SHARE;
         try {
             BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
             InputStream stream = isGzip(in) ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
@@ -66,32 +64,28 @@ public final class ArchiveReader {
                 checkInStep(e, guard);
                 String name = e.getName();
                 String unsafe = unsafeName(name);
+                // problems are held too: a hundred thousand of them must count against the budget
                 if (unsafe != null) {
                     problems.add("entry '" + printable(name) + "': " + unsafe);
+                    held.add(problems.get(problems.size() - 1).length());
                     continue;
                 }
                 if (!isRegularFile(e)) {
-                    problems.add("entry '" + name + "': not a regular file (" + typeName(e) + ")");
+                    problems.add("entry '" + printable(name) + "': not a regular file (" + typeName(e) + ")");
+                    held.add(problems.get(problems.size() - 1).length());
                     continue;
                 }
                 if (entries.containsKey(name) || (EntryPaths.MANIFEST.equals(name) && manifest != null)
                         || (EntryPaths.SIGNATURE.equals(name) && signature != null)) {
-                    problems.add("entry '" + name + "': duplicate entry");
+                    problems.add("entry '" + printable(name) + "': duplicate entry");
+                    held.add(problems.get(problems.size() - 1).length());
                     continue;
                 }
                 long size = e.getSize();
                 if (size < 0 || size > limits.maxEntryBytes()) {
-                    throw PivotctlException.invalid("entry '" + name + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes());
+                    throw PivotctlException.invalid("entry '" + printable(name) + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes());
                 }
-                total += size + name.length();
-                if (total > limits.maxTotalBytes()) {
-                    throw PivotctlException.invalid("archive content exceeds the limit of " + limits.maxTotalBytes() + " bytes");
-                }
-                if (total > heapShare) {
-                    throw PivotctlException.invalid("archive content exceeds " + heapShare + " bytes, the 1/" + ArchiveLimits.HEAP_SHARE
-                            + " of this JVM's heap (max " + (maxHeap >> 20) + " MiB) it may hold while parsing: run with a larger heap"
-                            + " (PIVOTCTL_JAVA_OPTS=-Xmx" + suggestedHeapGib(limits) + "g)");
-                }
+                held.add(size + name.length());
                 byte[] content = readFully(tar, (int) size, name);
                 if (EntryPaths.MANIFEST.equals(name)) {
                     if (count != 1) {
@@ -140,9 +134,33 @@ public final class ArchiveReader {
         }
     }
 
-    /** A heap that lets the whole {@code maxTotalBytes} be held and parsed. */
-    private static long suggestedHeapGib(ArchiveLimits limits) {
-        return Math.max(1, (limits.maxTotalBytes() * ArchiveLimits.HEAP_SHARE + (1L << 30) - 1) >> 30);
+    /** What the read holds in memory (contents, names, problems), checked before it is allocated. */
+    private static final class Budget {
+        private final long limit;
+        private final long maxHeap = Runtime.getRuntime().maxMemory();
+        private final long heapShare = maxHeap / ArchiveLimits.HEAP_SHARE;
+        private long total;
+
+        Budget(ArchiveLimits limits) {
+            this.limit = limits.maxTotalBytes();
+        }
+
+        void add(long bytes) {
+            total += bytes;
+            if (total > limit) {
+                throw PivotctlException.invalid("archive content exceeds the limit of " + limit + " bytes");
+            }
+            if (total > heapShare) {
+                throw PivotctlException.invalid("archive content exceeds " + heapShare + " bytes, 1/" + ArchiveLimits.HEAP_SHARE
+                        + " of this JVM's maximum heap (" + (maxHeap >> 20) + " MiB), the most it may hold while parsing: run with a larger"
+                        + " heap (PIVOTCTL_JAVA_OPTS=-Xmx" + suggestedHeapGib() + "g)");
+            }
+        }
+
+        /** A heap that lets the whole limit be held and parsed. */
+        private long suggestedHeapGib() {
+            return Math.max(1, (limit * ArchiveLimits.HEAP_SHARE + (1L << 30) - 1) >> 30);
+        }
     }
 
     /** A guard refusal wrapped by commons-compress on its way out. */

@@ -72,6 +72,22 @@ class HostileArchiveTest {
     }
 
     @Test
+    void problemsCountAgainstTheHeldBudgetToo() {
+        byte[][] blocks = new byte[2000][];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = Bombs.header("../escape-" + i, TarConstants.LF_NORMAL, 0);
+        }
+        Path file = dir.resolve("problems.tar");
+        try {
+            Files.write(file, tar(blocks));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        PivotctlException e = refused(file, new ArchiveLimits(100_000, Bombs.MIB, 64 * 1024, 65536, 64 * Bombs.MIB));
+        assertEquals("archive content exceeds the limit of 65536 bytes", e.getMessage());
+    }
+
+    @Test
     void theDefaultsHoldAFleetArchiveAndStayInsideASmallHeap() {
         ArchiveLimits d = ArchiveLimits.DEFAULT;
         // measured by FleetArchiveLimitsIT: 13,318 entries, a 21.9 MB manifest, 37.5 MB held in all
