@@ -47,12 +47,13 @@ public final class ArchiveReader {
         List<String> problems = new ArrayList<>();
         byte[] manifest = null;
         byte[] signature = null;
-        long total = 0;
+        Budget held = new Budget(limits);
         int count = 0;
         try {
             BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
             InputStream stream = isGzip(in) ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
-            TarArchiveInputStream tar = new TarArchiveInputStream(stream, StandardCharsets.UTF_8.name());
+            TarHeaderGuard guard = new TarHeaderGuard(stream, limits.maxHeaderBytes(), limits.maxStreamBytes());
+            TarArchiveInputStream tar = new TarArchiveInputStream(guard, StandardCharsets.UTF_8.name());
             TarArchiveEntry e;
             boolean any = false;
             while ((e = tar.getNextEntry()) != null) {
@@ -60,29 +61,31 @@ public final class ArchiveReader {
                 if (++count > limits.maxEntries()) {
                     throw PivotctlException.invalid("archive has more than " + limits.maxEntries() + " entries (limit)");
                 }
+                checkInStep(e, guard);
                 String name = e.getName();
                 String unsafe = unsafeName(name);
+                // problems are held too: a hundred thousand of them must count against the budget
                 if (unsafe != null) {
                     problems.add("entry '" + printable(name) + "': " + unsafe);
+                    held.add(problems.get(problems.size() - 1).length());
                     continue;
                 }
                 if (!isRegularFile(e)) {
-                    problems.add("entry '" + name + "': not a regular file (" + typeName(e) + ")");
+                    problems.add("entry '" + printable(name) + "': not a regular file (" + typeName(e) + ")");
+                    held.add(problems.get(problems.size() - 1).length());
                     continue;
                 }
                 if (entries.containsKey(name) || (EntryPaths.MANIFEST.equals(name) && manifest != null)
                         || (EntryPaths.SIGNATURE.equals(name) && signature != null)) {
-                    problems.add("entry '" + name + "': duplicate entry");
+                    problems.add("entry '" + printable(name) + "': duplicate entry");
+                    held.add(problems.get(problems.size() - 1).length());
                     continue;
                 }
                 long size = e.getSize();
                 if (size < 0 || size > limits.maxEntryBytes()) {
-                    throw PivotctlException.invalid("entry '" + name + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes());
+                    throw PivotctlException.invalid("entry '" + printable(name) + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes());
                 }
-                total += size;
-                if (total > limits.maxTotalBytes()) {
-                    throw PivotctlException.invalid("archive content exceeds the limit of " + limits.maxTotalBytes() + " bytes");
-                }
+                held.add(size + name.length());
                 byte[] content = readFully(tar, (int) size, name);
                 if (EntryPaths.MANIFEST.equals(name)) {
                     if (count != 1) {
@@ -101,9 +104,15 @@ public final class ArchiveReader {
             }
         } catch (PivotctlException pe) {
             throw pe;
+        } catch (TarHeaderGuard.Refused refused) {
+            throw PivotctlException.invalid(refused.getMessage());
         } catch (EOFException eof) {
             throw PivotctlException.invalid("archive is truncated (unexpected end of data)");
         } catch (IOException | RuntimeException ex) {
+            Throwable refused = refusal(ex);
+            if (refused != null) {
+                throw PivotctlException.invalid(refused.getMessage());
+            }
             // commons-compress reports header damage as IllegalArgumentException and friends: all mean "corrupt".
             throw PivotctlException.invalid("archive is corrupt or truncated: " + oneLine(ex));
         }
@@ -111,6 +120,57 @@ public final class ArchiveReader {
             throw PivotctlException.invalid("not a pivotctl archive: manifest.json is missing");
         }
         return new ArchiveContents(manifest, Optional.ofNullable(signature), entries, order, problems);
+    }
+
+    /**
+     * commons-compress skips a directory's data and reads a sparse entry by its map: the guard assumed the size
+     * field. Refusing any entry where the two would differ keeps the guard seeing every header commons-compress reads.
+     */
+    private static void checkInStep(TarArchiveEntry e, TarHeaderGuard guard) {
+        long skipped = e.isDirectory() ? 0 : e.getSize();
+        if (e.isSparse() || e.getRealSize() != e.getSize() || skipped != guard.entryDataLength()) {
+            throw PivotctlException.invalid("entry '" + printable(e.getName()) + "': a " + (e.isDirectory() ? "directory" : "sparse")
+                    + " entry with data (" + guard.entryDataLength() + " bytes), which pivotctl archives never contain");
+        }
+    }
+
+    /** What the read holds in memory (contents, names, problems), checked before it is allocated. */
+    private static final class Budget {
+        private final long limit;
+        private final long maxHeap = Runtime.getRuntime().maxMemory();
+        private final long heapShare = maxHeap / ArchiveLimits.HEAP_SHARE;
+        private long total;
+
+        Budget(ArchiveLimits limits) {
+            this.limit = limits.maxTotalBytes();
+        }
+
+        void add(long bytes) {
+            total += bytes;
+            if (total > limit) {
+                throw PivotctlException.invalid("archive content exceeds the limit of " + limit + " bytes");
+            }
+            if (total > heapShare) {
+                throw PivotctlException.invalid("archive content exceeds " + heapShare + " bytes, 1/" + ArchiveLimits.HEAP_SHARE
+                        + " of this JVM's maximum heap (" + (maxHeap >> 20) + " MiB), the most it may hold while parsing: run with a larger"
+                        + " heap (PIVOTCTL_JAVA_OPTS=-Xmx" + suggestedHeapGib() + "g)");
+            }
+        }
+
+        /** A heap that lets the whole limit be held and parsed. */
+        private long suggestedHeapGib() {
+            return Math.max(1, (limit * ArchiveLimits.HEAP_SHARE + (1L << 30) - 1) >> 30);
+        }
+    }
+
+    /** A guard refusal wrapped by commons-compress on its way out. */
+    private static Throwable refusal(Throwable t) {
+        for (Throwable cur = t; cur != null; cur = cur.getCause()) {
+            if (cur instanceof TarHeaderGuard.Refused) {
+                return cur;
+            }
+        }
+        return null;
     }
 
     private static boolean isGzip(BufferedInputStream in) throws IOException {

@@ -91,6 +91,7 @@ public final class ArchiveValidator {
             }
         }
         List<ArchivedObject> objects = new ArrayList<>();
+        List<JsonNode> crds = new ArrayList<>();
         int decrypted = 0;
         Map<String, Opened> opened = openSecrets(manifest, contents, checks);
         for (Manifest.Entry e : manifest.entries()) {
@@ -125,8 +126,11 @@ public final class ArchiveValidator {
                 }
             } else if (Manifest.Entry.LEASES.equals(e.role())) {
                 checkLeases(manifest, bytes, checks, errors, warnings);
+            } else if (Manifest.Entry.CRD.equals(e.role())) {
+                parseCrd(bytes).ifPresent(crds::add);
             }
         }
+        checkKinds(manifest, ExportedKinds.withCrds(crds), errors);
         checkSecretsMetadata(manifest, listed, errors);
         if (manifest.encryption() != null && manifest.encryption().passphrase() && !listed.containsKey(EntryPaths.ARCHIVE_IDENTITY)) {
             errors.add("manifest says passphrase mode but " + EntryPaths.ARCHIVE_IDENTITY + " is not listed");
@@ -143,6 +147,25 @@ public final class ArchiveValidator {
         }
         ValidationReport report = new ValidationReport(errors, warnings.stream().distinct().toList(), Optional.of(manifest), decrypted);
         return new Result(report, objects);
+    }
+
+    /** Every object and Secret entry must be of a kind export produces; the manifest's kind is the object's (checked above). */
+    private static void checkKinds(Manifest manifest, ExportedKinds exported, List<String> errors) {
+        for (Manifest.Entry e : manifest.entries()) {
+            if (e.path() != null && e.isObject() && !exported.allows(e.group(), e.kind())) {
+                errors.add(ExportedKinds.refusal(e.path(), e.group(), e.kind()));
+            }
+        }
+    }
+
+    /** A CRD entry's content; one that does not parse widens nothing (and import reports it when installing). */
+    private static Optional<JsonNode> parseCrd(byte[] bytes) {
+        try {
+            JsonNode node = Json.YAML.readTree(bytes);
+            return node instanceof ObjectNode ? Optional.of(node) : Optional.empty();
+        } catch (IOException ex) {
+            return Optional.empty();
+        }
     }
 
     /** A Secret known only from its manifest metadata: enough for the graph (identity, labels, owners), no data. */

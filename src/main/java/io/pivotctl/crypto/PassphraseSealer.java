@@ -29,6 +29,10 @@ public final class PassphraseSealer {
             return AgeCodec.decrypt(ciphertext, List.of(ScryptStanzas.reader(passphrase)));
         } catch (ScryptStanzas.WrongPassphraseException e) {
             throw PivotctlException.invalid("cannot decrypt " + what + ": wrong passphrase");
+        } catch (ScryptStanzas.WorkFactorException e) {
+            throw PivotctlException.invalid("refusing to decrypt " + what + ": " + e.getMessage());
+        } catch (ScryptStanzas.NotEnoughMemoryException e) {
+            throw PivotctlException.failed("cannot decrypt " + what + ": " + e.getMessage());
         } catch (GeneralSecurityException | IOException e) {
             throw PivotctlException.invalid("cannot decrypt " + what + " with the passphrase: " + SecretOpener.reason(e));
         }

@@ -29,8 +29,13 @@ final class ScryptStanzas {
     static final String TYPE = "scrypt";
     static final String LABEL = "age-encryption.org/v1/scrypt";
     static final int SALT_BYTES = 16;
-    /** Reading a larger work factor would let a hostile archive burn minutes of CPU and gigabytes of memory. */
-    static final int MAX_LOG_N = 22;
+    /**
+     * The largest work factor read: what export writes ({@link PassphraseSealer#DEFAULT_LOG_N}, 18) plus a margin of 2,
+     * well below age's own maximum of 22 (4 GiB, minutes of CPU) so a hostile archive cannot make us run that.
+     */
+    static final int MAX_LOG_N = PassphraseSealer.DEFAULT_LOG_N + 2;
+    /** scrypt's memory is 128 * r * N bytes, with r = 8 in age. */
+    private static final long BYTES_PER_N = 128L * 8;
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
@@ -75,8 +80,10 @@ final class ScryptStanzas {
                 throw new GeneralSecurityException("malformed scrypt stanza");
             }
             if (salt.length != SALT_BYTES || logN < 1 || logN > MAX_LOG_N || !args.get(1).equals(Integer.toString(logN))) {
-                throw new GeneralSecurityException("scrypt work factor " + args.get(1) + " out of range (max " + MAX_LOG_N + ")");
+                throw new WorkFactorException("scrypt work factor " + printable(args.get(1)) + " is over pivotctl's limit of " + MAX_LOG_N
+                        + " (export writes " + PassphraseSealer.DEFAULT_LOG_N + ")");
             }
+            requireMemoryFor(logN);
             byte[] key = wrapKey(pass, salt, logN);
             try {
                 return new FileKey(chacha(Cipher.DECRYPT_MODE, key, scrypt.getBody()));
@@ -86,6 +93,30 @@ final class ScryptStanzas {
                 Arrays.fill(key, (byte) 0);
             }
         };
+    }
+
+    /** Refuses, in one line, a work factor this JVM's heap cannot hold, instead of running out of memory halfway. */
+    static void requireMemoryFor(int logN) throws NotEnoughMemoryException {
+        long needed = BYTES_PER_N << logN;
+        long available = freeHeap();
+        if (needed + (needed >> 3) > available) {
+            System.gc(); // what looks used may be garbage: ask once before refusing
+            available = freeHeap();
+        }
+        if (needed + (needed >> 3) > available) {
+            throw new NotEnoughMemoryException("scrypt work factor " + logN + " needs " + (needed >> 20) + " MiB of memory, this JVM has "
+                    + (available >> 20) + " MiB free: run with a larger heap (PIVOTCTL_JAVA_OPTS=-Xmx" + Math.max(1, (needed * 2 >> 30) + 1) + "g)");
+        }
+    }
+
+    private static long freeHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    private static String printable(String s) {
+        String p = s.replaceAll("[^0-9A-Za-z+-]", "?");
+        return p.length() > 12 ? p.substring(0, 12) + "..." : p;
     }
 
     private static byte[] wrapKey(byte[] pass, byte[] salt, int logN) {
@@ -108,6 +139,24 @@ final class ScryptStanzas {
         b.get(out);
         Arrays.fill(b.array(), (byte) 0);
         return out;
+    }
+
+    /** The stanza asks for a work factor over the limit: the archive is refused before any scrypt work. */
+    static final class WorkFactorException extends GeneralSecurityException {
+        private static final long serialVersionUID = 1L;
+
+        WorkFactorException(String message) {
+            super(message);
+        }
+    }
+
+    /** The work factor is allowed but this JVM cannot hold scrypt's memory. */
+    static final class NotEnoughMemoryException extends GeneralSecurityException {
+        private static final long serialVersionUID = 1L;
+
+        NotEnoughMemoryException(String message) {
+            super(message);
+        }
     }
 
     /** The passphrase did not open the stanza's file key. */

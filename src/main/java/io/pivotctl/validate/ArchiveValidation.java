@@ -7,7 +7,9 @@ import io.pivotctl.archive.ArchiveContents;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.ArchiveReader;
 import io.pivotctl.archive.ArchiveValidator;
+import io.pivotctl.archive.Digests;
 import io.pivotctl.archive.EntryPaths;
+import io.pivotctl.archive.Manifest;
 import io.pivotctl.archive.ManifestCodec;
 import io.pivotctl.crypto.IdentityFiles;
 import io.pivotctl.crypto.ManifestSigner;
@@ -33,15 +35,15 @@ public final class ArchiveValidation {
     public static LoadedArchive validate(Path archive, ArchiveKeys keys, ArchiveLimits limits, Consumer<String> warnings) {
         ArchiveContents contents = ArchiveReader.read(archive, limits);
         ArchiveChecks checks = ArchiveChecks.offline(ArchiveValidation::checkLeases, ArchiveValidation::dangling);
+        PublicKey verifyKey = keys.verifyKey() == null ? null : ManifestSigner.readPublic(keys.verifyKey());
         if (keys.canDecrypt()) {
             // the manifest must parse (known major) before any key work
-            ManifestCodec.parse(contents.manifestBytes());
-            SecretOpener opener = opener(contents, keys, warnings);
+            Manifest manifest = ManifestCodec.parse(contents.manifestBytes());
+            SecretOpener opener = opener(contents, manifest, keys, verifyKey, warnings);
             checks = checks.withDecryptor(opener::open);
         }
-        if (keys.verifyKey() != null) {
-            PublicKey key = ManifestSigner.readPublic(keys.verifyKey());
-            checks = checks.withSignatureVerifier((manifest, sig) -> ManifestSigner.verifySignatureFile(manifest, sig, key));
+        if (verifyKey != null) {
+            checks = checks.withSignatureVerifier((manifest, sig) -> ManifestSigner.verifySignatureFile(manifest, sig, verifyKey));
         }
         ArchiveValidator.Result result = ArchiveValidator.validate(contents, checks);
         return new LoadedArchive(result.report().manifest().orElseThrow(), result.objects(), withoutObjectBytes(contents), result.report(),
@@ -70,13 +72,38 @@ public final class ArchiveValidation {
         return loaded;
     }
 
-    private static SecretOpener opener(ArchiveContents contents, ArchiveKeys keys, Consumer<String> warnings) {
+    private static SecretOpener opener(ArchiveContents contents, Manifest manifest, ArchiveKeys keys, PublicKey verifyKey,
+            Consumer<String> warnings) {
         if (keys.identity() != null) {
             return SecretOpener.fromIdentities(IdentityFiles.read(keys.identity(), warnings));
         }
         byte[] sealedIdentity = contents.entry(EntryPaths.ARCHIVE_IDENTITY).orElseThrow(() -> PivotctlException.invalid(
                 "a passphrase was given but the archive was not made in passphrase mode (no " + EntryPaths.ARCHIVE_IDENTITY + "): use --identity"));
+        checkBeforeScrypt(contents, manifest, sealedIdentity, verifyKey);
         return SecretOpener.fromPassphrase(keys.passphrase(), sealedIdentity);
+    }
+
+    /**
+     * scrypt is the one costly step an archive can ask for: it runs only on an identity entry that matches the
+     * manifest, and, when a verify key was given, only after the manifest's signature verified.
+     */
+    static void checkBeforeScrypt(ArchiveContents contents, Manifest manifest, byte[] sealedIdentity, PublicKey verifyKey) {
+        Manifest.Entry listed = manifest.entries().stream().filter(e -> EntryPaths.ARCHIVE_IDENTITY.equals(e.path())).findFirst()
+                .orElseThrow(() -> PivotctlException.invalid(EntryPaths.ARCHIVE_IDENTITY + " is not listed in the manifest: the archive was changed;"
+                        + " the passphrase was not tried"));
+        if (sealedIdentity.length != listed.size() || !Digests.sha256(sealedIdentity).equals(listed.sha256())) {
+            throw PivotctlException.invalid("entry '" + EntryPaths.ARCHIVE_IDENTITY + "' is corrupt: size/sha256 differ from the manifest;"
+                    + " the passphrase was not tried");
+        }
+        if (verifyKey != null) {
+            if (contents.signature().isEmpty()) {
+                throw PivotctlException.invalid("archive is not signed (no manifest.json.sig) but a verify key was given; the passphrase was not tried");
+            }
+            if (!ManifestSigner.verifySignatureFile(contents.manifestBytes(), contents.signature().get(), verifyKey)) {
+                throw PivotctlException.invalid("manifest signature does not verify with the given key: the archive was changed or signed by"
+                        + " another key; the passphrase was not tried");
+            }
+        }
     }
 
     private static ArchiveChecks.LeaseSummary checkLeases(byte[] raw) {
