@@ -63,7 +63,7 @@ public final class ExportService {
                 selected = ExportSelection.select(inventory, clusters);
             }
             List<String> warnings = new ArrayList<>();
-            Optional<CollectedLeases> leases = new LeaseCollector(conn, client).collect(req.leases(), namespaces == null ? List.of() : namespaces);
+            Optional<CollectedLeases> leases = new LeaseCollector(conn, client).collect(req.leases(), namespaces);
             List<ObjectNode> objects = ExportSelection.objectsOf(inventory, selected);
             ObjectGraph graph = ObjectGraph.of(objects);
             warnings.addAll(GraphCodec.danglingWarnings(graph));
