@@ -37,7 +37,9 @@ public final class ExportService {
     public ExportSummary export(ExportRequest req, ExportProgress progress) {
         Pauser pauser = new Pauser(req.target(), progress, req.blockMoveTimeout());
         try {
-            return export(req, progress, pauser);
+            ExportSummary summary = export(req, progress, pauser);
+            pauser.keep(); // written: what it paused stays paused
+            return summary;
         } catch (RuntimeException e) {
             throw pauser.undoAfter(e); // a failed export leaves nothing paused that it paused, and says so
         }

@@ -59,7 +59,9 @@ public final class Pauser {
     private final KubeTarget target;
     private final ExportProgress progress;
     private final Duration blockMoveTimeout;
-    private final List<Change> changes = new ArrayList<>();
+    private final List<Change> changes = new ArrayList<>(); // guarded by this, as are stopped and hook
+    private boolean stopped;
+    private Thread hook;
     private long deadline;
 
     Pauser(KubeTarget target, ExportProgress progress, Duration blockMoveTimeout) {
@@ -115,8 +117,8 @@ public final class Pauser {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("uid", uid(o)); // never pause a replacement of what was selected
         meta.put("annotations", Map.of(CLUSTER_PAUSED_BY, PAUSED_BY));
-        patch(client, inventory.types().get(id), id, Map.of("metadata", meta, "spec", Map.of("paused", true)), "pause");
-        changes.add(new Change(id, inventory.types().get(id), uid(o), o.path("spec").has("paused")));
+        record(client, new Change(id, inventory.types().get(id), uid(o), o.path("spec").has("paused")),
+                Map.of("metadata", meta, "spec", Map.of("paused", true)));
         return Optional.of(id);
     }
 
@@ -132,9 +134,55 @@ public final class Pauser {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("uid", uid(o));
         meta.put("annotations", Map.of(BMH_PAUSED, PAUSED_BY));
-        patch(client, inventory.types().get(id), id, Map.of("metadata", meta), "pause");
-        changes.add(new Change(id, inventory.types().get(id), uid(o), false));
+        record(client, new Change(id, inventory.types().get(id), uid(o), false), Map.of("metadata", meta));
         return Optional.of(id);
+    }
+
+    /**
+     * Pauses and remembers, atomically with respect to the shutdown hook: a signal either finds the patch done and
+     * recorded (and undoes it) or stops the patch from being sent.
+     */
+    private synchronized void record(ResourceClient client, Change change, Map<String, Object> body) {
+        if (stopped) {
+            throw PivotctlException.failed("interrupted while pausing");
+        }
+        patch(client, change.type(), change.id(), body, "pause");
+        changes.add(change);
+        if (hook == null) {
+            hook = new Thread(this::undoOnSignal, "pivotctl-export-unpause");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+    }
+
+    /** The export succeeded: what it paused stays paused (the pivot workflow). */
+    synchronized void keep() {
+        changes.clear();
+        removeHook();
+    }
+
+    /** Ctrl-C/SIGTERM while something is paused: unpause it before the JVM exits, and say so. */
+    private synchronized void undoOnSignal() {
+        stopped = true;
+        if (!changes.isEmpty()) {
+            Undo u = undoAll();
+            progress.warning("interrupted: " + u.summary().substring(2));
+            u.details().forEach(progress::warning);
+        }
+    }
+
+    private void removeHook() {
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it finds nothing left to undo, or undoes it
+            }
+            hook = null;
+        }
+    }
+
+    /** What an undo did: {@code summary} starts with "; " to be appended to a message. */
+    private record Undo(String summary, List<String> details) {
     }
 
     /** Polls the objects that carry block-move until none does, or fails at the deadline naming one of them. */
@@ -197,10 +245,21 @@ public final class Pauser {
      * message extended by what was unpaused and what could not be. Uses a fresh connection: the export's may be the
      * thing that broke.
      */
-    RuntimeException undoAfter(RuntimeException failure) {
+    synchronized RuntimeException undoAfter(RuntimeException failure) {
+        removeHook();
         if (changes.isEmpty()) {
             return failure;
         }
+        Undo u = undoAll();
+        String message = failure instanceof PivotctlException ? failure.getMessage()
+                : failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage().lines().findFirst().orElse(""));
+        List<String> details = new ArrayList<>(failure instanceof PivotctlException pe ? pe.details() : List.of());
+        details.addAll(u.details());
+        Outcome outcome = failure instanceof PivotctlException pe ? pe.outcome() : Outcome.FAILED;
+        return new PivotctlException(outcome, message + u.summary(), details);
+    }
+
+    private Undo undoAll() {
         List<String> undone = new ArrayList<>();
         List<String> notUndone = new ArrayList<>();
         try (ClusterConnection conn = KubeConnector.connect(target)) {
@@ -220,23 +279,22 @@ public final class Pauser {
                 }
             }
         } catch (RuntimeException e) {
-            changes.stream().map(c -> c.id() + " (cannot connect to unpause it)").forEach(notUndone::add);
+            if (undone.isEmpty() && notUndone.isEmpty()) {
+                changes.stream().map(c -> c.id() + " (cannot connect to unpause it)").forEach(notUndone::add);
+            }
         }
         changes.clear();
-        String message = failure instanceof PivotctlException ? failure.getMessage()
-                : failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage().lines().findFirst().orElse(""));
-        StringBuilder b = new StringBuilder(message);
+        StringBuilder b = new StringBuilder();
         if (!undone.isEmpty()) {
             b.append("; unpaused the ").append(undone.size()).append(" object(s) this export had paused");
         }
         if (!notUndone.isEmpty()) {
             b.append("; could NOT unpause ").append(notUndone.size()).append(" object(s), ").append(unpauseHint());
         }
-        List<String> details = new ArrayList<>(failure instanceof PivotctlException pe ? pe.details() : List.of());
+        List<String> details = new ArrayList<>();
         undone.forEach(u -> details.add("unpaused " + u));
         notUndone.forEach(n -> details.add("still paused: " + n));
-        Outcome outcome = failure instanceof PivotctlException pe ? pe.outcome() : Outcome.FAILED;
-        return new PivotctlException(outcome, b.toString(), details);
+        return new Undo(b.toString(), details);
     }
 
     /** Null when undone (or nothing left to undo); otherwise why it was left alone. Retries a lost race (409) a few times. */

@@ -236,6 +236,32 @@ class ExportPauseIT {
     }
 
     @Test
+    void sigtermWhilePausedUnpausesBeforeTheProcessExits() throws Exception {
+        setAnnotation("c1-node-0", BLOCK_MOVE, "true"); // holds the real jar in the wait, with the Cluster paused
+        Path out = dir.resolve("signalled.tar.gz");
+        Path err = dir.resolve("signalled.err");
+        Process p = new ProcessBuilder("java", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar"), "export", "--kubeconfig", kubeconfig,
+                "-n", "metal3", "-o", out.toString(), "--recipient", recipient, "--cluster", "c1", "--pause", "--block-move-timeout", "120s")
+                .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long until = System.currentTimeMillis() + 60_000;
+            while (!Files.readString(err).contains("waiting up to") && p.isAlive() && System.currentTimeMillis() < until) {
+                Thread.sleep(50);
+            }
+            assertTrue(clusterPaused("c1"), "the Cluster is paused while export waits: " + Files.readString(err));
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the process ends");
+        } finally {
+            p.destroyForcibly();
+        }
+        String stderr = Files.readString(err);
+        assertEquals(143, p.exitValue(), stderr);
+        assertTrue(stderr.contains("interrupted: unpaused the 1 object(s) this export had paused"), stderr);
+        assertNothingPaused();
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void allNamespacesFindsTheDnsmasqPodInAnyNamespace() {
         Path out = dir.resolve("leases.tar.gz");
         Cli.Result none = Cli.run("export", "--kubeconfig", kubeconfig, "-A", "-o", out.toString(), "--recipient", recipient, "--leases-from-pod");
