@@ -106,36 +106,61 @@ public final class Pauser {
         }
     }
 
+    /** Pauses a Cluster unless it is paused already; one paused with pivotctl's marker counts as ours. */
     private Optional<ObjectId> pauseCluster(ResourceClient client, Inventory inventory, ObjectId id) {
-        ObjectNode o = inventory.objects().get(id);
-        if (o == null) {
-            return Optional.empty();
-        }
-        if (o.path("spec").path("paused").asBoolean(false)) {
-            return PAUSED_BY.equals(annotation(o, CLUSTER_PAUSED_BY)) ? Optional.of(id) : Optional.empty();
-        }
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("uid", uid(o)); // never pause a replacement of what was selected
-        meta.put("annotations", Map.of(CLUSTER_PAUSED_BY, PAUSED_BY));
-        record(client, new Change(id, inventory.types().get(id), uid(o), o.path("spec").has("paused")),
-                Map.of("metadata", meta, "spec", Map.of("paused", true)));
-        return Optional.of(id);
+        return pauseUnlessPaused(client, inventory, id, o -> o.path("spec").path("paused").asBoolean(false)
+                ? Optional.of(PAUSED_BY.equals(annotation(o, CLUSTER_PAUSED_BY))) : Optional.empty(),
+                (o, meta) -> {
+                    meta.put("annotations", Map.of(CLUSTER_PAUSED_BY, PAUSED_BY));
+                    return Map.of("metadata", meta, "spec", Map.of("paused", true));
+                });
     }
 
+    /** Pauses a host unless it carries the paused annotation already (any value pauses); the value pivotctl counts as ours. */
     private Optional<ObjectId> pauseHost(ResourceClient client, Inventory inventory, ObjectId id) {
+        return pauseUnlessPaused(client, inventory, id, o -> annotation(o, BMH_PAUSED) == null
+                ? Optional.empty() : Optional.of(PAUSED_BY.equals(annotation(o, BMH_PAUSED))),
+                (o, meta) -> {
+                    meta.put("annotations", Map.of(BMH_PAUSED, PAUSED_BY));
+                    return Map.of("metadata", meta);
+                });
+    }
+
+    /**
+     * @param pausedAlready empty when not paused; otherwise whether the pause is pivotctl's
+     * @param patchFor the pause patch, given the object and its metadata preconditions to extend
+     * @return the object when it ends up paused by pivotctl
+     */
+    private Optional<ObjectId> pauseUnlessPaused(ResourceClient client, Inventory inventory, ObjectId id,
+            java.util.function.Function<ObjectNode, Optional<Boolean>> pausedAlready,
+            java.util.function.BiFunction<ObjectNode, Map<String, Object>, Map<String, Object>> patchFor) {
+        ResourceType type = inventory.types().get(id);
         ObjectNode o = inventory.objects().get(id);
-        if (o == null) {
-            return Optional.empty();
+        for (int attempt = 0; o != null; attempt++) {
+            Optional<Boolean> paused = pausedAlready.apply(o);
+            if (paused.isPresent()) {
+                return paused.get() ? Optional.of(id) : Optional.empty();
+            }
+            // preconditions: never pause a replacement of what was selected (uid), nor decide on a stale read
+            // (resourceVersion: a provider may have paused it meanwhile, e.g. CAPM3 once the Cluster is paused)
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("uid", uid(o));
+            meta.put("resourceVersion", o.path("metadata").path("resourceVersion").asText());
+            try {
+                record(client, new Change(id, type, uid(o), o.path("spec").has("paused")), patchFor.apply(o, meta));
+                return Optional.of(id);
+            } catch (RuntimeException e) {
+                if (e instanceof PivotctlException || !ApiErrors.isConflict(e) || attempt >= 3) {
+                    throw e instanceof PivotctlException pe ? pe : ApiErrors.describe(e, "pause", id.toString(), client.connection().server());
+                }
+                try {
+                    o = client.get(type, id.namespace(), id.name()).orElse(null); // changed since read: decide again
+                } catch (RuntimeException again) {
+                    throw ApiErrors.describe(again, "get", id.toString(), client.connection().server());
+                }
+            }
         }
-        String value = annotation(o, BMH_PAUSED);
-        if (value != null) {
-            return PAUSED_BY.equals(value) ? Optional.of(id) : Optional.empty();
-        }
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("uid", uid(o));
-        meta.put("annotations", Map.of(BMH_PAUSED, PAUSED_BY));
-        record(client, new Change(id, inventory.types().get(id), uid(o), false), Map.of("metadata", meta));
-        return Optional.of(id);
+        return Optional.empty();
     }
 
     /**
@@ -146,7 +171,7 @@ public final class Pauser {
         if (stopped) {
             throw PivotctlException.failed("interrupted while pausing");
         }
-        patch(client, change.type(), change.id(), body, "pause");
+        client.mergePatch(change.type(), change.id().namespace(), change.id().name(), Json.MAPPER.valueToTree(body));
         changes.add(change);
         if (hook == null) {
             hook = new Thread(this::undoOnSignal, "pivotctl-export-unpause");
@@ -337,14 +362,6 @@ public final class Pauser {
                     throw e;
                 }
             }
-        }
-    }
-
-    private static void patch(ResourceClient client, ResourceType type, ObjectId id, Map<String, Object> body, String verb) {
-        try {
-            client.mergePatch(type, id.namespace(), id.name(), Json.MAPPER.valueToTree(body));
-        } catch (RuntimeException e) {
-            throw ApiErrors.describe(e, verb, id.toString(), client.connection().server());
         }
     }
 
