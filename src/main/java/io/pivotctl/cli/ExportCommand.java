@@ -10,6 +10,7 @@ import io.pivotctl.export.LeftOut;
 import io.pivotctl.export.LeaseSource;
 import io.pivotctl.export.Pauser;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,8 +74,16 @@ final class ExportCommand implements Callable<Integer> {
         String configMap;
     }
 
-    @Option(names = "--pause", description = "Pause the selected Clusters and BareMetalHosts before reading, and leave them paused (the pivot workflow).")
+    @Option(names = "--pause", description = {
+        "Pause the selected Clusters and BareMetalHosts before reading, and leave them paused (the pivot workflow).",
+        "Everything is read and checked first; if the export then fails, what it paused is unpaused again.",
+        "Hosts already paused with the value pivotctl (an earlier --pause) are recorded as paused by pivotctl."})
     boolean pause;
+
+    @Option(names = "--block-move-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+            description = "With --pause: how long to wait, after pausing the Clusters and before pausing the hosts, until no selected object "
+                    + "carries clusterctl.cluster.x-k8s.io/block-move (e.g. 90s, 5m; default: ${DEFAULT-VALUE}).")
+    Duration blockMoveTimeout;
 
     @Option(names = "--no-crds", description = "Do not include the CustomResourceDefinitions.")
     boolean noCrds;
@@ -95,7 +104,7 @@ final class ExportCommand implements Callable<Integer> {
         try {
             ExportRequest request = new ExportRequest(kube.target(console), output, namespaces, allNamespaces, clusters,
                     io.pivotctl.crypto.Recipients.collect(recipients, recipientsFile), passphrase, leaseSource(), pause, !noCrds,
-                    Optional.ofNullable(signKey), ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR);
+                    Optional.ofNullable(signKey), ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR, blockMoveTimeout);
             ExportSummary summary = new ExportService().export(request, progress(console));
             printSummary(console, summary);
             return 0;
@@ -103,6 +112,24 @@ final class ExportCommand implements Callable<Integer> {
             if (passphrase != null) {
                 Arrays.fill(passphrase, '\0');
             }
+        }
+    }
+
+    /** "90s", "5m", "1h", "500ms", or a number of seconds. */
+    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?").matcher(value.trim());
+            if (!m.matches()) {
+                throw new picocli.CommandLine.TypeConversionException("wants a duration like 90s, 5m or 1h");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2) == null ? "s" : m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofSeconds(n);
+            };
         }
     }
 
@@ -178,7 +205,7 @@ final class ExportCommand implements Callable<Integer> {
         console.result("Warnings: " + s.warnings().size());
         console.result(String.format("Time: %.1fs", s.millis() / 1000.0));
         if (!s.pausedByUs().isEmpty()) {
-            console.result("Paused by this export (left paused): " + String.join(", ", s.pausedByUs()));
+            console.result("Paused by pivotctl (left paused, recorded in the archive): " + String.join(", ", s.pausedByUs()));
             console.result(Pauser.unpauseHint());
         }
     }

@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {
             "Compare the live cluster with an archive: missing objects, spec/labels/annotations, status, owner references,",
-            "Secret data (needs the key) and the leases ConfigMap. Exit 0 when equal, 4 on differences."
+            "Secret data (needs the key), the leases ConfigMap, objects being deleted (Terminating), and Clusters/hosts",
+            "paused other than import leaves them (what export paused for the move must be unpaused).",
+            "Exit 0 when equal, 4 on differences."
         })
 final class VerifyCommand implements Callable<Integer> {
 
@@ -44,6 +46,9 @@ final class VerifyCommand implements Callable<Integer> {
             description = "ConfigMap holding the leases (default: ${DEFAULT-VALUE}).")
     String leasesConfigMap;
 
+    @Option(names = "--expect-paused", description = "The import ran with --keep-paused: expect restored Clusters and BareMetalHosts paused.")
+    boolean expectPaused;
+
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
@@ -61,7 +66,7 @@ final class VerifyCommand implements Callable<Integer> {
         } finally {
             keys.wipe();
         }
-        VerifyReport r = new VerifyService().run(kube.target(console), loaded, cm[0], cm[1]);
+        VerifyReport r = new VerifyService().run(kube.target(console), loaded, cm[0], cm[1], expectPaused);
         if (format == Format.json) {
             console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
         } else {

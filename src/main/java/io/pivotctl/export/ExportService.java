@@ -49,6 +49,17 @@ public final class ExportService {
     }
 
     public ExportSummary export(ExportRequest req, ExportProgress progress) {
+        Pauser pauser = new Pauser(req.target(), progress, req.blockMoveTimeout());
+        try {
+            ExportSummary summary = export(req, progress, pauser);
+            pauser.keep(); // written: what it paused stays paused
+            return summary;
+        } catch (RuntimeException e) {
+            throw pauser.undoAfter(e); // a failed export leaves nothing paused that it paused, and says so
+        }
+    }
+
+    private ExportSummary export(ExportRequest req, ExportProgress progress, Pauser pauser) {
         long start = System.nanoTime();
         ExportKeys keys = ExportKeys.prepare(req);
         try (ClusterConnection conn = KubeConnector.connect(req.target())) {
@@ -71,16 +82,20 @@ public final class ExportService {
             Map<String, String> moveKinds = discovery.moveLabelledKinds();
             ExportSelection.Result selection = ExportSelection.select(inventory, clusters, moveKinds);
             Set<ObjectId> selected = selection.selected();
+            // everything that can fail is collected and checked before anything is paused
+            Optional<CollectedLeases> leases = new LeaseCollector(conn, client).collect(req.leases(), namespaces);
             List<ObjectId> pausedByUs = List.of();
             if (req.pause()) {
+                Pauser.checkWritable(req.output());
                 progress.phase("pausing selected Clusters and BareMetalHosts");
-                pausedByUs = new Pauser(client).pause(inventory, new TreeSet<>(selected));
-                inventory = reader.read(types, namespaces); // read again: what we archive is the paused state
+                Pauser.Paused paused = pauser.pause(client, inventory, new TreeSet<>(selected), () -> reader.read(types, namespaces));
+                pausedByUs = paused.pausedByPivotctl();
+                inventory = paused.inventory(); // read again after pausing: what we archive is the paused state
                 selection = ExportSelection.select(inventory, clusters, moveKinds);
                 selected = selection.selected();
             }
+            inventory.objects().values().forEach(Pauser::dropPauseMarker);
             List<String> warnings = new ArrayList<>();
-            Optional<CollectedLeases> leases = new LeaseCollector(conn, client).collect(req.leases(), namespaces == null ? List.of() : namespaces);
             List<ObjectNode> objects = ExportSelection.objectsOf(inventory, selected);
             ObjectGraph graph = ObjectGraph.of(objects);
             warnings.addAll(GraphCodec.danglingWarnings(graph));

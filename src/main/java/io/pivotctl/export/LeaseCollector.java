@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,7 @@ final class LeaseCollector {
         this.resources = resources;
     }
 
+    /** @param namespaces where to look for the dnsmasq pod when none is named; null means every namespace (-A) */
     Optional<CollectedLeases> collect(LeaseSource source, List<String> namespaces) {
         if (source instanceof LeaseSource.File f) {
             return Optional.of(fromFile(f));
@@ -84,9 +87,11 @@ final class LeaseCollector {
                 throw PivotctlException.usage("pod " + p.namespace() + "/" + p.pod() + " not found");
             }
         } else {
-            pod = findDnsmasqPod(p.namespace() != null ? List.of(p.namespace()) : namespaces)
+            List<String> where = p.namespace() != null ? List.of(p.namespace()) : namespaces;
+            pod = findDnsmasqPod(where)
                     .orElseThrow(() -> PivotctlException.usage("no pod with a container named " + String.join(" or ", CONTAINER_NAMES)
-                            + " in namespace(s) " + String.join(", ", namespaces) + ": name it with --leases-from-pod=NS/POD[:CONTAINER]"));
+                            + (where == null ? " in any namespace" : " in namespace(s) " + String.join(", ", where))
+                            + ": name it with --leases-from-pod=NS/POD[:CONTAINER]"));
         }
         if (container == null) {
             container = pod.getSpec().getContainers().stream().map(Container::getName).filter(CONTAINER_NAMES::contains).findFirst()
@@ -102,15 +107,29 @@ final class LeaseCollector {
         throw PivotctlException.failed("no lease file in " + where + " at " + String.join(" or ", LEASE_PATHS));
     }
 
-    private Optional<Pod> findDnsmasqPod(List<String> namespaces) {
-        for (String ns : namespaces) {
-            for (Pod pod : conn.client().pods().inNamespace(ns).list().getItems()) {
-                if (pod.getSpec().getContainers().stream().anyMatch(c -> CONTAINER_NAMES.contains(c.getName()))) {
-                    return Optional.of(pod);
-                }
-            }
+    /**
+     * The first pod (by namespace, then name, so the choice is stable) with a dnsmasq container; {@code namespaces}
+     * null searches every namespace with one list, as {@code export -A} reads every namespace.
+     */
+    Optional<Pod> findDnsmasqPod(List<String> namespaces) {
+        List<Pod> pods = new ArrayList<>();
+        if (namespaces == null) {
+            pods.addAll(listPods(null));
+        } else {
+            namespaces.forEach(ns -> pods.addAll(listPods(ns)));
         }
-        return Optional.empty();
+        return pods.stream()
+                .filter(pod -> pod.getSpec().getContainers().stream().anyMatch(c -> CONTAINER_NAMES.contains(c.getName())))
+                .min(Comparator.comparing((Pod pod) -> pod.getMetadata().getNamespace()).thenComparing(pod -> pod.getMetadata().getName()));
+    }
+
+    private List<Pod> listPods(String namespace) {
+        try {
+            return namespace == null ? conn.client().pods().inAnyNamespace().list().getItems()
+                    : conn.client().pods().inNamespace(namespace).list().getItems();
+        } catch (RuntimeException e) {
+            throw ApiErrors.describe(e, "list", "pods" + (namespace == null ? " in all namespaces" : " in namespace " + namespace), conn.server());
+        }
     }
 
     private Optional<byte[]> cat(Pod pod, String container, String path) {

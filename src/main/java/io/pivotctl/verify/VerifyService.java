@@ -29,14 +29,21 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Compares the live target with the archive: every archived field must be present with an equal value
- * (server defaulting may add fields), ignoring pivotctl's own markers and pause state; owner references
- * must point at the right live owners; Secret data (with the key) and the leases ConfigMap must match.
+ * (server defaulting may add fields), ignoring pivotctl's own markers; owner references must point at the right
+ * live owners; Secret data (with the key) and the leases ConfigMap must match; no object may be Terminating, and
+ * Clusters and hosts must be paused exactly as import leaves them ({@link PauseCheck}).
  */
 public final class VerifyService {
 
     static final Set<String> IGNORED_ANNOTATIONS = Set.of(Markers.RESTORED_FROM, Markers.BMH_STATUS, Markers.IMPORT_RUN);
 
     public VerifyReport run(KubeTarget target, LoadedArchive archive, String leasesNamespace, String leasesConfigMap) {
+        return run(target, archive, leasesNamespace, leasesConfigMap, false);
+    }
+
+    /** @param expectPaused the import ran with --keep-paused: restored Clusters and hosts are expected paused */
+    public VerifyReport run(KubeTarget target, LoadedArchive archive, String leasesNamespace, String leasesConfigMap, boolean expectPaused) {
+        PauseCheck pauseCheck = new PauseCheck(archive.manifest().pausedByExport(), expectPaused);
         try (ClusterConnection conn = KubeConnector.connect(target)) {
             ResourceClient client = new ResourceClient(conn);
             Discovery discovery = new Discovery(conn);
@@ -87,6 +94,7 @@ public final class VerifyService {
                         secrets.incrementAndGet();
                     }
                     compare(o, l, diffs);
+                    checkLiveState(o, l, pauseCheck, diffs);
                 }
                 wanted.values().forEach(o -> diffs.add(new Difference(o.id().toString(), Difference.Kind.MISSING, "not found on the target")));
                 return null;
@@ -149,9 +157,7 @@ public final class VerifyService {
                 continue;
             }
             IGNORED_ANNOTATIONS.forEach(a::remove);
-            if (Markers.PAUSED_BY.equals(a.path(Markers.BMH_PAUSED).asText(null))) {
-                a.remove(Markers.BMH_PAUSED);
-            }
+            a.remove(Markers.BMH_PAUSED); // compared as pause state, see checkLiveState
             for (String d : ObjectDiff.missingOrDifferent(a, live.path("metadata").path(map), "metadata." + map)) {
                 diffs.add(new Difference(id, Difference.Kind.METADATA, d));
             }
@@ -161,6 +167,21 @@ public final class VerifyService {
                 diffs.add(new Difference(id, Difference.Kind.STATUS, d));
             }
         }
+    }
+
+    /**
+     * What a field-by-field comparison cannot see: an object the target is deleting (it is about to disappear, or hangs
+     * on a finalizer), and a Cluster or host paused (or unpaused) other than import leaves it.
+     */
+    private static void checkLiveState(ArchivedObject o, ObjectNode live, PauseCheck pauseCheck, List<Difference> diffs) {
+        JsonNode meta = live.path("metadata");
+        if (meta.hasNonNull("deletionTimestamp")) {
+            List<String> finalizers = new ArrayList<>();
+            meta.path("finalizers").forEach(f -> finalizers.add(f.asText()));
+            diffs.add(new Difference(o.id().toString(), Difference.Kind.TERMINATING, "being deleted since " + meta.path("deletionTimestamp").asText()
+                    + (finalizers.isEmpty() ? "" : ", waiting for finalizer(s) " + String.join(", ", finalizers))));
+        }
+        pauseCheck.difference(o, live).ifPresent(d -> diffs.add(new Difference(o.id().toString(), Difference.Kind.PAUSED, d)));
     }
 
     /** Each archived ownerReference must be on the live object and point at the live owner's (new) UID. */
