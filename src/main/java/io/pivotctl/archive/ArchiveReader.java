@@ -173,7 +173,8 @@ public final class ArchiveReader {
         return null;
     }
 
-    private static boolean isGzip(BufferedInputStream in) throws IOException {
+    /** By the gzip magic bytes, not the file name (temporary files have none that says so). */
+    public static boolean isGzip(BufferedInputStream in) throws IOException {
         in.mark(2);
         int b1 = in.read();
         int b2 = in.read();

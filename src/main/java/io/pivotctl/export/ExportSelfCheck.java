@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pivotctl.Json;
 import io.pivotctl.ObjectDiff;
 import io.pivotctl.PivotctlException;
+import io.pivotctl.archive.ArchiveReader;
 import io.pivotctl.crypto.SecretOpener;
 import io.pivotctl.graph.ObjectId;
 import java.io.BufferedInputStream;
@@ -46,7 +47,7 @@ final class ExportSelfCheck {
     void check(Path archive) {
         Map<String, Expected> pending = new HashMap<>(expected);
         try (BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
-                InputStream in = isGzip(raw) ? new GZIPInputStream(raw, 1 << 16) : raw;
+                InputStream in = ArchiveReader.isGzip(raw) ? new GZIPInputStream(raw, 1 << 16) : raw;
                 TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name())) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
@@ -63,15 +64,6 @@ final class ExportSelfCheck {
             Expected missing = pending.values().iterator().next();
             throw failure(missing.id(), List.of("its entry is missing from the archive"), pending.size());
         }
-    }
-
-    /** By content: the file being checked is the temporary one, whose name says nothing. */
-    private static boolean isGzip(BufferedInputStream in) throws IOException {
-        in.mark(2);
-        int b1 = in.read();
-        int b2 = in.read();
-        in.reset();
-        return b1 == 0x1f && b2 == 0x8b;
     }
 
     private void compare(Expected want, byte[] stored) {
