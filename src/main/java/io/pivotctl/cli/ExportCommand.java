@@ -8,6 +8,7 @@ import io.pivotctl.export.ExportService;
 import io.pivotctl.export.ExportSummary;
 import io.pivotctl.export.LeaseSource;
 import io.pivotctl.export.Pauser;
+import io.pivotctl.storage.ArchiveLocation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,8 +36,8 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     KubeOptions kube;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "ARCHIVE", description = "Archive to write (.tar.gz/.tgz compressed, .tar plain).")
-    Path output;
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "ARCHIVE", description = "Archive to write: a file or s3://BUCKET/KEY (.tar.gz/.tgz compressed, .tar plain).")
+    ArchiveLocation output;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Namespace to export (repeatable; default: the context's namespace).")
     List<String> namespaces = new ArrayList<>();

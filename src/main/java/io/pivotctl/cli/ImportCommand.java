@@ -10,7 +10,7 @@ import io.pivotctl.restore.ImportSummary;
 import io.pivotctl.validate.ArchiveKeys;
 import io.pivotctl.validate.ArchiveValidation;
 import io.pivotctl.validate.LoadedArchive;
-import java.nio.file.Path;
+import io.pivotctl.storage.ArchiveLocation;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -34,7 +34,7 @@ final class ImportCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archive;
+    ArchiveLocation archive;
 
     @Mixin
     KubeOptions kube;
@@ -97,7 +97,7 @@ final class ImportCommand implements Callable<Integer> {
             throw PivotctlException.usage("--resume and --rollback cannot be combined: finish the import or undo it");
         }
         ImportRequest.Scope scope = only == null ? ImportRequest.Scope.ALL : only == Only.leases ? ImportRequest.Scope.LEASES : ImportRequest.Scope.OBJECTS;
-        ImportRequest req = new ImportRequest(kube.target(console), archive, dryRun, onConflict, scope, installCrds, keepPaused, cm[0], cm[1],
+        ImportRequest req = new ImportRequest(kube.target(console), archive.toString(), dryRun, onConflict, scope, installCrds, keepPaused, cm[0], cm[1],
                 noRollback, resume, bmhStatusAnnotation, rollback);
         ImportSummary s = new ImportService().run(req, loaded, new ImportProgress() {
             private long since = System.nanoTime();

@@ -7,7 +7,7 @@ import io.pivotctl.validate.ArchiveKeys;
 import io.pivotctl.validate.ArchiveSummary;
 import io.pivotctl.validate.ArchiveValidation;
 import io.pivotctl.validate.LoadedArchive;
-import java.nio.file.Path;
+import io.pivotctl.storage.ArchiveLocation;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,7 +28,7 @@ final class InspectCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archive;
+    ArchiveLocation archive;
 
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;

@@ -52,6 +52,7 @@ public final class PivotctlCommand implements Runnable {
         cl.setExecutionExceptionHandler(PivotctlCommand::handleExecutionException);
         cl.setParameterExceptionHandler(PivotctlCommand::handleParameterException);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(io.pivotctl.storage.ArchiveLocation.class, io.pivotctl.storage.ArchiveLocation::parse);
         return cl;
     }
 

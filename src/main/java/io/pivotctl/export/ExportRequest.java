@@ -1,6 +1,7 @@
 package io.pivotctl.export;
 
 import io.pivotctl.kube.KubeTarget;
+import io.pivotctl.storage.ArchiveLocation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.Optional;
  */
 public record ExportRequest(
         KubeTarget target,
-        Path output,
+        ArchiveLocation output,
         List<String> namespaces,
         boolean allNamespaces,
         List<String> clusters,

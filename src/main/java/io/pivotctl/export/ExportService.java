@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.pivotctl.Json;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.Version;
-import io.pivotctl.archive.ArchiveWriter;
 import io.pivotctl.archive.Digests;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.GraphCodec;
@@ -37,6 +36,7 @@ public final class ExportService {
     public ExportSummary export(ExportRequest req, ExportProgress progress) {
         long start = System.nanoTime();
         ExportKeys keys = ExportKeys.prepare(req);
+        req.output().checkWritable(); // a missing bucket or wrong credentials fail before the cluster is read
         try (ClusterConnection conn = KubeConnector.connect(req.target())) {
             ResourceClient client = new ResourceClient(conn);
             Discovery discovery = new Discovery(conn);
@@ -93,7 +93,7 @@ public final class ExportService {
                             clusters.stream().map(c -> c.namespace() + "/" + c.name()).toList()),
                     keys.encryptionInfo(), List.of(), assembler.secrets(), GraphCodec.toManifest(graph), leasesInfo,
                     inventory.listResourceVersions(), pausedByUs.stream().map(EntryPaths::id).toList(), warnings);
-            Manifest written = ArchiveWriter.write(req.output(), manifest, assembler.sources(), keys.signer());
+            Manifest written = req.output().write(manifest, assembler.sources(), keys.signer());
             return new ExportSummary(req.output(), written, assembler.perKind(), assembler.secrets().size(), leaseCount,
                     pausedByUs.stream().map(ObjectId::toString).toList(), warnings, (System.nanoTime() - start) / 1_000_000);
         }
