@@ -85,6 +85,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() {
         Console console = new Console(spec, quiet);
@@ -98,6 +101,7 @@ final class ExportCommand implements Callable<Integer> {
                     Optional.ofNullable(signKey), ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR);
             ExportSummary summary = new ExportService().export(request, progress(console));
             printSummary(console, summary);
+            metrics.record(summary.objectCount(), summary.secretsEncrypted(), metrics.file == null ? 0 : output.size());
             return 0;
         } finally {
             if (passphrase != null) {

@@ -78,6 +78,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() {
         Console console = new Console(spec, quiet);
@@ -99,6 +102,7 @@ final class ImportCommand implements Callable<Integer> {
         ImportRequest.Scope scope = only == null ? ImportRequest.Scope.ALL : only == Only.leases ? ImportRequest.Scope.LEASES : ImportRequest.Scope.OBJECTS;
         ImportRequest req = new ImportRequest(kube.target(console), archive.toString(), dryRun, onConflict, scope, installCrds, keepPaused, cm[0], cm[1],
                 noRollback, resume, bmhStatusAnnotation, rollback);
+        metrics.record(loaded.objects().size(), loaded.manifest().secrets().size(), metrics.file == null ? 0 : archive.size());
         ImportSummary s = new ImportService().run(req, loaded, new ImportProgress() {
             private long since = System.nanoTime();
 

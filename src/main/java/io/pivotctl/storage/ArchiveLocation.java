@@ -46,6 +46,9 @@ public sealed interface ArchiveLocation permits LocalArchive, S3Archive {
     /** Fails early (before any cluster work) when the location cannot be written: missing bucket, wrong credentials. */
     void checkWritable();
 
+    /** The stored size in bytes. */
+    long size();
+
     /** Whether the name asks for gzip compression (.tar.gz, .tgz). */
     boolean compressed();
 

@@ -54,6 +54,15 @@ public record LocalArchive(Path path) implements ArchiveLocation {
     }
 
     @Override
+    public long size() {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            throw PivotctlException.failed("cannot read the size of " + path + ": " + e.getMessage());
+        }
+    }
+
+    @Override
     public boolean compressed() {
         return ArchiveLocation.isGzipName(path.getFileName().toString());
     }

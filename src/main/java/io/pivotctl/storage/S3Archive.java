@@ -150,6 +150,15 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
     }
 
     @Override
+    public long size() {
+        try (S3Client s3 = S3Clients.create()) {
+            return s3.headObject(r -> r.bucket(uri.bucket()).key(uri.key())).contentLength();
+        } catch (RuntimeException e) {
+            throw S3Errors.describe(e, "read the size of " + uri, uri);
+        }
+    }
+
+    @Override
     public boolean compressed() {
         return ArchiveLocation.isGzipName(uri.key());
     }
