@@ -26,7 +26,7 @@ public final class BackupCatalog {
             out.add(entry(store, o));
         }
         out.sort(Comparator.comparing(BackupEntry::isArchive).reversed()
-                .thenComparing(e -> e.createdAt() == null ? Instant.EPOCH : e.createdAt(), Comparator.reverseOrder())
+                .thenComparing(e -> e.createdAt() == null ? Instant.EPOCH : Instant.parse(e.createdAt()), Comparator.reverseOrder())
                 .thenComparing(BackupEntry::name));
         return out;
     }
@@ -52,7 +52,7 @@ public final class BackupCatalog {
             }
             List<String> recipients = m.encryption().recipients().stream()
                     .map(r -> r.label() == null || r.label().isBlank() ? r.publicKey() : r.label() + " " + r.publicKey()).toList();
-            return new BackupEntry(o.name(), o.location().toString(), o.size(), o.lastModified(), created, m.archiveId(), m.source().server(),
+            return new BackupEntry(o.name(), o.location().toString(), o.size(), String.valueOf(o.lastModified()), created.toString(), m.archiveId(), m.source().server(),
                     m.source().clusterId(), List.copyOf(clusters), objects, hosts, head.signed(), recipients, m.encryption().passphrase(), null);
         } catch (PivotctlException e) {
             return notAnArchive(o, e.getMessage());
@@ -62,7 +62,7 @@ public final class BackupCatalog {
     }
 
     private static BackupEntry notAnArchive(StoredObject o, String why) {
-        return new BackupEntry(o.name(), o.location().toString(), o.size(), o.lastModified(), null, null, null, null, null, 0, 0, false, null,
+        return new BackupEntry(o.name(), o.location().toString(), o.size(), String.valueOf(o.lastModified()), null, null, null, null, null, 0, 0, false, null,
                 false, why);
     }
 }

@@ -20,8 +20,11 @@ public final class PruneService {
     /** An upload younger than this may still be running. */
     public static final Duration STALE_UPLOAD = Duration.ofDays(1);
 
-    /** {@code abortUploadsStartedBefore}: incomplete uploads started earlier are aborted (normally now minus {@link #STALE_UPLOAD}). */
-    public PruneReport prune(ArchiveStore store, RetentionPolicy policy, boolean dryRun, Instant abortUploadsStartedBefore) {
+    /**
+     * Incomplete uploads started more than {@code uploadAge} before {@code now} are aborted (normally
+     * {@link #STALE_UPLOAD}); a zero age aborts every one, for an operator who knows no export is running.
+     */
+    public PruneReport prune(ArchiveStore store, RetentionPolicy policy, boolean dryRun, Duration uploadAge, Instant now) {
         List<StoredObject> objects = store.list();
         Map<String, StoredObject> byName = new HashMap<>();
         objects.forEach(o -> byName.put(o.name(), o));
@@ -31,7 +34,7 @@ public final class PruneService {
         for (StoredObject o : objects) {
             BackupEntry e = BackupCatalog.entry(store, o);
             if (e.isArchive()) {
-                candidates.add(new Retention.Candidate(o.name(), e.createdAt()));
+                candidates.add(new Retention.Candidate(o.name(), Instant.parse(e.createdAt())));
                 entries.put(o.name(), e);
             } else {
                 leftAlone.add(o.name() + ": " + e.problem());
@@ -42,7 +45,7 @@ public final class PruneService {
         long deletedBytes = 0;
         for (Retention.Decision d : Retention.plan(candidates, policy)) {
             BackupEntry e = entries.get(d.archive().name());
-            PruneReport.Row row = new PruneReport.Row(e.name(), e.createdAt().toString(), e.size(), d.reasons());
+            PruneReport.Row row = new PruneReport.Row(e.name(), e.createdAt(), e.size(), d.reasons());
             if (d.keep()) {
                 kept.add(row);
             } else {
@@ -57,7 +60,7 @@ public final class PruneService {
         }
         List<String> aborted = new ArrayList<>();
         for (IncompleteUpload u : store.incompleteUploads()) {
-            if (u.initiated() != null && u.initiated().isBefore(abortUploadsStartedBefore)) {
+            if (uploadAge.isZero() || (u.initiated() != null && u.initiated().isBefore(now.minus(uploadAge)))) {
                 if (!dryRun) {
                     store.abort(u);
                 }

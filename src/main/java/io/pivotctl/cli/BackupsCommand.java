@@ -125,7 +125,7 @@ final class BackupsCommand implements Runnable {
             Duration age = duration(uploadAge);
             PruneReport r;
             try (ArchiveStore store = ArchiveStore.open(location)) {
-                r = new PruneService().prune(store, policy, dryRun, Instant.now().minus(age));
+                r = new PruneService().prune(store, policy, dryRun, age, Instant.now());
             }
             for (PruneReport.Row k : r.kept()) {
                 console.result(String.format("keep    %-20s %s  (%s)", k.createdAt(), k.name(), String.join(", ", k.reasons())));
