@@ -34,7 +34,7 @@ public record LocalArchive(Path path) implements ArchiveLocation {
             throw PivotctlException.invalid("cannot read archive " + path + ": " + e.getMessage());
         }
         try (InputStream in = Files.newInputStream(path)) {
-            return HeadReader.read(in, size).orElseThrow(() -> HeadReader.notAnArchive("truncated before the manifest ends"));
+            return HeadReader.read(in, size).orElseThrow(() -> HeadReader.notAnArchive("no complete manifest.json at the beginning of " + path));
         } catch (IOException e) {
             throw PivotctlException.invalid("cannot read archive " + path + ": " + e.getMessage());
         }

@@ -15,11 +15,13 @@ import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.S3Server;
+import io.pivotctl.testing.SlowRelay;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -212,6 +214,39 @@ class ObjectStorageIT {
         assertEquals(Files.size(backups.resolve("b.tar")), rows.get(0).path("size").asLong());
         assertEquals("notes.md", rows.get(1).path("name").asText());
         assertFalse(rows.get(1).path("problem").isMissingNode() || rows.get(1).path("problem").isNull());
+    }
+
+    @Test
+    @Order(7)
+    void sigtermDuringTheUploadAbortsItAndLeavesNoObject() throws Exception {
+        // a real pivotctl process (the fat jar) configured by AWS_* variables, its upload slowed down by a relay
+        try (SlowRelay relay = new SlowRelay(s3.endpoint().getPort(), 32 * 1024)) {
+            Path err = dir.resolve("sigterm.err");
+            ProcessBuilder pb = new ProcessBuilder("java", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar"), "export",
+                    "--kubeconfig", source, "-n", "metal3", "--recipient", recipient, "-o", "s3://" + BUCKET + "/killed/backup.tar.gz")
+                    .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + relay.port());
+            pb.environment().put("AWS_ACCESS_KEY_ID", S3Server.IDENTITY);
+            pb.environment().put("AWS_SECRET_ACCESS_KEY", S3Server.CREDENTIAL);
+            pb.environment().put("AWS_REGION", "us-east-1");
+            pb.environment().put("PIVOTCTL_HOME", dir.resolve("home").toString());
+            Process p = pb.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            // the part upload is under way: an incomplete upload exists and part bytes are flowing
+            while (p.isAlive() && System.nanoTime() < deadline && (s3.incompleteUploads(BUCKET) == 0 || relay.forwarded() < 64 * 1024)) {
+                Thread.sleep(20);
+            }
+            assertTrue(p.isAlive(), "still uploading when signalled: " + Files.readString(err));
+            assertEquals(1, s3.incompleteUploads(BUCKET), "the upload had started");
+            SignalIT.signal(p, "TERM");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            String stderr = Files.readString(err);
+            assertEquals(143, p.exitValue(), stderr);
+            assertTrue(stderr.contains("error: interrupted before finishing; nothing partial was left behind"), stderr);
+            assertFalse(stderr.contains(S3Server.CREDENTIAL), stderr);
+        }
+        assertEquals(List.of(), s3.objects(BUCKET).stream().map(o -> o.key()).filter(k -> k.startsWith("killed/")).toList());
+        assertEquals(0, s3.incompleteUploads(BUCKET), "the shutdown hook aborted the upload");
     }
 
     private static void assertNoCredentials(Cli.Result r) {
