@@ -214,6 +214,16 @@ class ObjectStorageIT {
         assertEquals(Files.size(backups.resolve("b.tar")), rows.get(0).path("size").asLong());
         assertEquals("notes.md", rows.get(1).path("name").asText());
         assertFalse(rows.get(1).path("problem").isMissingNode() || rows.get(1).path("problem").isNull());
+
+        Thread.sleep(1100); // creation times have second resolution: the second archive must be the newer one
+        Cli.Result second = Cli.run("export", "--kubeconfig", source, "-n", "metal3", "-o", backups.resolve("a.tar").toString(), "--recipient", recipient,
+                "-q");
+        assertEquals(0, second.exitCode(), second.toString());
+        Cli.Result prune = Cli.run("backups", "prune", backups.toString(), "--keep-last", "1");
+        assertEquals(0, prune.exitCode(), prune.toString());
+        assertTrue(prune.out().contains("delete ") && prune.out().contains(" b.tar"), prune.out());
+        assertEquals(List.of("a.tar", "notes.md"), Files.list(backups).map(f -> f.getFileName().toString()).sorted().toList(),
+                "the newest archive (a.tar, by creation time, not name) and the non-archive stay");
     }
 
     @Test
