@@ -54,7 +54,7 @@ public final class PivotctlCommand implements Runnable {
         cl.setParameterExceptionHandler(PivotctlCommand::handleParameterException);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionStrategy(PivotctlCommand::executeWithMetrics);
-        cl.registerConverter(io.pivotctl.storage.ArchiveLocation.class, io.pivotctl.storage.ArchiveLocation::parse);
+        cl.registerConverter(io.pivotctl.storage.ArchiveLocation.class, PivotctlCommand::archiveLocation);
         return cl;
     }
 
@@ -89,6 +89,15 @@ public final class PivotctlCommand implements Runnable {
             throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), pe.getMessage(), pe);
         }
         return code;
+    }
+
+    /** A bad location is a usage error whose message picocli prints after the option name, without an exception class. */
+    private static io.pivotctl.storage.ArchiveLocation archiveLocation(String text) {
+        try {
+            return io.pivotctl.storage.ArchiveLocation.parse(text);
+        } catch (PivotctlException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
     }
 
     public static int run(String... args) {
