@@ -55,18 +55,6 @@ public final class ArchiveWriter {
      * Returns the manifest that was written.
      */
     public static Manifest write(Path target, Manifest manifest, List<Source> sources, Optional<UnaryOperator<byte[]>> signer) {
-        return write(target, manifest, sources, signer, complete -> { });
-    }
-
-    /**
-     * As {@link #write(Path, Manifest, List, Optional)}, and {@code beforeCommit} reads the complete
-     * temporary file before it is renamed into place; an exception from it leaves no file behind.
-     */
-    public static Manifest write(Path target, Manifest manifest, List<Source> sources, Optional<UnaryOperator<byte[]>> signer,
-            java.util.function.Consumer<Path> beforeCommit) {
-        List<Source> sorted = new ArrayList<>(sources);
-        sorted.sort(Comparator.comparing(s -> s.entry().path()));
-        checkUnique(sorted);
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
         // Ctrl-C/SIGTERM skip finally blocks: a shutdown hook removes the half-written file instead
@@ -79,35 +67,14 @@ public final class ArchiveWriter {
         }, "pivotctl-archive-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            // first pass, on all cores: sizes and digests for the manifest, which must be the first entry
-            List<Manifest.Entry> digested = sorted.parallelStream().map(ArchiveWriter::digested).toList();
-            Manifest complete = manifest.withEntries(digested);
-            byte[] manifestBytes = ManifestCodec.write(complete);
+            Manifest complete;
             Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (OutputStream file = Files.newOutputStream(temp, StandardOpenOption.WRITE);
-                    OutputStream buffered = new BufferedOutputStream(file, 1 << 16);
-                    OutputStream maybeGzip = isGzipName(target) ? new GZIPOutputStream(buffered, 1 << 16) : buffered;
-                    TarArchiveOutputStream tar = new TarArchiveOutputStream(maybeGzip, StandardCharsets.UTF_8.name())) {
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                tar.setAddPaxHeadersForNonAsciiNames(true);
-                put(tar, EntryPaths.MANIFEST, manifestBytes);
-                if (signer.isPresent()) {
-                    put(tar, EntryPaths.SIGNATURE, signer.get().apply(manifestBytes));
-                }
-                for (int i = 0; i < sorted.size(); i++) {
-                    byte[] b = sorted.get(i).content().bytes();
-                    if (b.length != digested.get(i).size() || !Digests.sha256(b).equals(digested.get(i).sha256())) {
-                        throw new IllegalStateException("entry " + sorted.get(i).entry().path() + " changed between digest and write");
-                    }
-                    put(tar, sorted.get(i).entry().path(), b);
-                }
-                tar.finish();
+            try (OutputStream file = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
+                complete = writeTo(file, isGzipName(target), manifest, sources, signer);
             }
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
-            beforeCommit.accept(temp);
             moveIntoPlace(temp, target);
             return complete;
         } catch (IOException e) {
@@ -125,6 +92,58 @@ public final class ArchiveWriter {
             } catch (IllegalStateException shuttingDown) {
                 // the hook runs anyway
             }
+        }
+    }
+
+    /**
+     * Writes the archive to {@code out} (which the caller closes, and which decides where the bytes go: a temp file,
+     * an object-storage upload). Only one entry's bytes are held at a time. Returns the manifest that was written.
+     */
+    public static Manifest writeTo(OutputStream out, boolean gzip, Manifest manifest, List<Source> sources,
+            Optional<UnaryOperator<byte[]>> signer) throws IOException {
+        List<Source> sorted = new ArrayList<>(sources);
+        sorted.sort(Comparator.comparing(s -> s.entry().path()));
+        checkUnique(sorted);
+        // first pass, on all cores: sizes and digests for the manifest, which must be the first entry
+        List<Manifest.Entry> digested = sorted.parallelStream().map(ArchiveWriter::digested).toList();
+        Manifest complete = manifest.withEntries(digested);
+        byte[] manifestBytes = ManifestCodec.write(complete);
+        OutputStream buffered = new BufferedOutputStream(new NonClosing(out), 1 << 16);
+        try (OutputStream maybeGzip = gzip ? new GZIPOutputStream(buffered, 1 << 16) : buffered;
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(maybeGzip, StandardCharsets.UTF_8.name())) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            tar.setAddPaxHeadersForNonAsciiNames(true);
+            put(tar, EntryPaths.MANIFEST, manifestBytes);
+            if (signer.isPresent()) {
+                put(tar, EntryPaths.SIGNATURE, signer.get().apply(manifestBytes));
+            }
+            for (int i = 0; i < sorted.size(); i++) {
+                byte[] b = sorted.get(i).content().bytes();
+                if (b.length != digested.get(i).size() || !Digests.sha256(b).equals(digested.get(i).sha256())) {
+                    throw new IllegalStateException("entry " + sorted.get(i).entry().path() + " changed between digest and write");
+                }
+                put(tar, sorted.get(i).entry().path(), b);
+            }
+            tar.finish();
+        }
+        return complete;
+    }
+
+    /** Lets the tar and gzip streams be closed (flushing their trailers) without closing the caller's stream. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
         }
     }
 

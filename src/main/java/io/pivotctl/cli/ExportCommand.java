@@ -9,6 +9,7 @@ import io.pivotctl.export.ExportSummary;
 import io.pivotctl.export.LeftOut;
 import io.pivotctl.export.LeaseSource;
 import io.pivotctl.export.Pauser;
+import io.pivotctl.storage.ArchiveLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +38,8 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     KubeOptions kube;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "ARCHIVE", description = "Archive to write (.tar.gz/.tgz compressed, .tar plain).")
-    Path output;
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "ARCHIVE", description = "Archive to write: a file or s3://BUCKET/KEY (.tar.gz/.tgz compressed, .tar plain).")
+    ArchiveLocation output;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Namespace to export (repeatable; default: the context's namespace).")
     List<String> namespaces = new ArrayList<>();
@@ -94,6 +95,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() {
         Console console = new Console(spec, quiet);
@@ -107,6 +111,7 @@ final class ExportCommand implements Callable<Integer> {
                     Optional.ofNullable(signKey), ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR, blockMoveTimeout);
             ExportSummary summary = new ExportService().export(request, progress(console));
             printSummary(console, summary);
+            metrics.record(summary.objectCount(), summary.secretsEncrypted(), metrics.file == null ? 0 : output.size());
             return 0;
         } finally {
             if (passphrase != null) {

@@ -10,7 +10,7 @@ import io.pivotctl.restore.ImportSummary;
 import io.pivotctl.validate.ArchiveKeys;
 import io.pivotctl.validate.ArchiveValidation;
 import io.pivotctl.validate.LoadedArchive;
-import java.nio.file.Path;
+import io.pivotctl.storage.ArchiveLocation;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -34,7 +34,7 @@ final class ImportCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archive;
+    ArchiveLocation archive;
 
     @Mixin
     KubeOptions kube;
@@ -78,6 +78,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() {
         Console console = new Console(spec, quiet);
@@ -97,8 +100,9 @@ final class ImportCommand implements Callable<Integer> {
             throw PivotctlException.usage("--resume and --rollback cannot be combined: finish the import or undo it");
         }
         ImportRequest.Scope scope = only == null ? ImportRequest.Scope.ALL : only == Only.leases ? ImportRequest.Scope.LEASES : ImportRequest.Scope.OBJECTS;
-        ImportRequest req = new ImportRequest(kube.target(console), archive, dryRun, onConflict, scope, installCrds, keepPaused, cm[0], cm[1],
+        ImportRequest req = new ImportRequest(kube.target(console), archive.toString(), dryRun, onConflict, scope, installCrds, keepPaused, cm[0], cm[1],
                 noRollback, resume, bmhStatusAnnotation, rollback);
+        metrics.record(loaded.objects().size(), loaded.manifest().secrets().size(), metrics.file == null ? 0 : archive.size());
         ImportSummary s = new ImportService().run(req, loaded, new ImportProgress() {
             private long since = System.nanoTime();
 

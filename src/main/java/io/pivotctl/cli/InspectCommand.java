@@ -3,11 +3,13 @@ package io.pivotctl.cli;
 import io.pivotctl.Json;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.Manifest;
+import io.pivotctl.archive.ManifestCodec;
+import io.pivotctl.storage.S3Archive;
 import io.pivotctl.validate.ArchiveKeys;
 import io.pivotctl.validate.ArchiveSummary;
 import io.pivotctl.validate.ArchiveValidation;
 import io.pivotctl.validate.LoadedArchive;
-import java.nio.file.Path;
+import io.pivotctl.storage.ArchiveLocation;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,7 +30,7 @@ final class InspectCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archive;
+    ArchiveLocation archive;
 
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
@@ -36,17 +38,31 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Name each object the export left out (Secrets and ConfigMaps are only counted in the archive).")
     boolean verbose;
 
+    @Option(names = "--full", description = "For an archive in object storage: download and check all of it, and list hosts with their states"
+            + " (by default only the manifest is read, with a ranged read of the object's beginning).")
+    boolean full;
+
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec, false);
-        LoadedArchive loaded = ArchiveValidation.validate(archive, ArchiveKeys.NONE, ArchiveLimits.DEFAULT, console::warning);
-        ArchiveSummary s = ArchiveSummary.of(loaded);
+        ArchiveSummary s;
+        Manifest m;
+        String note;
+        if (archive instanceof S3Archive && !full) {
+            m = ManifestCodec.parse(archive.readHead().manifestBytes());
+            s = ArchiveSummary.ofManifest(m);
+            note = "  (manifest only: entries not read; --full or pivotctl validate checks them)";
+        } else {
+            LoadedArchive loaded = ArchiveValidation.validate(archive, ArchiveKeys.NONE, ArchiveLimits.DEFAULT, console::warning);
+            s = ArchiveSummary.of(loaded);
+            m = loaded.manifest();
+            note = loaded.report().valid() ? "" : "  (INVALID: run pivotctl validate)";
+        }
         if (format == Format.json) {
             console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(s));
             return 0;
         }
-        Manifest m = loaded.manifest();
-        console.result("Archive:     " + archive + (loaded.report().valid() ? "" : "  (INVALID: run pivotctl validate)"));
+        console.result("Archive:     " + archive + note);
         console.result("Format:      " + m.formatVersion() + " (written by " + m.tool().name() + " " + m.tool().version() + ")");
         console.result("Archive ID:  " + m.archiveId());
         console.result("Created:     " + m.createdAt());
@@ -65,6 +81,10 @@ final class InspectCommand implements Callable<Integer> {
             console.result(String.format("%-45s %8d", e.getKey(), e.getValue()));
         }
         console.result("");
+        if (!s.hostsRead()) {
+            console.result("Hosts:       " + s.objectsPerKind().getOrDefault("BareMetalHost.metal3.io", 0)
+                    + " BareMetalHost(s); states are in the objects: inspect --full lists them");
+        }
         for (ArchiveSummary.ClusterHosts c : s.clusters()) {
             console.result("Cluster " + c.cluster() + ": " + c.hosts().size() + " host(s)");
             printHosts(console, c.hosts());

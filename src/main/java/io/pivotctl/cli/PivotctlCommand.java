@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             InspectCommand.class,
             ValidateCommand.class,
             ImportCommand.class,
+            BackupsCommand.class,
             VerifyCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class,
@@ -52,7 +53,51 @@ public final class PivotctlCommand implements Runnable {
         cl.setExecutionExceptionHandler(PivotctlCommand::handleExecutionException);
         cl.setParameterExceptionHandler(PivotctlCommand::handleParameterException);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionStrategy(PivotctlCommand::executeWithMetrics);
+        cl.registerConverter(io.pivotctl.storage.ArchiveLocation.class, PivotctlCommand::archiveLocation);
         return cl;
+    }
+
+    /** Runs the command, then writes its --metrics-file (when it has one and it was given), also after a failure. */
+    private static int executeWithMetrics(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult last = parseResult;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        MetricsOptions metrics = last.commandSpec().mixins().values().stream().map(CommandLine.Model.CommandSpec::userObject)
+                .filter(MetricsOptions.class::isInstance).map(MetricsOptions.class::cast).findFirst().orElse(null);
+        if (metrics == null) {
+            return new CommandLine.RunLast().execute(parseResult);
+        }
+        String command = last.commandSpec().qualifiedName("_").substring(last.commandSpec().root().name().length() + 1);
+        long started = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        int code;
+        try {
+            code = new CommandLine.RunLast().execute(parseResult);
+        } catch (CommandLine.ExecutionException e) {
+            try {
+                metrics.write(command, false, started, (System.nanoTime() - t0) / 1_000_000);
+            } catch (PivotctlException ignored) {
+                // the command's own failure is the one to report
+            }
+            throw e;
+        }
+        try {
+            metrics.write(command, code == 0, started, (System.nanoTime() - t0) / 1_000_000);
+        } catch (PivotctlException pe) {
+            throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), pe.getMessage(), pe);
+        }
+        return code;
+    }
+
+    /** A bad location is a usage error whose message picocli prints after the option name, without an exception class. */
+    private static io.pivotctl.storage.ArchiveLocation archiveLocation(String text) {
+        try {
+            return io.pivotctl.storage.ArchiveLocation.parse(text);
+        } catch (PivotctlException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
     }
 
     public static int run(String... args) {

@@ -6,7 +6,7 @@ import io.pivotctl.archive.ValidationReport;
 import io.pivotctl.validate.ArchiveKeys;
 import io.pivotctl.validate.ArchiveValidation;
 import io.pivotctl.validate.LoadedArchive;
-import java.nio.file.Path;
+import io.pivotctl.storage.ArchiveLocation;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +26,7 @@ final class ValidateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archive;
+    ArchiveLocation archive;
 
     @Mixin
     KeyOptions keyOptions;

@@ -10,7 +10,7 @@ import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.verify.Difference;
 import io.pivotctl.verify.VerifyReport;
 import io.pivotctl.verify.VerifyService;
-import java.nio.file.Path;
+import io.pivotctl.storage.ArchiveLocation;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +34,7 @@ final class VerifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archive;
+    ArchiveLocation archive;
 
     @Mixin
     KubeOptions kube;

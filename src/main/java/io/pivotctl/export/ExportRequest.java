@@ -1,6 +1,7 @@
 package io.pivotctl.export;
 
 import io.pivotctl.kube.KubeTarget;
+import io.pivotctl.storage.ArchiveLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Optional;
  */
 public record ExportRequest(
         KubeTarget target,
-        Path output,
+        ArchiveLocation output,
         List<String> namespaces,
         boolean allNamespaces,
         List<String> clusters,
@@ -28,7 +29,7 @@ public record ExportRequest(
     public static final int DEFAULT_SCRYPT_WORK_FACTOR = 18;
 
     /** With the default --block-move-timeout. */
-    public ExportRequest(KubeTarget target, Path output, List<String> namespaces, boolean allNamespaces, List<String> clusters,
+    public ExportRequest(KubeTarget target, ArchiveLocation output, List<String> namespaces, boolean allNamespaces, List<String> clusters,
             List<String> recipients, char[] passphrase, LeaseSource leases, boolean pause, boolean includeCrds, Optional<Path> signKey,
             int scryptWorkFactor) {
         this(target, output, namespaces, allNamespaces, clusters, recipients, passphrase, leases, pause, includeCrds, signKey, scryptWorkFactor,

@@ -4,28 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pivotctl.Json;
 import io.pivotctl.ObjectDiff;
 import io.pivotctl.PivotctlException;
-import io.pivotctl.archive.ArchiveReader;
+import io.pivotctl.archive.ArchiveWriter;
 import io.pivotctl.crypto.SecretOpener;
 import io.pivotctl.graph.ObjectId;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import java.util.Optional;
 
 /**
- * Reads back every object entry of a just-written archive, as import will read it, and compares it with
- * what the server returned (Secrets after decryption with the export's own check identity). A backup
- * that cannot be restored exactly must never be written: any difference fails the export, naming the
- * object and the field, before the archive is renamed into place. Messages name paths, never values.
+ * Reads back every object entry an archive is about to get, as import will read it, and compares it with
+ * what the server returned (Secrets after decryption with the export's own check identity). A backup that
+ * cannot be restored exactly must never be written: any difference fails the export, naming the object and
+ * the field, before a byte reaches the file or the bucket. The bytes checked are the bytes written: the
+ * writer refuses an entry whose bytes differ from those it digested. Messages name paths, never values.
  */
 final class ExportSelfCheck {
 
@@ -44,46 +39,41 @@ final class ExportSelfCheck {
         expected.put(entryPath, new Expected(ObjectId.of(object), object, secret));
     }
 
-    void check(Path archive) {
-        Map<String, Expected> pending = new HashMap<>(expected);
-        try (BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
-                InputStream in = ArchiveReader.isGzip(raw) ? new GZIPInputStream(raw, 1 << 16) : raw;
-                TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name())) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                Expected want = pending.remove(entry.getName());
-                if (want != null) {
-                    compare(want, tar.readAllBytes());
-                }
-            }
-        } catch (IOException e) {
-            throw PivotctlException.failed("export self-check could not read back the archive it wrote: " + e.getMessage()
-                    + "; no archive was written");
-        }
-        if (!pending.isEmpty()) {
-            Expected missing = pending.values().iterator().next();
-            throw failure(missing.id(), List.of("its entry is missing from the archive"), pending.size());
+    void check(List<ArchiveWriter.Source> sources) {
+        Map<String, ArchiveWriter.Source> byPath = new HashMap<>();
+        sources.forEach(s -> byPath.put(s.entry().path(), s));
+        Optional<PivotctlException> first = expected.entrySet().parallelStream().sorted(Map.Entry.comparingByKey())
+                .map(e -> problem(e.getValue(), byPath.get(e.getKey()))).flatMap(Optional::stream).findFirst();
+        if (first.isPresent()) {
+            throw first.get();
         }
     }
 
-    private void compare(Expected want, byte[] stored) {
+    private Optional<PivotctlException> problem(Expected want, ArchiveWriter.Source source) {
+        if (source == null) {
+            return Optional.of(failure(want.id(), List.of("its entry is missing from the archive")));
+        }
+        byte[] stored;
+        try {
+            stored = source.content().bytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         byte[] plain;
         try {
             plain = want.secret() ? checkOpener.open(want.id().toString(), stored) : stored;
         } catch (PivotctlException e) {
-            throw failure(want.id(), List.of("its encrypted entry does not decrypt"), 1);
+            return Optional.of(failure(want.id(), List.of("its encrypted entry does not decrypt")));
         }
         try {
             JsonNode back;
             try {
                 back = Json.YAML.readTree(plain);
             } catch (IOException e) {
-                throw failure(want.id(), List.of("its entry is not valid YAML"), 1);
+                return Optional.of(failure(want.id(), List.of("its entry is not valid YAML")));
             }
             List<String> diffs = ObjectDiff.exactDifferences(Json.canonical(want.object()), back, "");
-            if (!diffs.isEmpty()) {
-                throw failure(want.id(), diffs.stream().map(d -> d.startsWith(".") ? d.substring(1) : d).toList(), 1);
-            }
+            return diffs.isEmpty() ? Optional.empty() : Optional.of(failure(want.id(), diffs.stream().map(d -> d.startsWith(".") ? d.substring(1) : d).toList()));
         } finally {
             if (want.secret()) {
                 Arrays.fill(plain, (byte) 0);
@@ -91,11 +81,10 @@ final class ExportSelfCheck {
         }
     }
 
-    private static PivotctlException failure(ObjectId id, List<String> diffs, int objects) {
+    private static PivotctlException failure(ObjectId id, List<String> diffs) {
         String more = diffs.size() > 3 ? " (and " + (diffs.size() - 3) + " more fields)" : "";
-        String others = objects > 1 ? " (and " + (objects - 1) + " more objects)" : "";
         return PivotctlException.failed("export self-check: " + id + " does not read back as the server returned it: "
-                + String.join("; ", diffs.subList(0, Math.min(3, diffs.size()))) + more + others
+                + String.join("; ", diffs.subList(0, Math.min(3, diffs.size()))) + more
                 + ". No archive was written; please report this as a pivotctl bug");
     }
 }

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.pivotctl.Json;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.Version;
-import io.pivotctl.archive.ArchiveWriter;
 import io.pivotctl.archive.Digests;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.GraphCodec;
@@ -62,6 +61,7 @@ public final class ExportService {
     private ExportSummary export(ExportRequest req, ExportProgress progress, Pauser pauser) {
         long start = System.nanoTime();
         ExportKeys keys = ExportKeys.prepare(req);
+        req.output().checkWritable(); // a missing bucket or wrong credentials fail before the cluster is read
         try (ClusterConnection conn = KubeConnector.connect(req.target())) {
             ResourceClient client = new ResourceClient(conn);
             Discovery discovery = new Discovery(conn);
@@ -86,7 +86,6 @@ public final class ExportService {
             Optional<CollectedLeases> leases = new LeaseCollector(conn, client).collect(req.leases(), namespaces);
             List<ObjectId> pausedByUs = List.of();
             if (req.pause()) {
-                Pauser.checkWritable(req.output());
                 progress.phase("pausing selected Clusters and BareMetalHosts");
                 Pauser.Paused paused = pauser.pause(client, inventory, new TreeSet<>(selected), () -> reader.read(types, namespaces));
                 pausedByUs = paused.pausedByPivotctl();
@@ -127,8 +126,9 @@ public final class ExportService {
                     keys.encryptionInfo(), List.of(), assembler.secrets(), GraphCodec.toManifest(graph), leasesInfo,
                     inventory.listResourceVersions(), pausedByUs.stream().map(EntryPaths::id).toList(), warnings,
                     selection.leftOut().stream().map(LeftOut::toManifest).toList());
-            progress.phase("reading back every object of the archive to check it");
-            Manifest written = ArchiveWriter.write(req.output(), manifest, assembler.sources(), keys.signer(), selfCheck::check);
+            progress.phase("reading back every object entry to check it");
+            selfCheck.check(assembler.sources());
+            Manifest written = req.output().write(manifest, assembler.sources(), keys.signer());
             return new ExportSummary(req.output(), written, assembler.perKind(), assembler.secrets().size(), leaseCount,
                     pausedByUs.stream().map(ObjectId::toString).toList(), warnings, selection.leftOut(), (System.nanoTime() - start) / 1_000_000);
         }

@@ -71,18 +71,6 @@ public final class Pauser {
     }
 
     /** Checked before anything is paused: the archive's directory must exist and take a file (a late failure would pause for nothing). */
-    static void checkWritable(Path output) {
-        Path dir = output.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw PivotctlException.usage("cannot write " + output + ": directory " + dir + " does not exist (nothing was paused)");
-        }
-        try {
-            Files.delete(Files.createTempFile(dir, ".pivotctl-probe-", ".tmp"));
-        } catch (IOException e) {
-            throw PivotctlException.usage("cannot write " + output + ": directory " + dir + " is not writable (nothing was paused)");
-        }
-    }
-
     Paused pause(ResourceClient client, Inventory inventory, SortedSet<ObjectId> selected, Supplier<Inventory> reread) {
         deadline = System.currentTimeMillis() + blockMoveTimeout.toMillis();
         List<ObjectId> ours = new ArrayList<>();

@@ -1,12 +1,11 @@
 package io.pivotctl.restore;
 
 import io.pivotctl.kube.KubeTarget;
-import java.nio.file.Path;
 
 /** What {@code pivotctl import} was asked to do ({@code rollback}: undo a kept journal instead of importing). */
 public record ImportRequest(
         KubeTarget target,
-        Path archive,
+        String archive,
         boolean dryRun,
         ConflictPolicy onConflict,
         Scope only,

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 /** What {@code inspect} shows: counts per kind (from the manifest) and hosts grouped by cluster (from the clear objects). */
 public record ArchiveSummary(String formatVersion, String archiveId, String createdAt, Manifest.Source source,
         List<Manifest.Recipient> recipients, boolean passphrase, Integer leases, Map<String, Integer> objectsPerKind,
-        List<ClusterHosts> clusters, List<Host> unclaimedHosts, List<Manifest.LeftOut> leftOut) {
+        List<ClusterHosts> clusters, List<Host> unclaimedHosts, boolean hostsRead, List<Manifest.LeftOut> leftOut) {
 
     public record Host(String name, String provisioningState, boolean poweredOn, String bootMACAddress, String consumer) {
     }
@@ -22,14 +22,28 @@ public record ArchiveSummary(String formatVersion, String archiveId, String crea
 
     static final String CLUSTER_LABEL = "cluster.x-k8s.io/cluster-name";
 
-    public static ArchiveSummary of(LoadedArchive archive) {
-        Manifest m = archive.manifest();
+    /**
+     * From the manifest alone (what a ranged read of an archive in object storage gives): counts per kind, but no
+     * hosts, whose provisioning states live in the objects.
+     */
+    public static ArchiveSummary ofManifest(Manifest m) {
+        return new ArchiveSummary(m.formatVersion(), m.archiveId(), m.createdAt(), m.source(), m.encryption().recipients(),
+                m.encryption().passphrase(), m.leases() == null ? null : m.leases().count(), perKind(m), List.of(), List.of(), false, m.leftOut());
+    }
+
+    public static Map<String, Integer> perKind(Manifest m) {
         Map<String, Integer> perKind = new TreeMap<>();
         for (Manifest.Entry e : m.entries()) {
             if (e.isObject()) {
                 perKind.merge(e.group().isEmpty() ? e.kind() : e.kind() + "." + e.group(), 1, Integer::sum);
             }
         }
+        return perKind;
+    }
+
+    public static ArchiveSummary of(LoadedArchive archive) {
+        Manifest m = archive.manifest();
+        Map<String, Integer> perKind = perKind(m);
         Map<String, List<Host>> byCluster = new TreeMap<>();
         List<Host> unclaimed = new ArrayList<>();
         for (ArchivedObject o : archive.objects()) {
@@ -55,6 +69,6 @@ public record ArchiveSummary(String formatVersion, String archiveId, String crea
         });
         unclaimed.sort(Comparator.comparing(Host::name));
         return new ArchiveSummary(m.formatVersion(), m.archiveId(), m.createdAt(), m.source(), m.encryption().recipients(),
-                m.encryption().passphrase(), m.leases() == null ? null : m.leases().count(), perKind, clusters, unclaimed, m.leftOut());
+                m.encryption().passphrase(), m.leases() == null ? null : m.leases().count(), perKind, clusters, unclaimed, true, m.leftOut());
     }
 }

@@ -5,7 +5,6 @@ import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchiveChecks;
 import io.pivotctl.archive.ArchiveContents;
 import io.pivotctl.archive.ArchiveLimits;
-import io.pivotctl.archive.ArchiveReader;
 import io.pivotctl.archive.ArchiveValidator;
 import io.pivotctl.archive.Digests;
 import io.pivotctl.archive.EntryPaths;
@@ -16,6 +15,8 @@ import io.pivotctl.crypto.ManifestSigner;
 import io.pivotctl.crypto.SecretOpener;
 import io.pivotctl.graph.ObjectGraph;
 import io.pivotctl.leases.LeaseFile;
+import io.pivotctl.storage.ArchiveLocation;
+import io.pivotctl.storage.LocalArchive;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -33,7 +34,12 @@ public final class ArchiveValidation {
 
     /** Validates and returns the report with the parsed objects; never throws for an invalid archive except an unknown major version. */
     public static LoadedArchive validate(Path archive, ArchiveKeys keys, ArchiveLimits limits, Consumer<String> warnings) {
-        ArchiveContents contents = ArchiveReader.read(archive, limits);
+        return validate(new LocalArchive(archive), keys, limits, warnings);
+    }
+
+    /** As {@link #validate(Path, ArchiveKeys, ArchiveLimits, Consumer)}, for a file or an object in S3-compatible storage. */
+    public static LoadedArchive validate(ArchiveLocation archive, ArchiveKeys keys, ArchiveLimits limits, Consumer<String> warnings) {
+        ArchiveContents contents = archive.read(limits);
         ArchiveChecks checks = ArchiveChecks.offline(ArchiveValidation::checkLeases, ArchiveValidation::dangling);
         PublicKey verifyKey = keys.verifyKey() == null ? null : ManifestSigner.readPublic(keys.verifyKey());
         if (keys.canDecrypt()) {
@@ -63,6 +69,10 @@ public final class ArchiveValidation {
 
     /** Validates and fails with exit 3 listing every problem when the archive is not valid. */
     public static LoadedArchive load(Path archive, ArchiveKeys keys, ArchiveLimits limits, Consumer<String> warnings) {
+        return load(new LocalArchive(archive), keys, limits, warnings);
+    }
+
+    public static LoadedArchive load(ArchiveLocation archive, ArchiveKeys keys, ArchiveLimits limits, Consumer<String> warnings) {
         LoadedArchive loaded = validate(archive, keys, limits, warnings);
         if (!loaded.report().valid()) {
             throw new PivotctlException(Outcome.INVALID, "archive " + archive + " is invalid: " + loaded.report().errors().size()

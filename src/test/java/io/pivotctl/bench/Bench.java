@@ -15,6 +15,7 @@ import io.pivotctl.kube.ResourceType;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
+import io.pivotctl.testing.S3Server;
 import io.pivotctl.testing.TestApiServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +88,18 @@ public final class Bench {
             Measured exp = measure(pivotctl(jar, "export", "-q", "--kubeconfig", source.kubeconfig().toString(),
                     "-n", "metal3", "--recipient", id.recipient(), "-o", archive.toString()), dir, true);
             rows.add(new Row(hosts, objects, "pivotctl export (scripts/pivotctl, -Xmx256m, encryption and archive included)", exp.seconds, objects / exp.seconds, exp.rssKb));
+
+            log("N=" + hosts + ": pivotctl export to S3");
+            try (S3Server s3 = S3Server.start()) {
+                s3.createBucket("bench");
+                List<String> cmd = new ArrayList<>(List.of("env", "AWS_ENDPOINT_URL=" + s3.endpoint(), "AWS_REGION=us-east-1",
+                        "AWS_ACCESS_KEY_ID=" + S3Server.IDENTITY, "AWS_SECRET_ACCESS_KEY=" + S3Server.CREDENTIAL));
+                cmd.addAll(pivotctl(jar, "export", "-q", "--kubeconfig", source.kubeconfig().toString(), "-n", "metal3", "--recipient", id.recipient(),
+                        "-o", "s3://bench/fleet.tar.gz"));
+                Measured up = measure(cmd, dir, true);
+                rows.add(new Row(hosts, objects, "pivotctl export-to-S3 (same, streamed multipart upload to S3Proxy on loopback)", up.seconds,
+                        objects / up.seconds, up.rssKb));
+            }
 
             log("N=" + hosts + ": pivotctl import");
             Measured imp = measure(pivotctl(jar, "import", "-q", archive.toString(), "--kubeconfig",
@@ -201,15 +214,18 @@ public final class Bench {
         }
         Map<Integer, Map<String, Row>> byN = new LinkedHashMap<>();
         rows.forEach(r -> byN.computeIfAbsent(r.hosts(), k -> new LinkedHashMap<>()).put(r.what().split(" ")[0] + " " + r.what().split(" ")[1], r));
-        b.append("\n| hosts | export / kubectl list (time) | import speed-up vs sequential | import / parallel ceiling (speed) |\n|---:|---:|---:|---:|\n");
+        b.append("\n| hosts | export / kubectl list (time) | export to S3 / to a file (time, peak RSS) | import speed-up vs sequential |"
+                + " import / parallel ceiling (speed) |\n|---:|---:|---:|---:|---:|\n");
         byN.forEach((n, m) -> {
             Row exp = m.get("pivotctl export");
             Row list = m.get("export baseline:");
+            Row s3 = m.get("pivotctl export-to-S3");
             Row imp = m.get("pivotctl import");
             Row seq = m.get("import baseline:");
             Row par = m.get("import ceiling:");
-            b.append(String.format(Locale.ROOT, "| %d | %.2fx | %.2fx | %.2fx |%n", n, exp.seconds() / list.seconds(), seq.seconds() / imp.seconds(),
-                    par.seconds() / imp.seconds()));
+            String rss = s3.peakRssKb() == null || exp.peakRssKb() == null ? "" : String.format(Locale.ROOT, ", %.2fx", (double) s3.peakRssKb() / exp.peakRssKb());
+            b.append(String.format(Locale.ROOT, "| %d | %.2fx | %.2fx%s | %.2fx | %.2fx |%n", n, exp.seconds() / list.seconds(), s3.seconds() / exp.seconds(),
+                    rss, seq.seconds() / imp.seconds(), par.seconds() / imp.seconds()));
         });
         return b.toString();
     }

@@ -20,7 +20,7 @@ class BenchSmokeIT {
     void harnessMeasuresEveryRowAtSmallN() throws Exception {
         TestApiServer.requireBinaries();
         List<Bench.Row> rows = Bench.run(Path.of(System.getProperty("pivotctl.jar", "target/pivotctl.jar")), 20);
-        assertEquals(5, rows.size(), rows.toString());
+        assertEquals(6, rows.size(), rows.toString());
         int objects = rows.get(0).objects();
         assertTrue(objects > 20 * 10, "about 13 objects per host: " + objects);
         for (Bench.Row r : rows) {
@@ -35,5 +35,6 @@ class BenchSmokeIT {
         String table = Bench.markdown(rows);
         assertTrue(table.contains("| 20 | " + objects + " | pivotctl import"), table);
         assertTrue(table.contains("import speed-up vs sequential"), table);
+        assertTrue(table.contains("| 20 | " + objects + " | pivotctl export-to-S3"), table);
     }
 }

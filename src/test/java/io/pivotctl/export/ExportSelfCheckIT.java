@@ -57,7 +57,7 @@ class ExportSelfCheckIT {
     }
 
     static ExportRequest request(Path out) {
-        return new ExportRequest(new KubeTarget(servers.source().kubeconfig(), null, 4, 0), out, List.of("metal3"), false, List.of(),
+        return new ExportRequest(new KubeTarget(servers.source().kubeconfig(), null, 4, 0), new io.pivotctl.storage.LocalArchive(out), List.of("metal3"), false, List.of(),
                 List.of(AgeIdentity.generate().recipient()), null, new LeaseSource.None(), false, true, Optional.empty(),
                 ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR);
     }

@@ -158,7 +158,7 @@ class ExportPauseIT {
     void aMissingOutputDirectoryFailsBeforeAnythingIsPaused() {
         Cli.Result r = export(kubeconfig, dir.resolve("no-such-dir/x.tar.gz"), "--cluster", "c1", "--pause");
         assertEquals(2, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("does not exist (nothing was paused)"), r.err());
+        assertTrue(r.err().contains("does not exist (nothing was changed)"), r.err());
         assertNothingPaused();
     }
 

@@ -1,0 +1,71 @@
+package io.pivotctl.storage;
+
+import io.pivotctl.PivotctlException;
+import io.pivotctl.archive.EntryPaths;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Reads the manifest (the first entry, formats/pivot-archive-v1.md section 1) and notes whether the signature
+ * entry follows, from the beginning of an archive. Given only a prefix of the archive, it answers empty when the
+ * prefix ends too early, so the caller can fetch a longer one.
+ */
+final class HeadReader {
+
+    /** The manifest is limited by the format; beyond this a "head" is no longer cheap. */
+    static final int MAX_MANIFEST_BYTES = 64 << 20;
+
+    private HeadReader() {
+    }
+
+    static Optional<ManifestHead> read(InputStream prefix, long archiveBytes) {
+        try {
+            BufferedInputStream in = new BufferedInputStream(prefix, 1 << 16);
+            in.mark(2);
+            int b1 = in.read();
+            int b2 = in.read();
+            in.reset();
+            InputStream stream = b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+            TarArchiveInputStream tar = new TarArchiveInputStream(stream, StandardCharsets.UTF_8.name());
+            TarArchiveEntry first = tar.getNextEntry();
+            if (first == null) {
+                throw notAnArchive("no tar entry found");
+            }
+            if (!EntryPaths.MANIFEST.equals(first.getName())) {
+                throw notAnArchive("the first entry is '" + printable(first.getName()) + "', not " + EntryPaths.MANIFEST);
+            }
+            if (first.getSize() < 0 || first.getSize() > MAX_MANIFEST_BYTES) {
+                throw notAnArchive("manifest.json is " + first.getSize() + " bytes, over the limit of " + MAX_MANIFEST_BYTES);
+            }
+            byte[] manifest = tar.readNBytes((int) first.getSize());
+            if (manifest.length < first.getSize()) {
+                return Optional.empty();
+            }
+            TarArchiveEntry second = tar.getNextEntry();
+            return Optional.of(new ManifestHead(manifest, second != null && EntryPaths.SIGNATURE.equals(second.getName()), archiveBytes));
+        } catch (EOFException truncated) {
+            return Optional.empty();
+        } catch (PivotctlException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // a prefix cut inside gzip or tar data reads as damage: only the caller knows whether the object ended there
+            return Optional.empty();
+        }
+    }
+
+    static PivotctlException notAnArchive(String why) {
+        return PivotctlException.invalid("not a pivotctl archive: " + why);
+    }
+
+    private static String printable(String s) {
+        String p = s.replaceAll("\\p{Cntrl}", "?");
+        return p.length() > 100 ? p.substring(0, 100) + "..." : p;
+    }
+}

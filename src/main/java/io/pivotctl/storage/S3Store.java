@@ -1,0 +1,97 @@
+package io.pivotctl.storage;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Archives as objects directly under one prefix of a bucket; one client for the whole listing. */
+public final class S3Store implements ArchiveStore {
+
+    private final S3Uri prefix;
+    private S3Client s3;
+
+    S3Store(S3Uri prefix) {
+        this.prefix = prefix;
+    }
+
+    private S3Client s3() {
+        if (s3 == null) {
+            s3 = S3Clients.create();
+        }
+        return s3;
+    }
+
+    @Override
+    public List<StoredObject> list() {
+        List<StoredObject> out = new ArrayList<>();
+        try {
+            for (S3Object o : s3().listObjectsV2Paginator(r -> r.bucket(prefix.bucket()).prefix(prefix.key()).delimiter("/")).contents()) {
+                String name = o.key().substring(prefix.key().length());
+                if (!name.isEmpty()) {
+                    out.add(new StoredObject(name, o.size(), o.lastModified(), new S3Archive(new S3Uri(prefix.bucket(), o.key()))));
+                }
+            }
+        } catch (RuntimeException e) {
+            throw S3Errors.describe(e, "list " + prefix, prefix);
+        }
+        out.sort(Comparator.comparing(StoredObject::name));
+        return out;
+    }
+
+    @Override
+    public ManifestHead readHead(StoredObject object) {
+        S3Archive archive = (S3Archive) object.location();
+        try {
+            return archive.readHead(s3());
+        } catch (RuntimeException e) {
+            throw S3Errors.describe(e, "read archive " + archive, archive.uri());
+        }
+    }
+
+    @Override
+    public void delete(StoredObject object) {
+        S3Uri uri = ((S3Archive) object.location()).uri();
+        try {
+            s3().deleteObject(r -> r.bucket(uri.bucket()).key(uri.key()));
+        } catch (RuntimeException e) {
+            throw S3Errors.describe(e, "delete " + uri, uri);
+        }
+    }
+
+    @Override
+    public List<IncompleteUpload> incompleteUploads() {
+        List<IncompleteUpload> out = new ArrayList<>();
+        try {
+            for (MultipartUpload u : s3().listMultipartUploadsPaginator(r -> r.bucket(prefix.bucket()).prefix(prefix.key())).uploads()) {
+                out.add(new IncompleteUpload(u.key(), u.uploadId(), u.initiated()));
+            }
+        } catch (RuntimeException e) {
+            throw S3Errors.describe(e, "list incomplete uploads under " + prefix, prefix);
+        }
+        return out;
+    }
+
+    @Override
+    public void abort(IncompleteUpload upload) {
+        try {
+            s3().abortMultipartUpload(r -> r.bucket(prefix.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+        } catch (RuntimeException e) {
+            throw S3Errors.describe(e, "abort the upload of " + upload.key(), prefix);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return prefix.toString();
+    }
+}
