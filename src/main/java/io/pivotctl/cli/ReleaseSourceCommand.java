@@ -1,0 +1,154 @@
+package io.pivotctl.cli;
+
+import io.pivotctl.PivotctlException;
+import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.release.ReleaseProgress;
+import io.pivotctl.release.ReleaseRequest;
+import io.pivotctl.release.ReleaseService;
+import io.pivotctl.release.ReleaseStep;
+import io.pivotctl.release.ReleaseSummary;
+import io.pivotctl.validate.ArchiveKeys;
+import io.pivotctl.validate.ArchiveValidation;
+import io.pivotctl.validate.LoadedArchive;
+import io.pivotctl.verify.VerifyReport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "release-source", mixinStandardHelpOptions = true,
+        description = {
+            "Finish a pivot: remove from the SOURCE cluster exactly what the archive moved (matched by UID), without deprovisioning a host.",
+            "Hosts first: annotate baremetalhost.metal3.io/detached (lifting pivotctl's own pause), wait until BMO reports",
+            "status.operationalStatus=detached, then delete them with their BMC Secrets and HardwareData; then the rest, dependents",
+            "before owners (finalizers removed, then deleted). Objects with another UID, changed since export, or paused by someone",
+            "else are reported and left alone. Without --yes it prints the plan and writes nothing. Re-run to resume.",
+            "Refuses (exit 3, nothing changed) an archive exported without --pause, and --yes without --verified-on or --skip-verify."
+        })
+final class ReleaseSourceCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archive;
+
+    @Mixin
+    KubeOptions kube;
+
+    @Mixin
+    KeyOptions keyOptions;
+
+    @Option(names = "--yes", description = "Execute the plan (default: print it and write nothing).")
+    boolean yes;
+
+    @Option(names = "--verified-on", paramLabel = "TARGET_KUBECONFIG",
+            description = "Run pivotctl verify against the target first; refuse unless it equals the archive.")
+    Path verifiedOn;
+
+    @Option(names = "--verified-on-context", paramLabel = "NAME", description = "Kubeconfig context for --verified-on.")
+    String verifiedOnContext;
+
+    @Option(names = "--skip-verify", description = "Release without checking the target (you verified it yourself).")
+    boolean skipVerify;
+
+    @Option(names = "--detach-timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "How long to wait for BMO to detach the hosts (default: ${DEFAULT-VALUE}); 0 skips the wait (the source's BMO is gone).")
+    Duration detachTimeout;
+
+    @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class, hidden = true)
+    Duration pollInterval;
+
+    @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
+            description = "Leases ConfigMap on the target, for --verified-on (default: ${DEFAULT-VALUE}).")
+    String leasesConfigMap;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        Console console = new Console(spec, quiet);
+        String[] cm = leasesConfigMap.split("/", 2);
+        if (cm.length != 2 || cm[0].isEmpty() || cm[1].isEmpty()) {
+            throw PivotctlException.usage("--leases-configmap wants NS/NAME, got '" + leasesConfigMap + "'");
+        }
+        if (verifiedOn != null && skipVerify) {
+            throw PivotctlException.usage("--verified-on and --skip-verify exclude each other");
+        }
+        ArchiveKeys keys = keyOptions.keys();
+        LoadedArchive loaded;
+        try {
+            loaded = ArchiveValidation.load(archive, keys, ArchiveLimits.DEFAULT, console::warning);
+        } finally {
+            keys.wipe();
+        }
+        var target = verifiedOn == null ? null
+                : new io.pivotctl.kube.KubeTarget(verifiedOn, verifiedOnContext, kube.concurrency, kube.qps, io.pivotctl.kube.ApiEvents.NONE);
+        ReleaseRequest request = new ReleaseRequest(loaded, kube.target(console), target, skipVerify, cm[0], cm[1], yes, detachTimeout,
+                pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);
+        ReleaseSummary s = new ReleaseService().run(request, progress(console));
+        if (!s.executed()) {
+            printPlan(console, s);
+            return 0;
+        }
+        printLeftAlone(console, s.leftAlone());
+        console.result("RELEASED from " + s.source() + ": " + s.hostsDetached() + " host(s) detached, " + s.deleted() + " object(s) deleted, "
+                + s.alreadyGone() + " already gone, " + s.leftAlone().size() + " left alone" + (s.leftAlone().isEmpty() ? "" : " (listed above)")
+                + "; journal " + s.journal());
+        return 0;
+    }
+
+    private static ReleaseProgress progress(Console console) {
+        return new ReleaseProgress() {
+            @Override
+            public void verified(VerifyReport r) {
+                console.progress("verified: the target " + r.target() + " equals the archive (" + r.objectsChecked() + " objects checked)");
+            }
+
+            @Override
+            public void step(String what, ReleaseStep step) {
+                console.progress("  " + what + ": " + step.id());
+            }
+
+            @Override
+            public void waiting(int detached, int total, long elapsed, long timeout) {
+                console.progress(String.format("waiting for BMO to detach the hosts: %d of %d report operationalStatus=detached (%ds of %ds)",
+                        detached, total, elapsed, timeout));
+            }
+
+            @Override
+            public void leftAlone(ReleaseStep step) {
+                console.warning("left alone: " + step.id() + ": " + step.reason());
+            }
+        };
+    }
+
+    private static void printPlan(Console console, ReleaseSummary s) {
+        List<ReleaseStep> ordered = s.steps().stream()
+                .sorted(Comparator.comparing(ReleaseStep::phase).thenComparing(ReleaseStep::level, Comparator.reverseOrder())
+                        .thenComparing(ReleaseStep::id))
+                .toList();
+        console.result(String.format("%-14s %-5s %-70s %s", "ACTION", "PHASE", "OBJECT", "DETAIL"));
+        for (ReleaseStep st : ordered) {
+            console.result(String.format("%-14s %-5s %-70s %s", st.actionText(), st.phase() == ReleaseStep.Phase.HOSTS ? "hosts" : "L" + st.level(),
+                    st.id(), st.reason()).stripTrailing());
+        }
+        console.result("PLAN for " + s.source() + ": would detach " + s.count(ReleaseStep.Action.DETACH_DELETE) + " host(s) and delete them, then "
+                + s.count(ReleaseStep.Action.DELETE) + " other object(s); " + s.alreadyGone() + " already gone; " + s.leftAlone().size()
+                + " left alone. Nothing was changed: run again with --yes to release the source.");
+    }
+
+    private static void printLeftAlone(Console console, List<ReleaseStep> leftAlone) {
+        for (ReleaseStep st : leftAlone) {
+            console.result("LEFT ALONE " + st.id() + ": " + st.reason());
+        }
+    }
+}
