@@ -133,7 +133,9 @@ final class ReleaseSourceCommand implements Callable<Integer> {
 
     private static void printPlan(Console console, ReleaseSummary s) {
         List<ReleaseStep> ordered = s.steps().stream()
-                .sorted(Comparator.comparing(ReleaseStep::phase).thenComparing(ReleaseStep::level, Comparator.reverseOrder())
+                .sorted(Comparator.comparing(ReleaseStep::phase)
+                        .thenComparing((ReleaseStep st) -> st.action() == ReleaseStep.Action.DETACH_DELETE || st.host() == null ? 0 : 1)
+                        .thenComparing(ReleaseStep::level, Comparator.reverseOrder())
                         .thenComparing(ReleaseStep::id))
                 .toList();
         console.result(String.format("%-14s %-5s %-70s %s", "ACTION", "PHASE", "OBJECT", "DETAIL"));
