@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.InventoryCrds;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.TestKey;
@@ -79,7 +79,7 @@ class ReleaseSourceIT {
     static void setUp() {
         System.setProperty("pivotctl.home", dir.resolve("home").toString());
         inventory = Metal3Fleet.of(NS, List.of(new Metal3Fleet.ClusterSpec("prod-a", 2, 1)), 3);
-        installCrdsOfTheInventory();
+        InventoryCrds.install(inventory, servers.source().client(), servers.target().client());
         InventoryLoader.load(servers.source().kubeconfig(), inventory, 8);
         // noise: another namespace that is not exported
         InventoryLoader.load(servers.source().kubeconfig(), Metal3Fleet.of("other", List.of(), 1), 4);
@@ -115,31 +115,6 @@ class ReleaseSourceIT {
         copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(REPLACED_HOST).withNamespace(NS).build());
         copy.setAdditionalProperty("spec", host.getAdditionalProperties().get("spec"));
         replacedHostUid = hosts(src).resource(copy).create().getMetadata().getUid();
-    }
-
-    /** The upstream CRDs of the kinds the fixture uses only, on both servers at once: the machine is shared. */
-    static void installCrdsOfTheInventory() {
-        var target = java.util.concurrent.CompletableFuture.runAsync(() -> Crds.install(servers.target().client(), crdsOfTheInventory()));
-        Crds.install(servers.source().client(), crdsOfTheInventory());
-        target.join();
-    }
-
-    static List<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition> crdsOfTheInventory() {
-        Set<String> kinds = new java.util.HashSet<>();
-        inventory.forEach(o -> kinds.add(o.path("kind").asText()));
-        List<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition> crds = new ArrayList<>();
-        for (Path f : Crds.upstreamFiles()) {
-            try (var in = Files.newInputStream(f)) {
-                var crd = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(in,
-                        io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
-                if (kinds.contains(crd.getSpec().getNames().getKind())) {
-                    crds.add(crd);
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        return crds;
     }
 
     @AfterAll
