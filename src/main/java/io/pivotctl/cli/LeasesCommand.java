@@ -22,10 +22,14 @@ final class LeasesCommand implements Runnable {
 
     @Command(name = "patch", mixinStandardHelpOptions = true,
             description = {
-                "Print a kustomize strategic-merge patch for the Ironic Deployment: an initContainer copies the ConfigMap key",
-                "dnsmasq.leases (written by pivotctl import) into an emptyDir mounted at --leases-dir in the dnsmasq container,",
-                "before dnsmasq starts. dnsmasq rewrites its lease file, so the ConfigMap itself cannot be mounted there.",
-                "Use: pivotctl leases patch > leases-patch.yaml, then list it under patches: in kustomization.yaml."
+                "Print a kustomize strategic-merge patch for the Ironic Deployment: an",
+                "initContainer copies the ConfigMap key dnsmasq.leases (written by pivotctl",
+                "import) into an emptyDir mounted at --leases-dir in the dnsmasq container,",
+                "before dnsmasq starts. dnsmasq rewrites its lease file, so the ConfigMap",
+                "itself cannot be mounted there.",
+                "Use: pivotctl leases patch > leases-patch.yaml, then list that file under",
+                "patches: in the kustomization.yaml of the Ironic deployment.",
+                ""
             })
     static final class Patch implements Callable<Integer> {
 

@@ -25,12 +25,20 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "release-source", mixinStandardHelpOptions = true,
         description = {
-            "Finish a pivot: remove from the SOURCE cluster exactly what the archive moved (matched by UID), without deprovisioning a host.",
-            "Hosts first: annotate baremetalhost.metal3.io/detached (lifting pivotctl's own pause), wait until BMO reports",
-            "status.operationalStatus=detached, then delete them with their BMC Secrets and HardwareData; then the rest, dependents",
-            "before owners (finalizers removed, then deleted). Objects with another UID, changed since export, or paused by someone",
-            "else are reported and left alone. Without --yes it prints the plan and writes nothing. Re-run to resume.",
-            "Refuses (exit 3, nothing changed) an archive exported without --pause, and --yes without --verified-on or --skip-verify."
+            "Finish a pivot: remove from the SOURCE cluster exactly what the archive moved",
+            "(matched by UID), without deprovisioning a host.",
+            "Hosts first: one write sets baremetalhost.metal3.io/detached and lifts",
+            "pivotctl's own pause; then it waits until BMO reports",
+            "status.operationalStatus=detached and deletes the hosts, their BMC Secrets",
+            "and HardwareData. Then the rest, dependents",
+            "before owners, finalizers removed first. Every patch and delete carries the",
+            "archived UID as a precondition. Objects with another UID, changed since export,",
+            "or paused by CAPM3 or a person are reported and left alone.",
+            "Without --yes it prints the plan and writes nothing. Re-run it to resume.",
+            "Exit 3, nothing changed: the archive was exported without --pause, or --yes",
+            "without --verified-on or --skip-verify, or the target differs from the archive.",
+            "Exit 1 on a detach timeout: nothing deleted, the hosts stay in place.",
+            ""
         })
 final class ReleaseSourceCommand implements Callable<Integer> {
 
@@ -90,9 +98,8 @@ final class ReleaseSourceCommand implements Callable<Integer> {
         } finally {
             keys.wipe();
         }
-        var target = verifiedOn == null ? null
-                : new io.pivotctl.kube.KubeTarget(verifiedOn, verifiedOnContext, kube.concurrency, kube.qps, io.pivotctl.kube.ApiEvents.NONE);
-        ReleaseRequest request = new ReleaseRequest(loaded, kube.target(console), target, skipVerify, cm[0], cm[1], yes, detachTimeout,
+        ReleaseRequest request = new ReleaseRequest(loaded, kube.target(console),
+                verifiedOn == null ? null : kube.target(console, verifiedOn, verifiedOnContext), skipVerify, cm[0], cm[1], yes, detachTimeout,
                 pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);
         ReleaseSummary s = new ReleaseService().run(request, progress(console));
         if (!s.executed()) {

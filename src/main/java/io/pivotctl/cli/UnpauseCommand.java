@@ -16,9 +16,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "unpause", mixinStandardHelpOptions = true,
         description = {
-            "Abort a pivot: on the SOURCE, undo exactly what export --pause paused, as the archive's manifest records it",
-            "(spec.paused on Clusters, the baremetalhost.metal3.io/paused=pivotctl annotation on hosts). A pause set by CAPM3",
-            "(metal3.io/capm3) or a person is never touched. Idempotent; prints what it changed. No key needed."
+            "Abort a pivot: on the SOURCE, undo exactly what export --pause paused, as the",
+            "archive's manifest records it: spec.paused on Clusters, the annotation",
+            "baremetalhost.metal3.io/paused=pivotctl on hosts. A pause set by CAPM3",
+            "(metal3.io/capm3) or a person is never touched. Idempotent; prints what it",
+            "changed. No key needed.",
+            ""
         })
 final class UnpauseCommand implements Callable<Integer> {
 

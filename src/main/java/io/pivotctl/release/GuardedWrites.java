@@ -44,7 +44,7 @@ final class GuardedWrites {
         try {
             return client.mergePatch(type, id.namespace(), id.name(), body);
         } catch (RuntimeException e) {
-            if (ApiErrors.isConflict(e)) {
+            if (ApiErrors.isConflict(e) || uidRefused(e)) {
                 throw new NotTheArchivedObject(id + " changed or was replaced since it was read (UID or resourceVersion differs)");
             }
             if (ApiErrors.isNotFound(e)) {
@@ -78,6 +78,22 @@ final class GuardedWrites {
             }
             throw ApiErrors.describe(e, "delete", id.toString(), conn.server());
         }
+    }
+
+    /**
+     * A patch whose metadata.uid is not the live object's is refused either as a 409 precondition failure or, by
+     * validation of the merged object, as a 422 "metadata.uid: field is immutable" (kube-apiserver 1.20 does the latter).
+     */
+    private static boolean uidRefused(Throwable e) {
+        if (ApiErrors.code(e) != 422) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("metadata.uid")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String path(ResourceType type, ObjectId id) {

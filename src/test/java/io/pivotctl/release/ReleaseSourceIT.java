@@ -1,4 +1,4 @@
-package io.pivotctl.it;
+package io.pivotctl.release;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -269,6 +269,29 @@ class ReleaseSourceIT {
         assertEquals(before, snapshot());
         Cli.Result plan = release(archive);
         assertTrue(line(plan.out(), "Cluster.cluster.x-k8s.io metal3/prod-a").contains("deleted by an earlier release-source run"), plan.out());
+    }
+
+    @Test
+    @Order(6)
+    void everyPatchAndDeleteIsRefusedByTheServerForAnotherUid() {
+        KubernetesClient src = servers.source().client();
+        String uid = src.configMaps().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+                .withName("guarded").endMetadata().addToData("k", "v").build()).create().getMetadata().getUid();
+        String otherUid = java.util.UUID.randomUUID().toString();
+        var id = new io.pivotctl.graph.ObjectId("", "ConfigMap", NS, "guarded");
+        var type = io.pivotctl.kube.ResourceType.CONFIG_MAP;
+        try (var conn = io.pivotctl.kube.KubeConnector.connect(io.pivotctl.kube.KubeTarget.of(servers.source().kubeconfig(), null))) {
+            GuardedWrites w = new GuardedWrites(conn);
+            ObjectNode patch = io.pivotctl.Json.MAPPER.createObjectNode();
+            patch.with("data").put("k", "changed");
+            org.junit.jupiter.api.Assertions.assertThrows(GuardedWrites.NotTheArchivedObject.class, () -> w.patch(type, id, otherUid, null, patch));
+            org.junit.jupiter.api.Assertions.assertThrows(GuardedWrites.NotTheArchivedObject.class, () -> w.removeFinalizers(type, id, otherUid));
+            org.junit.jupiter.api.Assertions.assertThrows(GuardedWrites.NotTheArchivedObject.class, () -> w.delete(type, id, otherUid));
+            assertEquals("v", src.configMaps().inNamespace(NS).withName("guarded").get().getData().get("k"), "nothing written for another UID");
+            assertTrue(w.delete(type, id, uid));
+            assertFalse(w.delete(type, id, uid), "already gone");
+            assertNull(w.removeFinalizers(type, id, uid));
+        }
     }
 
     // ---- helpers
