@@ -38,8 +38,10 @@ final class ReleaseRun {
     private final AtomicInteger deleted = new AtomicInteger();
     private final AtomicInteger gone = new AtomicInteger();
     private final List<ReleaseStep> leftAlone = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.function.BooleanSupplier cancelled;
 
-    ReleaseRun(ClusterConnection conn, ReleaseJournal journal, ReleaseProgress progress) {
+    ReleaseRun(ClusterConnection conn, ReleaseJournal journal, ReleaseProgress progress, java.util.function.BooleanSupplier cancelled) {
+        this.cancelled = cancelled;
         this.conn = conn;
         this.client = new ResourceClient(conn);
         this.writes = new GuardedWrites(conn);
@@ -103,6 +105,7 @@ final class ReleaseRun {
      * deleted after all (gone, replaced, paused by someone else).
      */
     private boolean detach(ReleaseStep h) {
+        stopIfCancelled();
         for (int attempt = 1; ; attempt++) {
             Optional<ObjectNode> read;
             try {
@@ -165,6 +168,7 @@ final class ReleaseRun {
         int lastDone = -1;
         int total = pending.size();
         while (!pending.isEmpty()) {
+            stopIfCancelled();
             Map<String, Map<String, ObjectNode>> byNamespace = new HashMap<>();
             for (ReleaseStep h : pending.values()) {
                 byNamespace.computeIfAbsent(h.id().namespace(), ns -> list(h.type(), ns));
@@ -222,6 +226,7 @@ final class ReleaseRun {
 
     /** Finalizers removed (the way clusterctl move does), then a delete with the archived UID as precondition. */
     private void delete(ReleaseStep s) {
+        stopIfCancelled();
         try {
             if (writes.removeFinalizers(s.type(), s.id(), s.uid()) == null || !writes.delete(s.type(), s.id(), s.uid())) {
                 gone.incrementAndGet();
@@ -235,6 +240,15 @@ final class ReleaseRun {
         journal.append("delete", EntryPaths.id(s.id()), s.uid());
         deleted.incrementAndGet();
         progress.step("deleted", s);
+    }
+
+    /** Ctrl-C/SIGTERM: stop before the next write; every write so far is journaled, and a re-run finishes the job. */
+    private void stopIfCancelled() {
+        if (cancelled.getAsBoolean()) {
+            journal.append("interrupted", null, null);
+            throw PivotctlException.failed("interrupted (Ctrl-C/SIGTERM) after " + detached.get() + " host(s) detached and " + deleted.get()
+                    + " object(s) deleted; nothing else was touched: run release-source again to finish (journal " + journal.path() + ")");
+        }
     }
 
     private void report(ReleaseStep s) {

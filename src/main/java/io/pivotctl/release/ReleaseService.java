@@ -1,5 +1,6 @@
 package io.pivotctl.release;
 
+import io.pivotctl.GracefulStop;
 import io.pivotctl.Outcome;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.Manifest;
@@ -12,6 +13,9 @@ import io.pivotctl.verify.VerifyService;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -57,12 +61,32 @@ public final class ReleaseService {
                         (int) plan.steps().stream().filter(s -> s.action() == ReleaseStep.Action.GONE).count(),
                         plan.steps().stream().filter(s -> s.action() == ReleaseStep.Action.LEFT_ALONE).toList(), journalPath);
             }
+            AtomicBoolean cancelled = new AtomicBoolean();
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                cancelled.set(true);
+                try {
+                    finished.await(60, TimeUnit.SECONDS); // the main thread stops before its next write and says where it stopped
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "pivotctl-release-interrupt");
+            Runtime.getRuntime().addShutdownHook(hook);
+            GracefulStop.enter();
             try (ReleaseJournal journal = ReleaseJournal.open(journalPath)) {
                 journal.append("begin", m.archiveId(), null);
-                ReleaseRun.Counts c = new ReleaseRun(conn, journal, progress).run(plan.steps(), req.detachTimeout(), req.pollInterval());
+                ReleaseRun.Counts c = new ReleaseRun(conn, journal, progress, cancelled::get).run(plan.steps(), req.detachTimeout(), req.pollInterval());
                 journal.append("finish", m.archiveId(), null);
                 return new ReleaseSummary(m.archiveId(), conn.server(), true, plan.steps(), c.detached(), c.deleted(), c.gone(), c.leftAlone(),
                         journalPath);
+            } finally {
+                GracefulStop.exit();
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs: it waits for `finished`, counted down above
+                }
             }
         }
     }

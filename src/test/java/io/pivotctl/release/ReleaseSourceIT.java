@@ -202,6 +202,30 @@ class ReleaseSourceIT {
 
     @Test
     @Order(4)
+    void ctrlCWhileWaitingForBmoStopsBeforeAnyDeleteAndSaysHowToFinish() throws Exception {
+        Set<String> before = snapshot().keySet();
+        Path stderr = dir.resolve("release.err");
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar"), "release-source",
+                archive.toString(), "--kubeconfig", servers.source().kubeconfig().toString(), "--identity", key.identity().toString(), "--skip-verify",
+                "--yes", "--detach-timeout", "5m").redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PIVOTCTL_HOME", dir.resolve("home").toString());
+        Process p = pb.start();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!Files.readString(stderr).contains("waiting for BMO") && p.isAlive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(p.isAlive(), Files.readString(stderr));
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "ends soon after Ctrl-C");
+        String err = Files.readString(stderr);
+        assertNotEquals(0, p.exitValue(), err);
+        assertTrue(err.contains("interrupted (Ctrl-C/SIGTERM)") && err.contains("0 object(s) deleted") && err.contains("run release-source again"), err);
+        assertFalse(err.contains("nothing partial was left behind"), "no false comfort: " + err);
+        assertEquals(before, snapshot().keySet(), "nothing deleted");
+    }
+
+    @Test
+    @Order(5)
     void aReRunWithBmoDetachingDeletesExactlyTheArchivedObjectsHostsOnlyOnceDetached() throws Exception {
         KubernetesClient src = servers.source().client();
         Map<String, String> deletedHostState = new ConcurrentHashMap<>();
@@ -260,7 +284,7 @@ class ReleaseSourceIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aFinishedReleaseIsIdempotentAndThePlanSaysWhatItDeletedEarlier() {
         Map<String, String> before = snapshot();
         Cli.Result again = release(archive, "--yes", "--skip-verify");
@@ -272,7 +296,7 @@ class ReleaseSourceIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void everyPatchAndDeleteIsRefusedByTheServerForAnotherUid() {
         KubernetesClient src = servers.source().client();
         String uid = src.configMaps().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
