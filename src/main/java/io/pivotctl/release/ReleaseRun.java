@@ -55,34 +55,28 @@ final class ReleaseRun {
     Counts run(List<ReleaseStep> steps, Duration detachTimeout, Duration pollInterval) {
         steps.stream().filter(s -> s.action() == ReleaseStep.Action.GONE).forEach(s -> gone.incrementAndGet());
         leftAlone.addAll(steps.stream().filter(s -> s.action() == ReleaseStep.Action.LEFT_ALONE).toList());
-        List<ReleaseStep> hosts = new ArrayList<>();
-        for (ReleaseStep h : steps) {
-            if (h.action() == ReleaseStep.Action.DETACH_DELETE && detach(h)) {
-                hosts.add(h);
-            }
-        }
+        // one write per host, independent of the others: in parallel, like the deletes
+        List<ReleaseStep> hosts = Parallel.map(steps.stream().filter(s -> s.action() == ReleaseStep.Action.DETACH_DELETE).toList(),
+                conn.concurrency(), h -> detach(h) ? h : null).stream().filter(java.util.Objects::nonNull).toList();
         if (!detachTimeout.isZero()) {
             awaitDetached(hosts, detachTimeout, pollInterval);
         }
-        Set<ObjectId> hostsLeftAlone = new HashSet<>();
-        leftAlone.forEach(s -> hostsLeftAlone.add(s.id()));
-        for (ReleaseStep h : hosts) {
-            if (!hostsLeftAlone.contains(h.id())) {
-                delete(h);
-            }
-        }
-        synchronized (leftAlone) {
-            leftAlone.forEach(s -> hostsLeftAlone.add(s.id()));
-        }
-        for (ReleaseStep s : steps) {
-            if (s.phase() == ReleaseStep.Phase.HOSTS && s.action() == ReleaseStep.Action.DELETE) {
-                if (s.host() != null && hostsLeftAlone.contains(s.host())) {
-                    report(s.leftAlone("belongs to " + s.host() + ", which was left alone"));
-                } else {
-                    delete(s);
-                }
-            }
-        }
+        Set<ObjectId> leftAloneIds = leftAloneIds();
+        Parallel.map(hosts.stream().filter(h -> !leftAloneIds.contains(h.id())).toList(), conn.concurrency(), h -> {
+            delete(h);
+            return null;
+        });
+        // a BMC Secret or HardwareData goes only after its host, and never when its host stays
+        Set<ObjectId> stayed = leftAloneIds();
+        Parallel.map(steps.stream().filter(s -> s.phase() == ReleaseStep.Phase.HOSTS && s.action() == ReleaseStep.Action.DELETE).toList(),
+                conn.concurrency(), s -> {
+                    if (s.host() != null && stayed.contains(s.host())) {
+                        report(s.leftAlone("belongs to " + s.host() + ", which was left alone"));
+                    } else {
+                        delete(s);
+                    }
+                    return null;
+                });
         // dependents before owners: highest restore level first, one level at a time
         TreeMap<Integer, List<ReleaseStep>> byLevel = new TreeMap<>(Collections.reverseOrder());
         for (ReleaseStep s : steps) {
@@ -240,6 +234,14 @@ final class ReleaseRun {
         journal.append("delete", EntryPaths.id(s.id()), s.uid());
         deleted.incrementAndGet();
         progress.step("deleted", s);
+    }
+
+    private Set<ObjectId> leftAloneIds() {
+        synchronized (leftAlone) {
+            Set<ObjectId> ids = new HashSet<>();
+            leftAlone.forEach(s -> ids.add(s.id()));
+            return ids;
+        }
     }
 
     /** Ctrl-C/SIGTERM: stop before the next write; every write so far is journaled, and a re-run finishes the job. */
