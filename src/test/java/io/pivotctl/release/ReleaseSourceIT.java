@@ -318,6 +318,20 @@ class ReleaseSourceIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void detachTimeoutZeroIsForASourceWhoseBmoIsGone() {
+        KubernetesClient src = servers.source().client();
+        // what is left: the replaced spare-2 (unpaused) and the hosts paused by CAPM3 and by a person
+        Path second = key.exportMetal3(servers.source(), dir.resolve("second.tar.gz"), "--pause");
+        Cli.Result r = release(second, "--yes", "--skip-verify", "--detach-timeout", "0");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertFalse(r.err().contains("waiting for BMO"), r.err());
+        assertNull(hosts(src).withName(REPLACED_HOST).get(), "detached and deleted without waiting");
+        assertNotNull(hosts(src).withName(CAPM3_PAUSED).get());
+        assertNotNull(hosts(src).withName(PERSON_PAUSED).get());
+    }
+
     // ---- helpers
 
     /** BMO as far as detaching goes: a detached, unpaused host gets status.operationalStatus=detached through /status. */
