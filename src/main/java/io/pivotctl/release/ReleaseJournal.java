@@ -41,7 +41,7 @@ public final class ReleaseJournal implements AutoCloseable {
         return base.resolve("journal").resolve("release-" + archiveId + "-" + sourceClusterId + ".jsonl");
     }
 
-    /** The records of earlier runs (empty when none); a line cut by a crash ends the list. */
+    /** The records of earlier runs (empty when none); a line cut by a crash is skipped, later runs' lines still count. */
     public static List<Record> read(Path path) {
         List<Record> records = new ArrayList<>();
         if (!Files.exists(path)) {
@@ -55,7 +55,7 @@ public final class ReleaseJournal implements AutoCloseable {
                 try {
                     records.add(Json.MAPPER.readValue(line, Record.class));
                 } catch (IOException cut) {
-                    break;
+                    // a crash mid-line; the next run appended after it
                 }
             }
         } catch (IOException e) {
