@@ -81,8 +81,14 @@ final class ReleaseSourceCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    enum Format { table, json }
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+            description = "table or json: the plan or the outcome, every object with its action and reason (default: ${DEFAULT-VALUE}).")
+    Format format;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         Console console = new Console(spec, quiet);
         String[] cm = leasesConfigMap.split("/", 2);
         if (cm.length != 2 || cm[0].isEmpty() || cm[1].isEmpty()) {
@@ -102,6 +108,10 @@ final class ReleaseSourceCommand implements Callable<Integer> {
                 verifiedOn == null ? null : kube.target(console, verifiedOn, verifiedOnContext), skipVerify, cm[0], cm[1], yes, detachTimeout,
                 pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);
         ReleaseSummary s = new ReleaseService().run(request, progress(console));
+        if (format == Format.json) {
+            console.result(json(s));
+            return 0;
+        }
         if (!s.executed()) {
             printPlan(console, s);
             return 0;
@@ -153,6 +163,31 @@ final class ReleaseSourceCommand implements Callable<Integer> {
         console.result("PLAN for " + s.source() + ": would detach " + s.count(ReleaseStep.Action.DETACH_DELETE) + " host(s) and delete them, then "
                 + s.count(ReleaseStep.Action.DELETE) + " other object(s); " + s.alreadyGone() + " already gone; " + s.leftAlone().size()
                 + " left alone. Nothing was changed: run again with --yes to release the source.");
+    }
+
+    private static String json(ReleaseSummary s) throws com.fasterxml.jackson.core.JsonProcessingException {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("archiveId", s.archiveId());
+        out.put("source", s.source());
+        out.put("executed", s.executed());
+        out.put("hostsDetached", s.hostsDetached());
+        out.put("deleted", s.deleted());
+        out.put("alreadyGone", s.alreadyGone());
+        out.put("journal", s.journal().toString());
+        out.put("steps", s.steps().stream().map(ReleaseSourceCommand::row).toList());
+        out.put("leftAlone", s.leftAlone().stream().map(ReleaseSourceCommand::row).toList());
+        return io.pivotctl.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out);
+    }
+
+    private static java.util.Map<String, Object> row(ReleaseStep st) {
+        java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("object", st.id().toString());
+        r.put("uid", st.uid());
+        r.put("action", st.action().name());
+        r.put("phase", st.phase().name());
+        r.put("level", st.level());
+        r.put("reason", st.reason());
+        return r;
     }
 
     private static void printLeftAlone(Console console, List<ReleaseStep> leftAlone) {

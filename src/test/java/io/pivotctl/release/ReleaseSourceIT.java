@@ -285,7 +285,7 @@ class ReleaseSourceIT {
 
     @Test
     @Order(6)
-    void aFinishedReleaseIsIdempotentAndThePlanSaysWhatItDeletedEarlier() {
+    void aFinishedReleaseIsIdempotentAndThePlanSaysWhatItDeletedEarlier() throws Exception {
         Map<String, String> before = snapshot();
         Cli.Result again = release(archive, "--yes", "--skip-verify");
         assertEquals(0, again.exitCode(), again.toString());
@@ -293,6 +293,19 @@ class ReleaseSourceIT {
         assertEquals(before, snapshot());
         Cli.Result plan = release(archive);
         assertTrue(line(plan.out(), "Cluster.cluster.x-k8s.io metal3/prod-a").contains("deleted by an earlier release-source run"), plan.out());
+        Cli.Result json = release(archive, "-o", "json");
+        assertEquals(0, json.exitCode(), json.toString());
+        com.fasterxml.jackson.databind.JsonNode j = io.pivotctl.Json.MAPPER.readTree(json.out());
+        assertFalse(j.path("executed").asBoolean(true));
+        com.fasterxml.jackson.databind.JsonNode cluster = null;
+        for (com.fasterxml.jackson.databind.JsonNode st : j.path("steps")) {
+            if (st.path("object").asText().equals("Cluster.cluster.x-k8s.io metal3/prod-a")) {
+                cluster = st;
+            }
+        }
+        assertNotNull(cluster, json.out());
+        assertEquals("GONE", cluster.path("action").asText());
+        assertEquals(10, j.path("leftAlone").size(), json.out());
     }
 
     @Test
