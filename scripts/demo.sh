@@ -12,7 +12,12 @@ fail() { printf '\n\033[31mFAIL\033[0m: %s\n' "$*"; exit 1; }
 
 work="$(mktemp -d -t pivotctl-demo.XXXXXX)"
 clusters_pid=""
+bmo_pid=""
 cleanup() {
+  if [ -n "$bmo_pid" ]; then
+    kill "$bmo_pid" 2>/dev/null || true
+    wait "$bmo_pid" 2>/dev/null || true
+  fi
   if [ -n "$clusters_pid" ] && kill -0 "$clusters_pid" 2>/dev/null; then
     kill "$clusters_pid" 2>/dev/null || true
     wait "$clusters_pid" 2>/dev/null || true
@@ -48,6 +53,7 @@ java -cp "$cp" io.pivotctl.testing.SampleLoader "$SRC" samples/metal3-management
 
 pivotctl() { "$here/scripts/pivotctl" "$@"; }
 cd "$work"
+export PIVOTCTL_HOME="$work/home"   # journals of this demo stay in its temp dir
 ln -s "$here/samples" samples
 
 bold "== 1. Make a key (keep it safe: it decrypts the archive's Secrets)"
@@ -83,4 +89,36 @@ echo "prod-a: paused on the source, running on the target"
 
 states="$(kubectl --kubeconfig "$TGT" -n metal3 get baremetalhosts.metal3.io -o jsonpath='{range .items[*]}{.status.provisioning.state}{"\n"}{end}' | sort | uniq -c | tr -s ' ')"
 [ "$(echo "$states" | grep -c provisioned)" = "1" ] && echo "$states" | grep -q " 5 provisioned" || fail "expected 5 provisioned hosts on the target, got: $states"
-printf '\n\033[32mPASS\033[0m: prod-a pivoted with host status, Secrets, owner references and leases intact\n'
+
+bold "== 7. Release the source: its Ironic lets go of prod-a's hosts without deprovisioning them, then what moved is deleted"
+echo "No baremetal-operator runs in this demo, so a stand-in (a kubectl loop in this script, not part of pivotctl) plays"
+echo "its part: for a host annotated baremetalhost.metal3.io/detached and not paused it reports status.operationalStatus=detached,"
+echo "as BMO does once it has removed the node from Ironic. (A source whose BMO is gone: --detach-timeout 0.)"
+stand_in_bmo() {
+  while :; do
+    for h in $(kubectl --kubeconfig "$SRC" -n metal3 get baremetalhosts.metal3.io -o json | jq -r '.items[]
+        | select(.metadata.annotations["baremetalhost.metal3.io/detached"] != null
+                 and .metadata.annotations["baremetalhost.metal3.io/paused"] == null
+                 and .status.operationalStatus != "detached") | .metadata.name'); do
+      kubectl --kubeconfig "$SRC" -n metal3 patch baremetalhosts.metal3.io "$h" --subresource=status --type=merge \
+        -p '{"status":{"operationalStatus":"detached"}}' >/dev/null 2>&1 || true
+    done
+    sleep 1
+  done
+}
+stand_in_bmo &
+bmo_pid=$!
+run pivotctl release-source prod-a.tar.gz --kubeconfig "$SRC" --identity key.txt --verified-on "$TGT" | grep -E '^(ACTION|detach)|^PLAN'
+echo "(the plan, hosts shown; it wrote nothing. Now with --yes:)"
+run pivotctl release-source prod-a.tar.gz --kubeconfig "$SRC" --identity key.txt --verified-on "$TGT" --yes --detach-timeout 2m
+kill "$bmo_pid" 2>/dev/null || true
+wait "$bmo_pid" 2>/dev/null || true
+bmo_pid=""
+run kubectl --kubeconfig "$SRC" -n metal3 get clusters.cluster.x-k8s.io,baremetalhosts.metal3.io
+left="$(kubectl --kubeconfig "$SRC" -n metal3 get clusters.cluster.x-k8s.io,baremetalhosts.metal3.io -o name | grep -c prod-a || true)"
+[ "$left" = "0" ] || fail "prod-a objects left on the source after release-source: $left"
+kubectl --kubeconfig "$SRC" -n metal3 get clusters.cluster.x-k8s.io edge-b >/dev/null || fail "edge-b was not exported and must stay on the source"
+echo "source: prod-a released (hosts detached first), edge-b and the spare hosts untouched"
+echo "(to abort a pivot instead: pivotctl unpause prod-a.tar.gz --kubeconfig SRC)"
+
+printf '\n\033[32mPASS\033[0m: prod-a pivoted with host status, Secrets, owner references and leases intact, and released from the source\n'

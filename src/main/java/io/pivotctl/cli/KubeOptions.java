@@ -25,7 +25,12 @@ final class KubeOptions {
 
     /** The cluster to talk to; retries are reported on {@code console} (unless -q), every request too with -v. */
     KubeTarget target(Console console) {
-        return new KubeTarget(kubeconfig, context, Math.max(1, concurrency), qps, new ApiEvents() {
+        return target(console, kubeconfig, context);
+    }
+
+    /** Another cluster (e.g. release-source's --verified-on) with the same request budget and reporting. */
+    KubeTarget target(Console console, Path otherKubeconfig, String otherContext) {
+        return new KubeTarget(otherKubeconfig, otherContext, Math.max(1, concurrency), qps, new ApiEvents() {
             @Override
             public void request(String what, long millis, String outcome) {
                 if (verbose) {

@@ -390,10 +390,9 @@ public final class Pauser {
         return "metal3.io".equals(id.group()) && "BareMetalHost".equals(id.kind());
     }
 
-    /** The exact fields to revert, for the message export prints. */
+    /** What to run next, for the message export prints: both commands read what was paused from the manifest. */
     public static String unpauseHint() {
-        return "to unpause the source later: set spec.paused=false on each Cluster paused by pivotctl (and remove its annotation "
-                + CLUSTER_PAUSED_BY + "), and remove the annotation " + BMH_PAUSED + "=" + PAUSED_BY
-                + " from each BareMetalHost (e.g. kubectl annotate bmh NAME " + BMH_PAUSED + "-)";
+        return "to abort the pivot: pivotctl unpause ARCHIVE --kubeconfig SRC (undoes exactly these pauses); once the target is"
+                + " verified: pivotctl release-source ARCHIVE --kubeconfig SRC (detaches and deletes what moved)";
     }
 }

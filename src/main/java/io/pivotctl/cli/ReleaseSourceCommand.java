@@ -1,0 +1,198 @@
+package io.pivotctl.cli;
+
+import io.pivotctl.PivotctlException;
+import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.release.ReleaseProgress;
+import io.pivotctl.release.ReleaseRequest;
+import io.pivotctl.release.ReleaseService;
+import io.pivotctl.release.ReleaseStep;
+import io.pivotctl.release.ReleaseSummary;
+import io.pivotctl.validate.ArchiveKeys;
+import io.pivotctl.validate.ArchiveValidation;
+import io.pivotctl.validate.LoadedArchive;
+import io.pivotctl.verify.VerifyReport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "release-source", mixinStandardHelpOptions = true,
+        description = {
+            "Finish a pivot: remove from the SOURCE cluster exactly what the archive moved",
+            "(matched by UID), without deprovisioning a host.",
+            "Hosts first: one write sets baremetalhost.metal3.io/detached and lifts",
+            "pivotctl's own pause; then it waits until BMO reports",
+            "status.operationalStatus=detached and deletes the hosts, their BMC Secrets",
+            "and HardwareData. Then the rest, dependents",
+            "before owners, finalizers removed first. Every patch and delete carries the",
+            "archived UID as a precondition. Objects with another UID, changed since export,",
+            "or paused by CAPM3 or a person are reported and left alone.",
+            "Without --yes it prints the plan and writes nothing. Re-run it to resume.",
+            "Exit 3, nothing changed: the archive was exported without --pause, or --yes",
+            "without --verified-on or --skip-verify, or the target differs from the archive.",
+            "Exit 1 on a detach timeout: nothing deleted, the hosts stay in place.",
+            ""
+        })
+final class ReleaseSourceCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archive;
+
+    @Mixin
+    KubeOptions kube;
+
+    @Mixin
+    KeyOptions keyOptions;
+
+    @Option(names = "--yes", description = "Execute the plan (default: print it and write nothing).")
+    boolean yes;
+
+    @Option(names = "--verified-on", paramLabel = "TARGET_KUBECONFIG",
+            description = "Run pivotctl verify against the target first; refuse unless it equals the archive.")
+    Path verifiedOn;
+
+    @Option(names = "--verified-on-context", paramLabel = "NAME", description = "Kubeconfig context for --verified-on.")
+    String verifiedOnContext;
+
+    @Option(names = "--skip-verify", description = "Release without checking the target (you verified it yourself).")
+    boolean skipVerify;
+
+    @Option(names = "--detach-timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "How long to wait for BMO to detach the hosts (default: ${DEFAULT-VALUE}); 0 skips the wait (the source's BMO is gone).")
+    Duration detachTimeout;
+
+    @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class, hidden = true)
+    Duration pollInterval;
+
+    @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
+            description = "Leases ConfigMap on the target, for --verified-on (default: ${DEFAULT-VALUE}).")
+    String leasesConfigMap;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    enum Format { table, json }
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+            description = "table or json: the plan or the outcome, every object with its action and reason (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        Console console = new Console(spec, quiet);
+        String[] cm = leasesConfigMap.split("/", 2);
+        if (cm.length != 2 || cm[0].isEmpty() || cm[1].isEmpty()) {
+            throw PivotctlException.usage("--leases-configmap wants NS/NAME, got '" + leasesConfigMap + "'");
+        }
+        if (verifiedOn != null && skipVerify) {
+            throw PivotctlException.usage("--verified-on and --skip-verify exclude each other");
+        }
+        ArchiveKeys keys = keyOptions.keys();
+        LoadedArchive loaded;
+        try {
+            loaded = ArchiveValidation.load(archive, keys, ArchiveLimits.DEFAULT, console::warning);
+        } finally {
+            keys.wipe();
+        }
+        ReleaseRequest request = new ReleaseRequest(loaded, kube.target(console),
+                verifiedOn == null ? null : kube.target(console, verifiedOn, verifiedOnContext), skipVerify, cm[0], cm[1], yes, detachTimeout,
+                pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);
+        ReleaseSummary s = new ReleaseService().run(request, progress(console));
+        if (format == Format.json) {
+            console.result(json(s));
+            return 0;
+        }
+        if (!s.executed()) {
+            printPlan(console, s);
+            return 0;
+        }
+        printLeftAlone(console, s.leftAlone());
+        console.result("RELEASED from " + s.source() + ": " + s.hostsDetached() + " host(s) detached, " + s.deleted() + " object(s) deleted, "
+                + s.alreadyGone() + " already gone, " + s.leftAlone().size() + " left alone" + (s.leftAlone().isEmpty() ? "" : " (listed above)")
+                + "; journal " + s.journal());
+        return 0;
+    }
+
+    private static ReleaseProgress progress(Console console) {
+        return new ReleaseProgress() {
+            @Override
+            public void verified(VerifyReport r) {
+                console.progress("verified: the target " + r.target() + " equals the archive (" + r.objectsChecked() + " objects checked)");
+            }
+
+            @Override
+            public void step(String what, ReleaseStep step) {
+                console.progress("  " + what + ": " + step.id());
+            }
+
+            @Override
+            public void waiting(int detached, int total, long elapsed, long timeout) {
+                console.progress(String.format("waiting for BMO to detach the hosts: %d of %d report operationalStatus=detached (%ds of %ds)",
+                        detached, total, elapsed, timeout));
+            }
+
+            @Override
+            public void leftAlone(ReleaseStep step) {
+                console.warning("left alone: " + step.id() + ": " + step.reason());
+            }
+        };
+    }
+
+    private static void printPlan(Console console, ReleaseSummary s) {
+        List<ReleaseStep> ordered = s.steps().stream()
+                .sorted(Comparator.comparing(ReleaseStep::phase)
+                        .thenComparing((ReleaseStep st) -> st.action() == ReleaseStep.Action.DETACH_DELETE || st.host() == null ? 0 : 1)
+                        .thenComparing(ReleaseStep::level, Comparator.reverseOrder())
+                        .thenComparing(ReleaseStep::id))
+                .toList();
+        console.result(String.format("%-14s %-5s %-70s %s", "ACTION", "PHASE", "OBJECT", "DETAIL"));
+        for (ReleaseStep st : ordered) {
+            console.result(String.format("%-14s %-5s %-70s %s", st.actionText(), st.phase() == ReleaseStep.Phase.HOSTS ? "hosts" : "L" + st.level(),
+                    st.id(), st.reason()).stripTrailing());
+        }
+        console.result("PLAN for " + s.source() + ": would detach " + s.count(ReleaseStep.Action.DETACH_DELETE) + " host(s) and delete them, then "
+                + s.count(ReleaseStep.Action.DELETE) + " other object(s); " + s.alreadyGone() + " already gone; " + s.leftAlone().size()
+                + " left alone. Nothing was changed: run again with --yes to release the source.");
+    }
+
+    private static String json(ReleaseSummary s) throws com.fasterxml.jackson.core.JsonProcessingException {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("archiveId", s.archiveId());
+        out.put("source", s.source());
+        out.put("executed", s.executed());
+        out.put("hostsDetached", s.hostsDetached());
+        out.put("deleted", s.deleted());
+        out.put("alreadyGone", s.alreadyGone());
+        out.put("journal", s.journal().toString());
+        out.put("steps", s.steps().stream().map(ReleaseSourceCommand::row).toList());
+        out.put("leftAlone", s.leftAlone().stream().map(ReleaseSourceCommand::row).toList());
+        return io.pivotctl.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out);
+    }
+
+    private static java.util.Map<String, Object> row(ReleaseStep st) {
+        java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("object", st.id().toString());
+        r.put("uid", st.uid());
+        r.put("action", st.action().name());
+        r.put("phase", st.phase().name());
+        r.put("level", st.level());
+        r.put("reason", st.reason());
+        return r;
+    }
+
+    private static void printLeftAlone(Console console, List<ReleaseStep> leftAlone) {
+        for (ReleaseStep st : leftAlone) {
+            console.result("LEFT ALONE " + st.id() + ": " + st.reason());
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.pivotctl.release;
+
+import io.pivotctl.verify.VerifyReport;
+
+/** What release-source reports while it works; the command prints it, the service never does. */
+public interface ReleaseProgress {
+
+    ReleaseProgress NONE = new ReleaseProgress() {
+    };
+
+    default void verified(VerifyReport report) {
+    }
+
+    /** One write done (or found unnecessary): "detached", "deleted", ... */
+    default void step(String what, ReleaseStep step) {
+    }
+
+    /** Waiting for BMO: {@code detached} of {@code total} hosts report operationalStatus detached after {@code elapsedSeconds}. */
+    default void waiting(int detached, int total, long elapsedSeconds, long timeoutSeconds) {
+    }
+
+    /** An object found during the run not to be the archived one any more: reported and left alone. */
+    default void leftAlone(ReleaseStep step) {
+    }
+}
