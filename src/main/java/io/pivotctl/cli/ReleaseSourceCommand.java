@@ -2,6 +2,7 @@ package io.pivotctl.cli;
 
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.storage.ArchiveLocation;
 import io.pivotctl.release.ReleaseProgress;
 import io.pivotctl.release.ReleaseRequest;
 import io.pivotctl.release.ReleaseService;
@@ -45,8 +46,8 @@ final class ReleaseSourceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archive;
+    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive: a file or s3://BUCKET/KEY.")
+    ArchiveLocation archive;
 
     @Mixin
     KubeOptions kube;

@@ -1,6 +1,7 @@
 package io.pivotctl.cli;
 
 import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.storage.ArchiveLocation;
 import io.pivotctl.release.UnpauseResult;
 import io.pivotctl.release.UnpauseService;
 import io.pivotctl.validate.ArchiveKeys;
@@ -28,8 +29,8 @@ final class UnpauseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archive;
+    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive: a file or s3://BUCKET/KEY.")
+    ArchiveLocation archive;
 
     @Mixin
     KubeOptions kube;
