@@ -2,7 +2,7 @@ package io.pivotctl.cli;
 
 import io.pivotctl.Json;
 import io.pivotctl.Outcome;
-import io.pivotctl.PivotctlException;
+import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.validate.ArchiveKeys;
 import io.pivotctl.validate.ArchiveValidation;
@@ -41,8 +41,8 @@ final class VerifyCommand implements Callable<Integer> {
     KeyOptions keyOptions;
 
     @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
-            description = "ConfigMap holding the leases (default: ${DEFAULT-VALUE}).")
-    String leasesConfigMap;
+            converter = NamespacedNameConverter.class, description = "ConfigMap holding the leases (default: ${DEFAULT-VALUE}).")
+    NamespacedName leasesConfigMap;
 
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
@@ -50,10 +50,6 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec, false);
-        String[] cm = leasesConfigMap.split("/", 2);
-        if (cm.length != 2) {
-            throw PivotctlException.usage("--leases-configmap wants NS/NAME, got '" + leasesConfigMap + "'");
-        }
         ArchiveKeys keys = keyOptions.keys();
         LoadedArchive loaded;
         try {
@@ -61,7 +57,7 @@ final class VerifyCommand implements Callable<Integer> {
         } finally {
             keys.wipe();
         }
-        VerifyReport r = new VerifyService().run(kube.target(console), loaded, cm[0], cm[1]);
+        VerifyReport r = new VerifyService().run(kube.target(console), loaded, leasesConfigMap.namespace(), leasesConfigMap.name());
         if (format == Format.json) {
             console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
         } else {

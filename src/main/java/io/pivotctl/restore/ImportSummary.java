@@ -13,6 +13,10 @@ public record ImportSummary(String archiveId, boolean dryRun, PreflightResult pr
         this(archiveId, dryRun, preflight, created, skipped, updated, leasesRestored, warnings, millis, null);
     }
 
+    static ImportSummary dryRun(String archiveId, PreflightResult plan, long millis) {
+        return new ImportSummary(archiveId, true, plan, Map.of(), Map.of(), Map.of(), false, List.of(), millis);
+    }
+
     static ImportSummary rolledBack(String archiveId, List<String> undone, long millis) {
         return new ImportSummary(archiveId, false, null, Map.of(), Map.of(), Map.of(), false, List.of(), millis, undone);
     }
