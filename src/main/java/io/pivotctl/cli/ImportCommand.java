@@ -166,24 +166,24 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     private int print(Console console, ImportSummary s) {
-        if (s.rolledBack() != null) {
-            s.rolledBack().forEach(line -> console.progress("  " + line));
-            console.result("Rolled back " + s.rolledBack().size() + " change(s) of archive " + s.archiveId() + "; the journal is removed.");
+        if (s.kind() == ImportSummary.Kind.ROLLED_BACK) {
+            s.lines().forEach(line -> console.progress("  " + line));
+            console.result("Rolled back " + s.lines().size() + " change(s) of archive " + s.archiveId() + "; the journal is removed.");
             return 0;
         }
-        if (s.dryRun()) {
+        if (s.kind() == ImportSummary.Kind.DRY_RUN) {
             console.result("Dry run: preflight passed" + (s.preflight() == null ? "" : " for " + s.preflight().objectCount() + " objects in "
                     + s.preflight().levels().size() + " levels") + "; nothing was written.");
             return 0;
         }
-        console.result("Imported archive " + s.archiveId() + (s.leasesRestored() ? " (leases ConfigMap " + leasesConfigMap + " written)" : ""));
+        console.result("Imported archive " + s.archiveId() + (s.counts().leasesRestored() ? " (leases ConfigMap " + leasesConfigMap + " written)" : ""));
         if (s.preflight() == null) {
             return 0; // --only leases: no object table
         }
         console.result(String.format("%-45s %8s %8s %8s", "KIND", "CREATED", "SKIPPED", "UPDATED"));
-        for (String kind : new TreeSet<>(union(s.created(), s.skipped(), s.updated()))) {
-            console.result(String.format("%-45s %8d %8d %8d", kind, s.created().getOrDefault(kind, 0), s.skipped().getOrDefault(kind, 0),
-                    s.updated().getOrDefault(kind, 0)));
+        for (String kind : new TreeSet<>(union(s.counts().created(), s.counts().skipped(), s.counts().updated()))) {
+            console.result(String.format("%-45s %8d %8d %8d", kind, s.counts().created().getOrDefault(kind, 0), s.counts().skipped().getOrDefault(kind, 0),
+                    s.counts().updated().getOrDefault(kind, 0)));
         }
         console.result(String.format("Time: %.1fs, %.0f objects/s", s.millis() / 1000.0, s.objectsPerSecond()));
         return 0;

@@ -7,8 +7,11 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** What {@code pivotctl import} was asked to do. Built by name: {@code ImportRequest.to(target, archive).mode(...).build()}. */
-public record ImportRequest(KubeTarget target, Path archive, Mode mode, OnFailure onFailure, ConflictPolicy onConflict, Scope only,
-        NamespacedName leases, Set<Flag> flags) {
+public record ImportRequest(KubeTarget target, Path archive, Mode mode, Handling handling, NamespacedName leases, Set<Flag> flags) {
+
+    /** How the run treats failures, existing objects, and which part of the archive it imports. */
+    public record Handling(OnFailure onFailure, ConflictPolicy onConflict, Scope only) {
+    }
 
     public static final NamespacedName DEFAULT_LEASES = new NamespacedName("metal3", "dnsmasq-leases-configmap");
 
@@ -28,16 +31,28 @@ public record ImportRequest(KubeTarget target, Path archive, Mode mode, OnFailur
         flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
     }
 
+    public OnFailure onFailure() {
+        return handling.onFailure();
+    }
+
+    public ConflictPolicy onConflict() {
+        return handling.onConflict();
+    }
+
+    public Scope only() {
+        return handling.only();
+    }
+
     public boolean has(Flag flag) {
         return flags.contains(flag);
     }
 
     public boolean writesObjects() {
-        return only != Scope.LEASES;
+        return only() != Scope.LEASES;
     }
 
     public boolean writesLeases() {
-        return only != Scope.OBJECTS;
+        return only() != Scope.OBJECTS;
     }
 
     public static Builder to(KubeTarget target, Path archive) {
@@ -93,7 +108,7 @@ public record ImportRequest(KubeTarget target, Path archive, Mode mode, OnFailur
         }
 
         public ImportRequest build() {
-            return new ImportRequest(target, archive, mode, onFailure, onConflict, only, leases, flags);
+            return new ImportRequest(target, archive, mode, new Handling(onFailure, onConflict, only), leases, flags);
         }
     }
 }

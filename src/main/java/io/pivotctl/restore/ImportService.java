@@ -54,8 +54,9 @@ public final class ImportService {
             Transaction tx = new Transaction(api, discovery, run, req, archive, progress);
             Applier applier = tx.apply(writeLeases);
             tx.finish();
-            return new ImportSummary(archive.manifest().archiveId(), false, tx.plan, counts(applier.counts.created()), counts(applier.counts.skipped()),
-                    counts(applier.counts.updated()), writeLeases, run.warnings(), millisSince(start));
+            ImportSummary.Counts counts = new ImportSummary.Counts(counts(applier.counts.created()), counts(applier.counts.skipped()),
+                    counts(applier.counts.updated()), writeLeases);
+            return new ImportSummary(archive.manifest().archiveId(), ImportSummary.Kind.IMPORTED, tx.plan, counts, run.warnings(), millisSince(start));
         } finally {
             cancellation.settled();
         }

@@ -1,6 +1,7 @@
 package io.pivotctl.restore;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.pivotctl.Json;
@@ -70,9 +71,10 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** One line. */
+    /** One line (written with the time it was written, for people reading the file; the time is not read back). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Record(Op op, String id, String resource, String oldUid, String newUid, Integer level, String time) {
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Record(Op op, String id, String resource, String oldUid, String newUid, Integer level) {
 
         /** The object a CREATE/STATUS/UPDATE line names. */
         ObjectId objectId() {
@@ -260,9 +262,11 @@ public final class Journal implements AutoCloseable {
     }
 
     private synchronized void append(Op op, String id, String resource, String oldUid, String newUid, Integer level) {
-        Record r = new Record(op, id, resource, oldUid, newUid, level, Instant.now().toString());
+        Record r = new Record(op, id, resource, oldUid, newUid, level);
+        com.fasterxml.jackson.databind.node.ObjectNode json = Json.MAPPER.valueToTree(r);
+        json.put("time", Instant.now().toString());
         try {
-            ByteBuffer line = ByteBuffer.wrap((Json.toJson(r) + "\n").getBytes(StandardCharsets.UTF_8));
+            ByteBuffer line = ByteBuffer.wrap((Json.toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
             while (line.hasRemaining()) {
                 out.write(line);
             }

@@ -92,8 +92,7 @@ public final class ObjectPreparer {
     }
 
     public static boolean hasStatus(JsonNode object) {
-        JsonNode s = object.get("status");
-        return s != null && s.isObject() && s.size() > 0;
+        return io.pivotctl.kube.ObjectFields.hasStatus(object);
     }
 
     static boolean hasAnnotation(JsonNode object, String key) {

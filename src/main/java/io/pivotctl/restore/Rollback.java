@@ -146,7 +146,7 @@ final class Rollback {
             for (ObjectNode ns : api.list(ResourceType.NAMESPACE, null, Markers.IMPORT_RUN + "=" + sweep.runId()).items()) {
                 String name = ns.path("metadata").path("name").asText();
                 if (known.add(name)) {
-                    out.add(new Journal.Record(Journal.Op.NAMESPACE, name, ResourceType.NAMESPACE.qualifiedResource(), null, ImportRun.uidOf(ns), -1, null));
+                    out.add(new Journal.Record(Journal.Op.NAMESPACE, name, ResourceType.NAMESPACE.qualifiedResource(), null, ImportRun.uidOf(ns), -1));
                 }
             }
         } catch (RuntimeException e) {

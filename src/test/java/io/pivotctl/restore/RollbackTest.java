@@ -28,15 +28,15 @@ class RollbackTest {
 
     static Journal.Record create(ResourceType t, String ns, String name, String uid, int level) {
         String id = (t.group().isEmpty() ? "core" : t.group()) + "/" + t.kind() + "/" + (ns.isEmpty() ? "_cluster" : ns) + "/" + name;
-        return new Journal.Record(Journal.Op.CREATE, id, t.qualifiedResource(), "old-" + uid, uid, level, null);
+        return new Journal.Record(Journal.Op.CREATE, id, t.qualifiedResource(), "old-" + uid, uid, level);
     }
 
     static Journal.Record namespace(String name, String uid) {
-        return new Journal.Record(Journal.Op.NAMESPACE, name, "namespaces", null, uid, -1, null);
+        return new Journal.Record(Journal.Op.NAMESPACE, name, "namespaces", null, uid, -1);
     }
 
     static Journal.Record crd(String name, String uid) {
-        return new Journal.Record(Journal.Op.CRD, name, ResourceType.CRD.qualifiedResource(), null, uid, -1, null);
+        return new Journal.Record(Journal.Op.CRD, name, ResourceType.CRD.qualifiedResource(), null, uid, -1);
     }
 
     static Stream<Case> cases() {
