@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
@@ -15,6 +13,7 @@ import io.pivotctl.testing.ImportWatch;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.RestartableApiServer;
+import io.pivotctl.testing.TargetReset;
 import io.pivotctl.testing.TestKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,20 +147,6 @@ class ChaosIT {
 
     /** Removes what an import left, so the next run starts from the same target. */
     private static void reset() {
-        KubernetesClient t = servers.target().client();
-        for (CustomResourceDefinition crd : t.apiextensions().v1().customResourceDefinitions().list().getItems()) {
-            String v = crd.getSpec().getVersions().get(0).getName();
-            var ops = t.genericKubernetesResources(crd.getSpec().getGroup() + "/" + v, crd.getSpec().getNames().getKind()).inNamespace("metal3");
-            for (GenericKubernetesResource o : ops.list().getItems()) {
-                ops.withName(o.getMetadata().getName()).edit(x -> {
-                    x.getMetadata().setFinalizers(List.of());
-                    return x;
-                });
-                ops.withName(o.getMetadata().getName()).delete();
-            }
-        }
-        t.secrets().inNamespace("metal3").delete();
-        t.configMaps().inNamespace("metal3").list().getItems().stream().filter(c -> !c.getMetadata().getName().equals("someone-elses"))
-                .forEach(c -> t.configMaps().inNamespace("metal3").withName(c.getMetadata().getName()).delete());
+        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"), "someone-elses");
     }
 }

@@ -156,6 +156,7 @@ class ImportSafetyIT {
                 identity.toString(), "--install-crds");
 
         assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("warning: the archive is not signed: its checksums catch damage, not deliberate changes"), r.err());
         assertTrue(r.err().contains("IPPool.ipam.metal3.io v1alpha1 is not served by the target"), r.err());
         assertTrue(r.err().contains("CRD ippools.ipam.metal3.io exists on the target but does not serve the archived version: left as it is"), r.err());
         assertEquals(uid, crdUids().get("ippools.ipam.metal3.io"), "the target's own CRD is still there, the same object");
@@ -230,5 +231,36 @@ class ImportSafetyIT {
         assertEquals(List.of(name), hosts.list().getItems().stream().map(h -> h.getMetadata().getName()).toList());
         assertEquals(List.of(), ImportWatch.journals(dir.resolve("home")));
         assertFalse(r.err().contains("NOT rolled back"), r.err());
+    }
+
+    @Test
+    void theLeasesNamespaceAndConfigMapWritesSurviveLostAnswers() {
+        Crds.installFixtures(target());
+        String ns = "lost-" + Long.toHexString(System.nanoTime());
+        // the server carries each first write out, the client never hears: the retry meets "already exists" / a new resourceVersion
+        FaultProxy.Rule lostNamespace = FaultProxy.Rule.loseAnswer("POST", "/api/v1/namespaces", 1);
+        FaultProxy.Rule lostCreate = FaultProxy.Rule.loseAnswer("POST", "/namespaces/" + ns + "/configmaps", 1);
+        proxy.add(lostNamespace).add(lostCreate);
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", proxyKubeconfig.toString(), "--identity", identity.toString(),
+                "--leases-configmap", ns + "/leases", "-q");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(1, lostNamespace.injected().get());
+        assertEquals(1, lostCreate.injected().get());
+        assertNotNull(target().configMaps().inNamespace(ns).withName("leases").get());
+
+        // a second import updates the ConfigMap (other content now); its first update lands unheard
+        target().configMaps().inNamespace(ns).withName("leases").edit(c -> {
+            c.getData().put("dnsmasq.leases", "changed\n");
+            return c;
+        });
+        cleanTarget();
+        Crds.installFixtures(target());
+        FaultProxy.Rule lostUpdate = FaultProxy.Rule.loseAnswer("PUT", "/namespaces/" + ns + "/configmaps/leases", 1);
+        proxy.add(lostUpdate);
+        Cli.Result again = Cli.run("import", archive.toString(), "--kubeconfig", proxyKubeconfig.toString(), "--identity", identity.toString(),
+                "--leases-configmap", ns + "/leases", "--on-conflict", "update", "-q");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals(1, lostUpdate.injected().get());
+        assertTrue(target().configMaps().inNamespace(ns).withName("leases").get().getData().get("dnsmasq.leases").contains("00:5c:52:31:3a:9c"));
     }
 }
