@@ -49,7 +49,7 @@ class ImportUsageTest {
                 Arguments.of("a/b/c", null, "wants NS/NAME"), Arguments.of("/b", null, "wants NS/NAME"), Arguments.of("", null, "wants NS/NAME"));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "[{0}]")
     @MethodSource("names")
     void nsNameIsParsedInOnePlace(String text, NamespacedName expected, String error) {
         try {
