@@ -14,8 +14,9 @@ mvn -B -ntp -o verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false 
     -Dit.test=ChaosIT -Dpivotctl.chaos.runs="$runs" -Dpivotctl.chaos.seed="$seed" >"$log" 2>&1
 rc=$?
 set -e
-grep -h -A"$runs" '^CHAOS ' "$log" target/failsafe-reports/*ChaosIT*-output.txt 2>/dev/null | sed 's/^CHAOS //' | head -n $((runs + 1)) || true
-tally="$(grep -h '^CHAOS ' "$log" target/failsafe-reports/*ChaosIT*-output.txt 2>/dev/null | head -1 | sed 's/^CHAOS //; s/ (seed.*//')"
+# the test prints "CHAOS N/K clean (seed S)" and one line per run
+grep -A"$runs" '^CHAOS ' "$log" | sed 's/^CHAOS //' | tail -n "$runs" || true
+tally="$(grep '^CHAOS ' "$log" | head -1 | sed 's/^CHAOS //; s/ (seed.*//' || true)"
 if [ -z "$tally" ]; then
     echo "chaos run did not report a tally (mvn exit $rc); last lines:" >&2
     tail -30 "$log" >&2

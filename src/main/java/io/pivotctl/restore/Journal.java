@@ -140,6 +140,7 @@ public final class Journal implements AutoCloseable {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             List<Record> existing = read(Files.readAllLines(path, StandardCharsets.UTF_8));
             FileLock lock = lockOrRefuse(ch, path, existing);
+            dropTornTail(path, ch);
             String runId = existing.stream().filter(r -> r.op() == Op.BEGIN).map(Record::id).findFirst().orElse(null);
             if ("--resume".equals(option) && state(existing).rollbackStarted()) {
                 lock.release();
@@ -169,6 +170,19 @@ public final class Journal implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** A line cut by a crash would swallow the next one appended after it: the file is cut back to its last whole line. */
+    private static void dropTornTail(Path path, FileChannel ch) throws IOException {
+        byte[] bytes = Files.readAllBytes(path);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        if (end < bytes.length) {
+            ch.truncate(end);
+            ch.force(false);
+        }
     }
 
     /** Decodes what the run did, for --resume. */

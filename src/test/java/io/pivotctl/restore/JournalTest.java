@@ -98,4 +98,17 @@ class JournalTest {
         assertTrue(e.getMessage().contains("run again with --rollback"), e.getMessage());
         Journal.open(path, "--rollback").close();
     }
+
+    @Test
+    void aTornLastLineIsCutBeforeTheNextRunAppends(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("journal").resolve("a-b.jsonl");
+        Journal.create(path).close();
+        Files.writeString(path, CREATE_H0 + "\n{\"op\":\"status\",\"id\":\"metal3.io/Bare", java.nio.file.StandardOpenOption.APPEND);
+        try (Journal j = Journal.open(path, "--resume")) {
+            j.statusWritten(H1, HOSTS, 0);
+        }
+        Journal.State s = Journal.state(Journal.read(Files.readAllLines(path)));
+        assertEquals(Set.of(H0), s.created());
+        assertEquals(Set.of(H1), s.statusWritten(), "the line written after the torn one is read back");
+    }
 }
