@@ -103,6 +103,16 @@ public record Manifest(
         public static final String LEASES = "leases";
         public static final String KEY = "key";
 
+        /** An object entry, named by its kind and place; size and digest are filled in by the writer ({@link #withDigest}). */
+        public static Entry object(ResourceKind kind, String namespace, String name, boolean hasStatus) {
+            return new Entry(EntryPaths.object(kind.group(), kind.version(), kind.kind(), namespace, name), OBJECT, kind.group(), kind.version(),
+                    kind.kind(), kind.resource(), namespace, name, 0, null, false, hasStatus);
+        }
+
+        /** Group, version, kind and resource (plural) of an object entry. */
+        public record ResourceKind(String group, String version, String kind, String resource) {
+        }
+
         public Entry withDigest(long newSize, String newSha256) {
             return new Entry(path, role, group, version, kind, resource, namespace, name, newSize, newSha256, encrypted, hasStatus);
         }

@@ -1,6 +1,7 @@
 package io.pivotctl.cli;
 
 import io.pivotctl.PivotctlException;
+import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.crypto.Passphrases;
 import io.pivotctl.export.ExportProgress;
 import io.pivotctl.export.ExportRequest;
@@ -71,8 +72,9 @@ final class ExportCommand implements Callable<Integer> {
                 description = "Read the leases from the dnsmasq container (auto-detected when no pod is named).")
         String pod;
 
-        @Option(names = "--leases-from-configmap", paramLabel = "NS/NAME", description = "Read the leases from a ConfigMap (key dnsmasq.leases).")
-        String configMap;
+        @Option(names = "--leases-from-configmap", paramLabel = "NS/NAME", converter = NamespacedNameConverter.class,
+                description = "Read the leases from a ConfigMap (key dnsmasq.leases).")
+        NamespacedName configMap;
     }
 
     @Option(names = "--pause", description = {
@@ -143,11 +145,7 @@ final class ExportCommand implements Callable<Integer> {
             return new LeaseSource.File(leases.file);
         }
         if (leases.configMap != null) {
-            String[] p = leases.configMap.split("/", 2);
-            if (p.length != 2 || p[0].isEmpty() || p[1].isEmpty()) {
-                throw PivotctlException.usage("--leases-from-configmap wants NS/NAME, got '" + leases.configMap + "'");
-            }
-            return new LeaseSource.ConfigMap(p[0], p[1]);
+            return new LeaseSource.ConfigMap(leases.configMap.namespace(), leases.configMap.name());
         }
         if (leases.pod != null) {
             if (leases.pod.isEmpty()) {
@@ -159,11 +157,13 @@ final class ExportCommand implements Callable<Integer> {
                 container = spec.substring(spec.indexOf(':') + 1);
                 spec = spec.substring(0, spec.indexOf(':'));
             }
-            String[] p = spec.split("/", 2);
-            if (p.length != 2 || p[0].isEmpty() || p[1].isEmpty()) {
+            NamespacedName pod;
+            try {
+                pod = NamespacedName.parse(spec);
+            } catch (IllegalArgumentException e) {
                 throw PivotctlException.usage("--leases-from-pod wants NS/POD[:CONTAINER], got '" + leases.pod + "'");
             }
-            return new LeaseSource.Pod(p[0], p[1], container);
+            return new LeaseSource.Pod(pod.namespace(), pod.name(), container);
         }
         return new LeaseSource.None();
     }

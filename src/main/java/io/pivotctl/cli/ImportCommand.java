@@ -2,6 +2,8 @@ package io.pivotctl.cli;
 
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.kube.NamespacedName;
+import io.pivotctl.restore.Cancellation;
 import io.pivotctl.restore.ConflictPolicy;
 import io.pivotctl.restore.ImportProgress;
 import io.pivotctl.restore.ImportRequest;
@@ -14,6 +16,7 @@ import io.pivotctl.storage.ArchiveLocation;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,38 +45,54 @@ final class ImportCommand implements Callable<Integer> {
     @Mixin
     KeyOptions keyOptions;
 
-    @Option(names = "--dry-run", description = "Validate, run the preflight and print the plan; write nothing.")
-    boolean dryRun;
+    /** At most one of these: what the run is. */
+    static final class ModeOptions {
+        @Option(names = "--dry-run", description = "Validate, run the preflight and print the plan; write nothing.")
+        boolean dryRun;
+
+        @Option(names = "--resume", description = "Continue an import interrupted with --no-rollback, from its journal.")
+        boolean resume;
+
+        @Option(names = "--rollback", description = "Undo an import kept with --no-rollback (or whose rollback was cut short), from its journal.")
+        boolean rollback;
+
+        ImportRequest.Mode mode() {
+            return dryRun ? ImportRequest.Mode.DRY_RUN : resume ? ImportRequest.Mode.RESUME : rollback ? ImportRequest.Mode.ROLLBACK
+                    : ImportRequest.Mode.IMPORT;
+        }
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    ModeOptions modeOptions = new ModeOptions();
 
     @Option(names = "--on-conflict", defaultValue = "fail", paramLabel = "fail|skip|update",
-            description = "An object that already exists: fail (default, before anything is written), skip it, or update it.")
+            description = "An object that already exists: fail (default, before anything is written), skip it, or update it."
+                    + " Cluster-scoped objects are shared: one that exists is used as it is, never updated.")
     ConflictPolicy onConflict;
 
     @Option(names = "--only", paramLabel = "leases|objects",
             description = "leases: only the dnsmasq leases ConfigMap (before providers are installed); objects: everything else.")
     Only only;
 
-    @Option(names = "--install-crds", description = "Create the archived CRDs of kinds the target does not serve.")
+    @Option(names = "--install-crds", description = "Create the archived CRDs of kinds the target does not serve (never touches a CRD the target has).")
     boolean installCrds;
 
     @Option(names = "--keep-paused", description = "Leave restored Clusters and BareMetalHosts paused.")
     boolean keepPaused;
 
     @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
-            description = "ConfigMap for the leases (default: ${DEFAULT-VALUE}).")
-    String leasesConfigMap;
+            converter = NamespacedNameConverter.class, description = "ConfigMap for the leases (default: ${DEFAULT-VALUE}).")
+    NamespacedName leasesConfigMap;
 
     @Option(names = "--bmh-status-annotation", description = "Also write the baremetalhost.metal3.io/status annotation BMO uses for restores.")
     boolean bmhStatusAnnotation;
 
-    @Option(names = "--no-rollback", description = "On failure keep what was created and the journal (then --resume).")
+    @Option(names = "--no-rollback", description = "On failure keep what was created and the journal (then --resume or --rollback).")
     boolean noRollback;
 
-    @Option(names = "--resume", description = "Continue an import interrupted with --no-rollback, from its journal.")
-    boolean resume;
-
-    @Option(names = "--rollback", description = "Undo an import kept with --no-rollback (or whose rollback was cut short), from its journal.")
-    boolean rollback;
+    @Option(names = "--require-signature", description = "Refuse an archive whose manifest signature is missing or does not verify"
+            + " with --verify-key (which it requires).")
+    boolean requireSignature;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
@@ -84,9 +103,12 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Console console = new Console(spec, quiet);
-        String[] cm = leasesConfigMap.split("/", 2);
-        if (cm.length != 2 || cm[0].isEmpty() || cm[1].isEmpty()) {
-            throw PivotctlException.usage("--leases-configmap wants NS/NAME, got '" + leasesConfigMap + "'");
+        ImportRequest.Mode mode = modeOptions == null ? ImportRequest.Mode.IMPORT : modeOptions.mode();
+        if (noRollback && (mode == ImportRequest.Mode.DRY_RUN || mode == ImportRequest.Mode.ROLLBACK)) {
+            throw PivotctlException.usage("--no-rollback applies to an import or --resume, not to " + (mode == ImportRequest.Mode.DRY_RUN ? "--dry-run" : "--rollback"));
+        }
+        if (requireSignature && keyOptions.verifyKey == null) {
+            throw PivotctlException.usage("--require-signature needs --verify-key FILE (the Ed25519 public key of the archive's signer)");
         }
         ArchiveKeys keys = keyOptions.keys();
         LoadedArchive loaded;
@@ -96,14 +118,35 @@ final class ImportCommand implements Callable<Integer> {
         } finally {
             keys.wipe();
         }
-        if (resume && rollback) {
-            throw PivotctlException.usage("--resume and --rollback cannot be combined: finish the import or undo it");
+        if (loaded.contents().signature().isEmpty() && mode != ImportRequest.Mode.ROLLBACK) {
+            console.warning("the archive is not signed: its checksums catch damage, not deliberate changes; sign exports"
+                    + " (export --sign-key) and import with --require-signature --verify-key FILE");
         }
-        ImportRequest.Scope scope = only == null ? ImportRequest.Scope.ALL : only == Only.leases ? ImportRequest.Scope.LEASES : ImportRequest.Scope.OBJECTS;
-        ImportRequest req = new ImportRequest(kube.target(console), archive.toString(), dryRun, onConflict, scope, installCrds, keepPaused, cm[0], cm[1],
-                noRollback, resume, bmhStatusAnnotation, rollback);
+        ImportRequest req = ImportRequest.to(kube.target(console), archive.toString())
+                .mode(mode)
+                .onFailure(noRollback ? ImportRequest.OnFailure.KEEP : ImportRequest.OnFailure.ROLL_BACK)
+                .onConflict(onConflict)
+                .only(only == null ? ImportRequest.Scope.ALL : only == Only.leases ? ImportRequest.Scope.LEASES : ImportRequest.Scope.OBJECTS)
+                .leases(leasesConfigMap)
+                .flag(ImportRequest.Flag.INSTALL_CRDS, installCrds)
+                .flag(ImportRequest.Flag.KEEP_PAUSED, keepPaused)
+                .flag(ImportRequest.Flag.BMH_STATUS_ANNOTATION, bmhStatusAnnotation)
+                .build();
         metrics.record(loaded.objects().size(), loaded.manifest().secrets().size(), metrics.file == null ? 0 : archive.size());
-        ImportSummary s = new ImportService().run(req, loaded, new ImportProgress() {
+        Cancellation cancellation = new Cancellation();
+        ImportSummary s;
+        if (mode == ImportRequest.Mode.DRY_RUN) {
+            s = new ImportService().run(req, loaded, progress(console), cancellation);
+        } else {
+            try (Interrupts signals = Interrupts.cancelling(cancellation)) {
+                s = new ImportService().run(req, loaded, progress(console), cancellation);
+            }
+        }
+        return print(console, s);
+    }
+
+    private static ImportProgress progress(Console console) {
+        return new ImportProgress() {
             private long since = System.nanoTime();
 
             @Override
@@ -123,25 +166,28 @@ final class ImportCommand implements Callable<Integer> {
             public void warning(String message) {
                 console.warning(message);
             }
-        });
-        if (s.rolledBack() != null) {
-            s.rolledBack().forEach(line -> console.progress("  " + line));
-            console.result("Rolled back " + s.rolledBack().size() + " change(s) of archive " + s.archiveId() + "; the journal is removed.");
+        };
+    }
+
+    private int print(Console console, ImportSummary s) {
+        if (s.kind() == ImportSummary.Kind.ROLLED_BACK) {
+            s.lines().forEach(line -> console.progress("  " + line));
+            console.result("Rolled back " + s.lines().size() + " change(s) of archive " + s.archiveId() + "; the journal is removed.");
             return 0;
         }
-        if (s.dryRun()) {
+        if (s.kind() == ImportSummary.Kind.DRY_RUN) {
             console.result("Dry run: preflight passed" + (s.preflight() == null ? "" : " for " + s.preflight().objectCount() + " objects in "
                     + s.preflight().levels().size() + " levels") + "; nothing was written.");
             return 0;
         }
-        console.result("Imported archive " + s.archiveId() + (s.leasesRestored() ? " (leases ConfigMap " + leasesConfigMap + " written)" : ""));
+        console.result("Imported archive " + s.archiveId() + (s.counts().leasesRestored() ? " (leases ConfigMap " + leasesConfigMap + " written)" : ""));
         if (s.preflight() == null) {
             return 0; // --only leases: no object table
         }
         console.result(String.format("%-45s %8s %8s %8s", "KIND", "CREATED", "SKIPPED", "UPDATED"));
-        for (String kind : new TreeSet<>(union(s.created(), s.skipped(), s.updated()))) {
-            console.result(String.format("%-45s %8d %8d %8d", kind, s.created().getOrDefault(kind, 0), s.skipped().getOrDefault(kind, 0),
-                    s.updated().getOrDefault(kind, 0)));
+        for (String kind : new TreeSet<>(union(s.counts().created(), s.counts().skipped(), s.counts().updated()))) {
+            console.result(String.format("%-45s %8d %8d %8d", kind, s.counts().created().getOrDefault(kind, 0), s.counts().skipped().getOrDefault(kind, 0),
+                    s.counts().updated().getOrDefault(kind, 0)));
         }
         console.result(String.format("Time: %.1fs, %.0f objects/s", s.millis() / 1000.0, s.objectsPerSecond()));
         return 0;

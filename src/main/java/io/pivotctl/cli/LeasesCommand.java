@@ -1,5 +1,7 @@
 package io.pivotctl.cli;
 
+import io.pivotctl.kube.NamespacedName;
+
 import io.pivotctl.PivotctlException;
 import io.pivotctl.leases.DnsmasqLeasesPatch;
 import java.util.concurrent.Callable;
@@ -51,10 +53,10 @@ final class LeasesCommand implements Runnable {
                 description = "Directory of dnsmasq.leases in that container (default: ${DEFAULT-VALUE}; current ironic images use /data/dnsmasq).")
         String leasesDir;
 
-        @Option(names = "--configmap", paramLabel = "NS/NAME",
+        @Option(names = "--configmap", paramLabel = "NS/NAME", converter = NamespacedNameConverter.class,
                 description = "The leases ConfigMap, in the Deployment's namespace (default: NS/" + DnsmasqLeasesPatch.DEFAULT_CONFIGMAP
                         + ", as pivotctl import writes it).")
-        String configMap;
+        NamespacedName configMap;
 
         @Option(names = "--image", paramLabel = "IMAGE", defaultValue = "quay.io/metal3-io/ironic",
                 description = "Image of the initContainer, any with /bin/sh, cp, mv (default: ${DEFAULT-VALUE}, already on Ironic's node).")
@@ -65,12 +67,8 @@ final class LeasesCommand implements Runnable {
             String cmNamespace = namespace;
             String cmName = DnsmasqLeasesPatch.DEFAULT_CONFIGMAP;
             if (configMap != null) {
-                String[] p = configMap.split("/", 2);
-                if (p.length != 2 || p[0].isEmpty() || p[1].isEmpty()) {
-                    throw PivotctlException.usage("--configmap wants NS/NAME, got '" + configMap + "'");
-                }
-                cmNamespace = p[0];
-                cmName = p[1];
+                cmNamespace = configMap.namespace();
+                cmName = configMap.name();
             }
             String yaml = new DnsmasqLeasesPatch(namespace, deployment, container, leasesDir, cmNamespace, cmName, image).toYaml();
             spec.commandLine().getOut().print(yaml);

@@ -2,6 +2,7 @@ package io.pivotctl.cli;
 
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.storage.ArchiveLocation;
 import io.pivotctl.release.ReleaseProgress;
 import io.pivotctl.release.ReleaseRequest;
@@ -76,8 +77,8 @@ final class ReleaseSourceCommand implements Callable<Integer> {
     Duration pollInterval;
 
     @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
-            description = "Leases ConfigMap on the target, for --verified-on (default: ${DEFAULT-VALUE}).")
-    String leasesConfigMap;
+            converter = NamespacedNameConverter.class, description = "Leases ConfigMap on the target, for --verified-on (default: ${DEFAULT-VALUE}).")
+    NamespacedName leasesConfigMap;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
@@ -91,10 +92,6 @@ final class ReleaseSourceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec, quiet);
-        String[] cm = leasesConfigMap.split("/", 2);
-        if (cm.length != 2 || cm[0].isEmpty() || cm[1].isEmpty()) {
-            throw PivotctlException.usage("--leases-configmap wants NS/NAME, got '" + leasesConfigMap + "'");
-        }
         if (verifiedOn != null && skipVerify) {
             throw PivotctlException.usage("--verified-on and --skip-verify exclude each other");
         }
@@ -106,7 +103,7 @@ final class ReleaseSourceCommand implements Callable<Integer> {
             keys.wipe();
         }
         ReleaseRequest request = new ReleaseRequest(loaded, kube.target(console),
-                verifiedOn == null ? null : kube.target(console, verifiedOn, verifiedOnContext), skipVerify, cm[0], cm[1], yes, detachTimeout,
+                verifiedOn == null ? null : kube.target(console, verifiedOn, verifiedOnContext), skipVerify, leasesConfigMap.namespace(), leasesConfigMap.name(), yes, detachTimeout,
                 pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);
         ReleaseSummary s = new ReleaseService().run(request, progress(console));
         if (format == Format.json) {

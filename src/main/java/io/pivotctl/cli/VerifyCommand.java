@@ -2,7 +2,7 @@ package io.pivotctl.cli;
 
 import io.pivotctl.Json;
 import io.pivotctl.Outcome;
-import io.pivotctl.PivotctlException;
+import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.validate.ArchiveKeys;
 import io.pivotctl.validate.ArchiveValidation;
@@ -43,8 +43,8 @@ final class VerifyCommand implements Callable<Integer> {
     KeyOptions keyOptions;
 
     @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
-            description = "ConfigMap holding the leases (default: ${DEFAULT-VALUE}).")
-    String leasesConfigMap;
+            converter = NamespacedNameConverter.class, description = "ConfigMap holding the leases (default: ${DEFAULT-VALUE}).")
+    NamespacedName leasesConfigMap;
 
     @Option(names = "--expect-paused", description = "The import ran with --keep-paused: expect restored Clusters and BareMetalHosts paused.")
     boolean expectPaused;
@@ -55,10 +55,6 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec, false);
-        String[] cm = leasesConfigMap.split("/", 2);
-        if (cm.length != 2) {
-            throw PivotctlException.usage("--leases-configmap wants NS/NAME, got '" + leasesConfigMap + "'");
-        }
         ArchiveKeys keys = keyOptions.keys();
         LoadedArchive loaded;
         try {
@@ -66,7 +62,7 @@ final class VerifyCommand implements Callable<Integer> {
         } finally {
             keys.wipe();
         }
-        VerifyReport r = new VerifyService().run(kube.target(console), loaded, cm[0], cm[1], expectPaused);
+        VerifyReport r = new VerifyService().run(kube.target(console), loaded, leasesConfigMap.namespace(), leasesConfigMap.name(), expectPaused);
         if (format == Format.json) {
             console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
         } else {

@@ -120,8 +120,7 @@ final class ArchiveAssembler {
     }
 
     static boolean hasStatus(JsonNode object) {
-        JsonNode s = object.get("status");
-        return s != null && s.isObject() && s.size() > 0;
+        return io.pivotctl.kube.ObjectFields.hasStatus(object);
     }
 
     private static Map<String, String> strings(JsonNode map) {

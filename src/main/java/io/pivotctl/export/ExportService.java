@@ -16,6 +16,7 @@ import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.KubeConnector;
+import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
 import java.time.Instant;
@@ -156,14 +157,9 @@ public final class ExportService {
     static List<ObjectId> resolveClusters(List<String> names, Inventory inventory, List<String> namespaces) {
         List<ObjectId> out = new ArrayList<>();
         for (String name : names) {
-            String ns = null;
-            String n = name;
-            if (name.contains("/")) {
-                ns = name.substring(0, name.indexOf('/'));
-                n = name.substring(name.indexOf('/') + 1);
-            }
-            String wantNs = ns;
-            String wantName = n;
+            NamespacedName qualified = name.contains("/") ? namespacedCluster(name) : null;
+            String wantNs = qualified == null ? null : qualified.namespace();
+            String wantName = qualified == null ? name : qualified.name();
             List<ObjectId> matches = inventory.objects().keySet().stream()
                     .filter(Pauser::isCluster).filter(id -> id.name().equals(wantName) && (wantNs == null || id.namespace().equals(wantNs))).toList();
             if (matches.isEmpty()) {
@@ -175,6 +171,14 @@ public final class ExportService {
             out.add(matches.get(0));
         }
         return out;
+    }
+
+    private static NamespacedName namespacedCluster(String text) {
+        try {
+            return NamespacedName.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw PivotctlException.usage("--cluster " + e.getMessage());
+        }
     }
 
     private static void addCrds(ClusterConnection conn, ArchiveAssembler assembler, Set<ObjectId> selected, Inventory inventory) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * Generic access to any resource as Jackson trees, with our retry policy and rate limit on every call.
  * Errors come out as fabric8 exceptions; callers name the object with {@link ApiErrors#describe}.
  */
-public final class ResourceClient {
+public final class ResourceClient implements ResourceApi {
 
     public static final long PAGE_SIZE = 500;
 
@@ -47,6 +47,7 @@ public final class ResourceClient {
     }
 
     /** As {@link #list(ResourceType, String)}, only objects matching {@code labelSelector} (null: all). */
+    @Override
     public Listing list(ResourceType type, String namespace, String labelSelector) {
         List<ObjectNode> items = new ArrayList<>();
         String token = null;
@@ -74,11 +75,13 @@ public final class ResourceClient {
         return new Listing(items, rv);
     }
 
+    @Override
     public Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
         GenericKubernetesResource r = call("get " + type.qualifiedResource() + " " + name(type, namespace, name), () -> resource(type, namespace, name).get());
         return Optional.ofNullable(r).map(ResourceClient::toNode);
     }
 
+    @Override
     public ObjectNode create(ResourceType type, ObjectNode object, boolean dryRun) {
         GenericKubernetesResource r = toResource(object);
         String ns = r.getMetadata().getNamespace();
@@ -90,6 +93,7 @@ public final class ResourceClient {
     }
 
     /** PUT of the object (resourceVersion decides optimistic concurrency). */
+    @Override
     public ObjectNode update(ResourceType type, ObjectNode object) {
         GenericKubernetesResource r = toResource(object);
         String ns = r.getMetadata().getNamespace();
@@ -98,6 +102,7 @@ public final class ResourceClient {
     }
 
     /** PUT to the /status subresource. */
+    @Override
     public ObjectNode updateStatus(ResourceType type, ObjectNode object) {
         GenericKubernetesResource r = toResource(object);
         String ns = r.getMetadata().getNamespace();
@@ -106,9 +111,74 @@ public final class ResourceClient {
     }
 
     /** JSON merge patch (RFC 7386). */
+    @Override
     public ObjectNode mergePatch(ResourceType type, String namespace, String name, JsonNode patch) {
         String body = Json.toJson(patch);
         return toNode(call("patch " + type.qualifiedResource() + " " + name(type, namespace, name), () -> resource(type, namespace, name).patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(), body)));
+    }
+
+    @Override
+    public Guarded clearFinalizers(ResourceType type, String namespace, String name, String uid) {
+        String body = Json.toJson(List.of(
+                java.util.Map.of("op", "test", "path", "/metadata/uid", "value", uid),
+                java.util.Map.of("op", "add", "path", "/metadata/finalizers", "value", List.of())));
+        return guarded(type, namespace, name, uid, () -> call("patch finalizers of " + type.qualifiedResource() + " " + name(type, namespace, name)
+                + " if uid " + uid, () -> resource(type, namespace, name).patch(new PatchContext.Builder().withPatchType(PatchType.JSON).build(), body)));
+    }
+
+    @Override
+    public Guarded delete(ResourceType type, String namespace, String name, String uid) {
+        java.util.Map<String, Object> options = java.util.Map.of("apiVersion", "v1", "kind", "DeleteOptions",
+                "preconditions", java.util.Map.of("uid", uid));
+        return guarded(type, namespace, name, uid, () -> call("delete " + type.qualifiedResource() + " " + name(type, namespace, name) + " if uid " + uid,
+                () -> conn.client().raw(path(type, namespace, name), "DELETE", options)));
+    }
+
+    /**
+     * Runs a write that carries a UID precondition. The server answers a failed precondition with 409 (delete) or
+     * 422/500 (a failed JSON patch test); one read then tells "gone" from "another object of that name".
+     */
+    private Guarded guarded(ResourceType type, String namespace, String name, String uid, Runnable write) {
+        try {
+            write.run();
+            return Guarded.DONE;
+        } catch (RuntimeException e) {
+            if (ApiErrors.isNotFound(e)) {
+                return Guarded.GONE;
+            }
+            if (ApiErrors.isUnreachable(e)) {
+                throw e;
+            }
+            Optional<ObjectNode> now = get(type, namespace, name);
+            if (now.isEmpty()) {
+                return Guarded.GONE;
+            }
+            if (!uid.equals(now.get().path("metadata").path("uid").asText())) {
+                return Guarded.OTHER_UID;
+            }
+            throw e;
+        }
+    }
+
+    /** The REST path of one object, for calls the typed DSL does not offer (a delete with preconditions). */
+    static String path(ResourceType type, String namespace, String name) {
+        String base = type.group().isEmpty() ? "/api/" + type.version() : "/apis/" + type.group() + "/" + type.version();
+        return base + (type.namespaced() ? "/namespaces/" + namespace : "") + "/" + type.plural() + "/" + name;
+    }
+
+    @Override
+    public String server() {
+        return conn.server();
+    }
+
+    @Override
+    public int concurrency() {
+        return conn.concurrency();
+    }
+
+    @Override
+    public boolean awaitReachable(long maxMillis) {
+        return conn.awaitReachable(maxMillis);
     }
 
     /** Deletes; true when something was deleted, false when it was already gone. */

@@ -8,6 +8,8 @@ public record ResourceType(String group, String version, String kind, String plu
     public static final ResourceType SECRET = new ResourceType("", "v1", "Secret", "secrets", true, false);
     public static final ResourceType CONFIG_MAP = new ResourceType("", "v1", "ConfigMap", "configmaps", true, false);
     public static final ResourceType NAMESPACE = new ResourceType("", "v1", "Namespace", "namespaces", false, true);
+    public static final ResourceType CRD = new ResourceType("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
+            false, true);
 
     public String apiVersion() {
         return group.isEmpty() ? version : group + "/" + version;

@@ -2,23 +2,23 @@ package io.pivotctl.restore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.Json;
-import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.Parallel;
-import io.pivotctl.kube.ResourceClient;
+import io.pivotctl.kube.ResourceApi;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
- * Writes the plan level by level (owners first); objects inside a level go in parallel on a bounded
- * pool. Each change is journaled right after the server accepted it, so rollback and resume know
+ * Writes one level of the plan; objects inside a level go in parallel on a bounded pool. Each change goes
+ * through {@link ImportRun}, which journals it right after the server accepted it, so rollback and resume know
  * exactly what this import did.
+ *
+ * <p>Cluster-scoped objects ("globals", such as a GlobalInClusterIPPool) are shared by everything on the target:
+ * one that exists is adopted (references to it get its UID) and never updated, whatever --on-conflict says.
  */
 final class Applier {
 
@@ -33,172 +33,165 @@ final class Applier {
         }
     }
 
-    private final ResourceClient client;
-    private final Journal journal;
+    private final ResourceApi api;
+    private final ImportRun run;
     private final ImportRequest req;
     private final String archiveId;
-    private final Map<String, String> uidMap;
-    private final Set<ObjectId> statusDone;
-    private final Map<ObjectId, ObjectNode> previousForRollback;
-    private final AtomicBoolean cancelled;
-    private final Consumer<String> warnings;
-    private final String runId;
+    private final ObjectPreparer.Owners owners;
     final Counts counts = new Counts();
 
-    Applier(ResourceClient client, Journal journal, ImportRequest req, String archiveId, Map<String, String> uidMap, Set<ObjectId> statusDone,
-            Map<ObjectId, ObjectNode> previousForRollback, AtomicBoolean cancelled, Consumer<String> warnings) {
-        this.client = client;
-        this.journal = journal;
+    Applier(ResourceApi api, ImportRun run, ImportRequest req, String archiveId, ObjectPreparer.Owners owners) {
+        this.api = api;
+        this.run = run;
         this.req = req;
         this.archiveId = archiveId;
-        this.uidMap = uidMap;
-        this.statusDone = statusDone;
-        this.previousForRollback = previousForRollback;
-        this.cancelled = cancelled;
-        this.warnings = warnings;
-        this.runId = journal.runId();
+        this.owners = owners;
     }
 
-    void applyLevel(List<PlannedObject> level, int index, int concurrency, Set<ObjectId> createdByJournal) {
-        Parallel.map(level, concurrency, p -> {
-            if (cancelled.get()) {
-                throw new CancelledException();
-            }
-            apply(p, index, createdByJournal);
+    void applyLevel(List<PlannedObject> level) {
+        Parallel.map(level, api.concurrency(), p -> {
+            run.checkCancelled();
+            apply(p);
             return null;
         });
     }
 
-    private void apply(PlannedObject p, int level, Set<ObjectId> createdByJournal) {
+    static boolean isGlobal(ObjectId id) {
+        return id.namespace().isEmpty();
+    }
+
+    private void apply(PlannedObject p) {
         ObjectId id = p.id();
         String kind = id.qualifiedKind();
-        ObjectNode archived = p.archived().object();
-        boolean withStatus = ObjectPreparer.hasStatus(archived);
-        boolean statusViaSubresource = withStatus && p.type().statusSubresource();
-        ObjectNode live;
-        if (createdByJournal.contains(id)) {
-            // resume: created by the interrupted run; finish what it did not
-            live = p.existing();
-            if (live == null) {
-                throw new IllegalStateException(id + " is in the journal but no longer on the target");
-            }
-            uidMap.put(p.oldUid(), live.path("metadata").path("uid").asText());
-            if (statusViaSubresource && !statusDone.contains(id)) {
-                writeStatus(p, live, level);
-            }
+        if (run.createdBefore(id)) {
+            finishEarlierCreate(p);
             Counts.inc(counts.created(), kind);
             return;
         }
         if (p.exists()) {
-            uidMap.put(p.oldUid(), p.existing().path("metadata").path("uid").asText());
-            if (req.onConflict() == ConflictPolicy.UPDATE) {
-                update(p, level);
+            run.adopt(p.oldUid(), p.existing());
+            if (req.onConflict() == ConflictPolicy.UPDATE && !isGlobal(id)) {
+                update(p);
                 Counts.inc(counts.updated(), kind);
             } else {
                 Counts.inc(counts.skipped(), kind);
             }
             return;
         }
-        ObjectNode body = ObjectPreparer.forCreate(archived, uidMap, archiveId, !statusViaSubresource, warnings);
-        if (withStatus && !p.type().statusSubresource()) {
+        create(p);
+        Counts.inc(counts.created(), kind);
+    }
+
+    /** --resume: the interrupted run created it; finish what it did not (status). */
+    private void finishEarlierCreate(PlannedObject p) {
+        ObjectNode live = p.existing() != null ? p.existing() : api.get(p.type(), p.id().namespace(), p.id().name()).orElse(null);
+        if (live == null) {
+            throw new IllegalStateException(p.id() + " is in the journal but no longer on the target");
+        }
+        run.adopt(p.oldUid(), live);
+        if (withStatusSubresource(p) && !run.statusWritten(p.id())) {
+            writeStatus(p, live);
+        }
+    }
+
+    private void create(PlannedObject p) {
+        ObjectNode archived = p.archived().object();
+        boolean viaSubresource = withStatusSubresource(p);
+        ObjectNode body = ObjectPreparer.forCreate(archived, owners, archiveId, !viaSubresource, run::warn);
+        if (ObjectPreparer.hasStatus(archived) && !p.type().statusSubresource()) {
             body.set("status", archived.get("status").deepCopy()); // no /status: status travels with the create
         }
-        Markers.labelRun(body, runId);
-        if (req.bmhStatusAnnotation() && withStatus && Markers.isHost(id.group(), id.kind())) {
+        Markers.labelRun(body, run.runId());
+        if (req.has(ImportRequest.Flag.BMH_STATUS_ANNOTATION) && ObjectPreparer.hasStatus(archived) && Markers.isHost(p.id().group(), p.id().kind())) {
             body.with("metadata").with("annotations").put(Markers.BMH_STATUS, ObjectPreparer.bmhStatusAnnotation(archived));
         }
+        ObjectNode live;
         try {
-            live = client.create(p.type(), body, false);
+            live = api.create(p.type(), body, false);
         } catch (RuntimeException e) {
             live = ApiErrors.isConflict(e) ? ownUnconfirmedCreate(p).orElse(null) : null;
             if (live == null) {
-                throw ApiErrors.describe(e, "create", id.toString(), client.connection().server());
+                throw ApiErrors.describe(e, "create", p.id().toString(), api.server());
             }
         }
-        String newUid = live.path("metadata").path("uid").asText();
-        journal.append("create", EntryPaths.id(id), p.type().qualifiedResource(), p.oldUid(), newUid, level);
-        uidMap.put(p.oldUid(), newUid);
-        if (statusViaSubresource) {
-            writeStatus(p, live, level);
+        run.created(p, live);
+        if (viaSubresource) {
+            writeStatus(p, live);
         }
-        Counts.inc(counts.created(), kind);
+    }
+
+    private static boolean withStatusSubresource(PlannedObject p) {
+        return p.type().statusSubresource() && ObjectPreparer.hasStatus(p.archived().object());
     }
 
     /**
      * After "already exists" on a create that was retried: the first attempt reached the server and only its answer
      * was lost when the object carries this run's label. Then it is ours, as if the create had answered.
      */
-    private java.util.Optional<ObjectNode> ownUnconfirmedCreate(PlannedObject p) {
-        if (runId == null) {
-            return java.util.Optional.empty();
+    private Optional<ObjectNode> ownUnconfirmedCreate(PlannedObject p) {
+        if (run.runId() == null) {
+            return Optional.empty();
         }
-        return client.get(p.type(), p.id().namespace(), p.id().name())
-                .filter(o -> runId.equals(o.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null)));
+        return api.get(p.type(), p.id().namespace(), p.id().name())
+                .filter(o -> run.runId().equals(o.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null)));
     }
 
-    private void writeStatus(PlannedObject p, ObjectNode live, int level) {
+    private void writeStatus(PlannedObject p, ObjectNode live) {
         ObjectId id = p.id();
         try {
             try {
-                client.updateStatus(p.type(), ObjectPreparer.forStatus(live, p.archived().object()));
+                api.updateStatus(p.type(), ObjectPreparer.forStatus(live, p.archived().object()));
             } catch (RuntimeException e) {
                 if (!ApiErrors.isConflict(e)) {
                     throw e;
                 }
                 // a retried write whose first attempt landed (or a controller wrote meanwhile): same status, fresh resourceVersion
-                ObjectNode fresh = client.get(p.type(), id.namespace(), id.name()).orElseThrow(() -> e);
-                client.updateStatus(p.type(), ObjectPreparer.forStatus(fresh, p.archived().object()));
+                ObjectNode fresh = api.get(p.type(), id.namespace(), id.name()).orElseThrow(() -> e);
+                api.updateStatus(p.type(), ObjectPreparer.forStatus(fresh, p.archived().object()));
             }
         } catch (RuntimeException e) {
-            throw ApiErrors.describe(e, "write status of", id.toString(), client.connection().server());
+            throw ApiErrors.describe(e, "write status of", id.toString(), api.server());
         }
-        journal.append("status", EntryPaths.id(id), p.type().qualifiedResource(), null, null, level);
+        run.statusWritten(p);
         markRestored(p);
     }
 
     private void markRestored(PlannedObject p) {
-        if (!req.keepPaused() && Markers.isPausable(p.id().group(), p.id().kind())) {
+        if (!req.has(ImportRequest.Flag.KEEP_PAUSED) && Markers.isPausable(p.id().group(), p.id().kind())) {
             return; // the unpause patch at the end sets it: one request fewer per host
         }
         try {
-            client.mergePatch(p.type(), p.id().namespace(), p.id().name(),
+            api.mergePatch(p.type(), p.id().namespace(), p.id().name(),
                     Json.MAPPER.valueToTree(Map.of("metadata", Map.of("annotations", Map.of(Markers.RESTORED_FROM, archiveId)))));
         } catch (RuntimeException e) {
-            throw ApiErrors.describe(e, "annotate", p.id().toString(), client.connection().server());
+            throw ApiErrors.describe(e, "annotate", p.id().toString(), api.server());
         }
     }
 
-    private void update(PlannedObject p, int level) {
+    /** --on-conflict update: the archived content over the existing object; like a create, it is unpaused at the end. */
+    private void update(PlannedObject p) {
         ObjectId id = p.id();
         ObjectNode existing = p.existing();
-        previousForRollback.put(id, existing.deepCopy());
-        ObjectNode body = ObjectPreparer.forCreate(p.archived().object(), uidMap, archiveId, true, warnings);
+        ObjectNode archived = p.archived().object();
+        ObjectNode body = ObjectPreparer.forCreate(archived, owners, archiveId, true, run::warn);
         body.with("metadata").put("resourceVersion", existing.path("metadata").path("resourceVersion").asText());
-        if (!p.type().statusSubresource() && ObjectPreparer.hasStatus(p.archived().object())) {
-            body.set("status", p.archived().object().get("status").deepCopy());
+        body.with("metadata").put("uid", ImportRun.uidOf(existing)); // the server refuses the write if the object was replaced
+        if (!p.type().statusSubresource() && ObjectPreparer.hasStatus(archived)) {
+            body.set("status", archived.get("status").deepCopy());
         }
         ObjectNode live;
         try {
-            live = client.update(p.type(), body);
+            live = api.update(p.type(), body);
         } catch (RuntimeException e) {
-            throw ApiErrors.describe(e, "update", id.toString(), client.connection().server());
+            throw ApiErrors.describe(e, "update", id.toString(), api.server());
         }
-        journal.append("update", EntryPaths.id(id), p.type().qualifiedResource(), p.oldUid(), live.path("metadata").path("uid").asText(), level);
-        if (p.type().statusSubresource() && ObjectPreparer.hasStatus(p.archived().object())) {
+        run.updated(p, existing, live);
+        if (withStatusSubresource(p)) {
             try {
-                client.updateStatus(p.type(), ObjectPreparer.forStatus(live, p.archived().object()));
+                api.updateStatus(p.type(), ObjectPreparer.forStatus(live, archived));
             } catch (RuntimeException e) {
-                throw ApiErrors.describe(e, "write status of", id.toString(), client.connection().server());
+                throw ApiErrors.describe(e, "write status of", id.toString(), api.server());
             }
-        }
-    }
-
-    /** Thrown inside workers when Ctrl-C/SIGTERM asked the import to stop. */
-    static final class CancelledException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        CancelledException() {
-            super("import interrupted");
         }
     }
 }

@@ -3,30 +3,39 @@ package io.pivotctl.restore;
 import java.util.List;
 import java.util.Map;
 
-/** What an import did (or, for --dry-run, would do; for --rollback, undid: {@code rolledBack}). */
-public record ImportSummary(String archiveId, boolean dryRun, PreflightResult preflight, Map<String, Integer> created,
-        Map<String, Integer> skipped, Map<String, Integer> updated, boolean leasesRestored, List<String> warnings, long millis,
-        List<String> rolledBack) {
+/**
+ * What an import did (IMPORTED), would do (DRY_RUN, {@code preflight} holds the plan), or undid (ROLLED_BACK,
+ * {@code lines} holds one line per change undone). For IMPORTED, {@code lines} holds the warnings.
+ */
+public record ImportSummary(String archiveId, Kind kind, PreflightResult preflight, Counts counts, List<String> lines, long millis) {
 
-    public ImportSummary(String archiveId, boolean dryRun, PreflightResult preflight, Map<String, Integer> created,
-            Map<String, Integer> skipped, Map<String, Integer> updated, boolean leasesRestored, List<String> warnings, long millis) {
-        this(archiveId, dryRun, preflight, created, skipped, updated, leasesRestored, warnings, millis, null);
-    }
+    public enum Kind { IMPORTED, DRY_RUN, ROLLED_BACK }
 
-    static ImportSummary rolledBack(String archiveId, List<String> undone, long millis) {
-        return new ImportSummary(archiveId, false, null, Map.of(), Map.of(), Map.of(), false, List.of(), millis, undone);
+    /** Objects per kind created, skipped (existing) and updated; whether the leases ConfigMap was written. */
+    public record Counts(Map<String, Integer> created, Map<String, Integer> skipped, Map<String, Integer> updated, boolean leasesRestored) {
+        static final Counts NONE = new Counts(Map.of(), Map.of(), Map.of(), false);
+
+        public Counts {
+            created = Map.copyOf(created);
+            skipped = Map.copyOf(skipped);
+            updated = Map.copyOf(updated);
+        }
     }
 
     public ImportSummary {
-        created = Map.copyOf(created);
-        skipped = Map.copyOf(skipped);
-        updated = Map.copyOf(updated);
-        warnings = List.copyOf(warnings);
-        rolledBack = rolledBack == null ? null : List.copyOf(rolledBack);
+        lines = List.copyOf(lines);
+    }
+
+    static ImportSummary dryRun(String archiveId, PreflightResult plan, long millis) {
+        return new ImportSummary(archiveId, Kind.DRY_RUN, plan, Counts.NONE, List.of(), millis);
+    }
+
+    static ImportSummary rolledBack(String archiveId, List<String> undone, long millis) {
+        return new ImportSummary(archiveId, Kind.ROLLED_BACK, null, Counts.NONE, undone, millis);
     }
 
     public int createdCount() {
-        return created.values().stream().mapToInt(Integer::intValue).sum();
+        return counts.created().values().stream().mapToInt(Integer::intValue).sum();
     }
 
     public double objectsPerSecond() {

@@ -1,10 +1,20 @@
 package io.pivotctl.restore;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.pivotctl.Json;
 import io.pivotctl.PivotctlException;
+import io.pivotctl.archive.EntryPaths;
+import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.ResourceType;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,28 +22,83 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The import journal: one JSON line per change made to the target, written before the next change,
- * so a crashed or interrupted import can be rolled back or resumed. It names objects and UIDs only,
- * never their content. File mode 0600.
+ * The import journal: one JSON line per change made to the target, written (and fsynced, with its directory)
+ * before the next change, so a crashed or interrupted import can be rolled back or resumed. It names objects and
+ * UIDs only, never their content. File mode 0600. While a run uses it, the file is locked: a second run on the
+ * same journal is refused with the holder's name (the last {@link Op#OPEN} line).
  */
 public final class Journal implements AutoCloseable {
 
-    /** One change. {@code op}: begin (id: the run id), namespace, crd, create, status, update, finish. */
+    /** The kinds of line. Written in lower case, so the file stays readable: {@code {"op":"create",...}}. */
+    public enum Op {
+        /** First line: id is the run id. */
+        BEGIN,
+        /** A run opened the journal: id names the holder (pid, host, time). */
+        OPEN,
+        /** A namespace this run created (id: its name, newUid: its UID). */
+        NAMESPACE,
+        /** A CRD this run created (id: its name, newUid: its UID); only ever after the create answered 201. */
+        CRD,
+        /** An object this run created. */
+        CREATE,
+        /** The archived status was written onto a created object. */
+        STATUS,
+        /** An existing object this run updated (--on-conflict update). */
+        UPDATE,
+        /** A rollback began: from here on only --rollback may continue this journal. */
+        ROLLBACK,
+        /** Every level is applied: from here on the import finishes forward (unpause), it is never rolled back. */
+        APPLIED,
+        /** The import is complete. */
+        FINISH;
+
+        @JsonValue
+        String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        static Op of(String text) {
+            return valueOf(text.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** One line (written with the time it was written, for people reading the file; the time is not read back). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Record(String op, String id, String resource, String oldUid, String newUid, Integer level, String time) {
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Record(Op op, String id, String resource, String oldUid, String newUid, Integer level) {
+
+        /** The object a CREATE/STATUS/UPDATE line names. */
+        ObjectId objectId() {
+            return EntryPaths.parseId(id);
+        }
+    }
+
+    /** What a journal says an interrupted run did: the state --resume continues from. */
+    record State(Set<ObjectId> created, Set<ObjectId> statusWritten, Set<ObjectId> updated, Map<String, String> uids, boolean applied,
+            boolean rollbackStarted) {
     }
 
     private final Path path;
-    private final OutputStream out;
+    private final FileChannel out;
+    private final FileChannel dir;
+    private final FileLock lock;
     private final List<Record> records = new ArrayList<>();
     private final String runId;
 
-    private Journal(Path path, OutputStream out, List<Record> existing, String runId) {
+    private Journal(Path path, FileChannel out, FileLock lock, List<Record> existing, String runId) throws IOException {
         this.path = path;
         this.out = out;
+        this.lock = lock;
+        this.dir = FileChannel.open(path.getParent(), StandardOpenOption.READ);
         this.records.addAll(existing);
         this.runId = runId;
     }
@@ -50,48 +115,178 @@ public final class Journal implements AutoCloseable {
         try {
             Files.createDirectories(path.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             if (Files.exists(path)) {
+                refuseWhenLocked(path);
                 throw PivotctlException.failed("an earlier import of this archive into this cluster left journal " + path
-                        + ": run again with --resume to finish it, or delete the journal after checking the target");
+                        + ": run again with --resume to finish it (or --rollback to undo it)");
             }
             Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Journal journal = new Journal(path, Files.newOutputStream(path, StandardOpenOption.APPEND), List.of(),
-                    java.util.UUID.randomUUID().toString());
-            journal.append("begin", journal.runId, null, null, null, null);
+            FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            FileLock lock = lockOrRefuse(ch, path, List.of());
+            Journal journal = new Journal(path, ch, lock, List.of(), java.util.UUID.randomUUID().toString());
+            journal.append(Op.BEGIN, journal.runId, null, null, null, null);
+            journal.append(Op.OPEN, holder(), null, null, null, null);
             return journal;
         } catch (IOException e) {
             throw PivotctlException.failed("cannot create import journal " + path + ": " + e.getMessage());
         }
     }
 
-    /** Reopens an existing journal to resume. */
-    public static Journal resume(Path path) {
+    /** Reopens an existing journal to resume or roll back; refused while another run holds it. */
+    public static Journal open(Path path, String option) {
         if (!Files.exists(path)) {
-            throw PivotctlException.usage("--resume: no journal " + path + " (nothing to resume for this archive and target)");
+            throw PivotctlException.usage(option + ": no journal " + path + " (nothing to " + option.substring(2) + " for this archive and target)");
         }
         try {
-            List<Record> existing = new ArrayList<>();
-            for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    try {
-                        existing.add(Json.MAPPER.readValue(line, Record.class));
-                    } catch (IOException partial) {
-                        // a line cut by a crash: everything before it is intact
-                        break;
-                    }
-                }
+            FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            List<Record> existing = read(Files.readAllLines(path, StandardCharsets.UTF_8));
+            FileLock lock = lockOrRefuse(ch, path, existing);
+            dropTornTail(path, ch);
+            String runId = existing.stream().filter(r -> r.op() == Op.BEGIN).map(Record::id).findFirst().orElse(null);
+            if ("--resume".equals(option) && state(existing).rollbackStarted()) {
+                lock.release();
+                ch.close();
+                throw PivotctlException.failed("a rollback of this import was started and cut short (journal " + path
+                        + "): --resume cannot finish it; run again with --rollback to complete the rollback");
             }
-            String runId = existing.stream().filter(r -> "begin".equals(r.op())).map(Record::id).findFirst().orElse(null);
-            return new Journal(path, Files.newOutputStream(path, StandardOpenOption.APPEND), existing, runId);
+            Journal journal = new Journal(path, ch, lock, existing, runId);
+            journal.append(Op.OPEN, holder(), null, null, null, null);
+            return journal;
         } catch (IOException e) {
             throw PivotctlException.failed("cannot read import journal " + path + ": " + e.getMessage());
         }
     }
 
-    public synchronized void append(String op, String id, String resource, String oldUid, String newUid, Integer level) {
-        Record r = new Record(op, id, resource, oldUid, newUid, level, Instant.now().toString());
+    /** Parses journal lines; a last line cut by a crash (and anything after it) is ignored: everything before is intact. */
+    static List<Record> read(List<String> lines) {
+        List<Record> out = new ArrayList<>();
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(Json.MAPPER.readValue(line, Record.class));
+            } catch (IOException | IllegalArgumentException torn) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** A line cut by a crash would swallow the next one appended after it: the file is cut back to its last whole line. */
+    private static void dropTornTail(Path path, FileChannel ch) throws IOException {
+        byte[] bytes = Files.readAllBytes(path);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        if (end < bytes.length) {
+            ch.truncate(end);
+            ch.force(false);
+        }
+    }
+
+    /** Decodes what the run did, for --resume. */
+    static State state(List<Record> records) {
+        Set<ObjectId> created = new HashSet<>();
+        Set<ObjectId> status = new HashSet<>();
+        Set<ObjectId> updated = new HashSet<>();
+        Map<String, String> uids = new HashMap<>();
+        boolean applied = false;
+        boolean rollback = false;
+        for (Record r : records) {
+            switch (r.op()) {
+                case CREATE, UPDATE -> {
+                    (r.op() == Op.CREATE ? created : updated).add(r.objectId());
+                    if (r.oldUid() != null && !r.oldUid().isEmpty() && r.newUid() != null) {
+                        uids.put(r.oldUid(), r.newUid());
+                    }
+                }
+                case STATUS -> status.add(r.objectId());
+                case APPLIED -> applied = true;
+                case ROLLBACK -> rollback = true;
+                default -> {
+                    // begin, open, namespace, crd, finish: nothing to resume from
+                }
+            }
+        }
+        return new State(created, status, updated, uids, applied, rollback);
+    }
+
+    private static FileLock lockOrRefuse(FileChannel ch, Path path, List<Record> existing) throws IOException {
+        FileLock lock;
         try {
-            out.write((Json.toJson(r) + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            String by = existing.stream().filter(r -> r.op() == Op.OPEN).reduce((a, b) -> b).map(Record::id).orElse("another pivotctl run");
+            throw PivotctlException.failed("journal " + path + " is in use by " + by + ": wait for that run to end, then try again");
+        }
+        return lock;
+    }
+
+    private static void refuseWhenLocked(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            lockOrRefuse(ch, path, read(Files.readAllLines(path, StandardCharsets.UTF_8))).release();
+        }
+    }
+
+    private static String holder() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "this host";
+        }
+        return "pid " + ManagementFactory.getRuntimeMXBean().getPid() + " on " + host + " since " + Instant.now();
+    }
+
+    void created(ObjectId id, ResourceType type, String oldUid, String newUid, int level) {
+        append(Op.CREATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level);
+    }
+
+    void statusWritten(ObjectId id, ResourceType type, int level) {
+        append(Op.STATUS, EntryPaths.id(id), type.qualifiedResource(), null, null, level);
+    }
+
+    void updated(ObjectId id, ResourceType type, String oldUid, String newUid, int level) {
+        append(Op.UPDATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level);
+    }
+
+    void namespaceCreated(String name, String uid) {
+        append(Op.NAMESPACE, name, ResourceType.NAMESPACE.qualifiedResource(), null, uid, -1);
+    }
+
+    void crdCreated(String name, String uid) {
+        append(Op.CRD, name, ResourceType.CRD.qualifiedResource(), null, uid, -1);
+    }
+
+    void applied() {
+        append(Op.APPLIED, null, null, null, null, null);
+    }
+
+    void rollbackStarted() {
+        append(Op.ROLLBACK, null, null, null, null, null);
+    }
+
+    void finish() {
+        append(Op.FINISH, null, null, null, null, null);
+    }
+
+    private synchronized void append(Op op, String id, String resource, String oldUid, String newUid, Integer level) {
+        Record r = new Record(op, id, resource, oldUid, newUid, level);
+        com.fasterxml.jackson.databind.node.ObjectNode json = Json.MAPPER.valueToTree(r);
+        json.put("time", Instant.now().toString());
+        try {
+            ByteBuffer line = ByteBuffer.wrap((Json.toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
+            while (line.hasRemaining()) {
+                out.write(line);
+            }
+            // the change this line records is about to be (or was just) made: the line must outlive a power cut
+            out.force(false);
+            dir.force(true);
         } catch (IOException e) {
             throw PivotctlException.failed("cannot write import journal " + path + ": " + e.getMessage());
         }
@@ -100,6 +295,10 @@ public final class Journal implements AutoCloseable {
 
     public synchronized List<Record> records() {
         return List.copyOf(records);
+    }
+
+    State state() {
+        return state(records());
     }
 
     /**
@@ -115,24 +314,25 @@ public final class Journal implements AutoCloseable {
         return path;
     }
 
-    public boolean finished() {
-        return records().stream().anyMatch(r -> "finish".equals(r.op()));
-    }
-
     /** Removes the journal after a complete import or a complete rollback. */
     public void delete() {
-        close();
         try {
             Files.deleteIfExists(path);
+            dir.force(true);
         } catch (IOException e) {
             // leaving a finished journal behind is harmless
         }
+        close();
     }
 
     @Override
     public void close() {
         try {
+            if (lock.isValid()) {
+                lock.release();
+            }
             out.close();
+            dir.close();
         } catch (IOException e) {
             // nothing more to write
         }

@@ -5,7 +5,8 @@ import io.pivotctl.Json;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ApiErrors;
-import io.pivotctl.kube.ResourceClient;
+import io.pivotctl.kube.NamespacedName;
+import io.pivotctl.kube.ResourceApi;
 import io.pivotctl.kube.ResourceType;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -13,88 +14,117 @@ import java.util.Optional;
 
 /**
  * Writes the archived dnsmasq lease file into a ConfigMap (key dnsmasq.leases) so it exists before
- * dnsmasq starts on the target; creates its namespace when needed.
+ * dnsmasq starts on the target; creates its namespace when needed. Every write is safe to repeat after an
+ * answer was lost: a create that landed is recognised by this run's label, an update by its content.
  */
 final class LeasesRestore {
 
     static final String KEY = "dnsmasq.leases";
 
-    private final ResourceClient client;
-    private final Journal journal;
+    private final ResourceApi api;
+    private final ImportRun run;
 
-    LeasesRestore(ResourceClient client, Journal journal) {
-        this.client = client;
-        this.journal = journal;
+    LeasesRestore(ResourceApi api, ImportRun run) {
+        this.api = api;
+        this.run = run;
     }
 
     /** What is on the target now: nothing, this archive's leases already (an earlier --only leases), or something else. */
     enum Existing { NONE, SAME_ARCHIVE, OTHER }
 
-    Existing existing(byte[] leases, String namespace, String name, String archiveId) {
+    static Existing existing(ResourceApi api, byte[] leases, NamespacedName where, String archiveId) {
         Optional<ObjectNode> cm;
         try {
-            cm = client.get(ResourceType.CONFIG_MAP, namespace, name);
+            cm = api.get(ResourceType.CONFIG_MAP, where.namespace(), where.name());
         } catch (RuntimeException e) {
-            throw ApiErrors.describe(e, "get", "leases ConfigMap " + namespace + "/" + name, client.connection().server());
+            throw ApiErrors.describe(e, "get", "leases ConfigMap " + where, api.server());
         }
         if (cm.isEmpty()) {
             return Existing.NONE;
         }
-        boolean same = archiveId.equals(cm.get().path("metadata").path("annotations").path(Markers.RESTORED_FROM).asText(null))
-                && new String(leases, StandardCharsets.UTF_8).equals(cm.get().path("data").path(KEY).asText(null));
-        return same ? Existing.SAME_ARCHIVE : Existing.OTHER;
+        return holds(cm.get(), leases, archiveId) ? Existing.SAME_ARCHIVE : Existing.OTHER;
+    }
+
+    private static boolean holds(ObjectNode cm, byte[] leases, String archiveId) {
+        return archiveId.equals(cm.path("metadata").path("annotations").path(Markers.RESTORED_FROM).asText(null))
+                && new String(leases, StandardCharsets.UTF_8).equals(cm.path("data").path(KEY).asText(null));
     }
 
     /** Returns true when written (false when skipped by --on-conflict skip). */
-    boolean restore(byte[] leases, String namespace, String name, ConflictPolicy policy, String archiveId, Map<ObjectId, ObjectNode> previous) {
-        ensureNamespace(client, journal, namespace);
+    boolean restore(byte[] leases, NamespacedName where, ConflictPolicy policy, String archiveId) {
+        ensureNamespace(where.namespace());
         ObjectNode cm = Json.MAPPER.valueToTree(Map.of(
                 "apiVersion", "v1", "kind", "ConfigMap",
-                "metadata", Map.of("name", name, "namespace", namespace, "annotations", Map.of(Markers.RESTORED_FROM, archiveId)),
+                "metadata", Map.of("name", where.name(), "namespace", where.namespace(), "annotations", Map.of(Markers.RESTORED_FROM, archiveId)),
                 "data", Map.of(KEY, new String(leases, StandardCharsets.UTF_8))));
-        ObjectId id = new ObjectId("", "ConfigMap", namespace, name);
+        ObjectId id = new ObjectId("", "ConfigMap", where.namespace(), where.name());
         try {
-            Optional<ObjectNode> existing = client.get(ResourceType.CONFIG_MAP, namespace, name);
+            Optional<ObjectNode> existing = api.get(ResourceType.CONFIG_MAP, where.namespace(), where.name());
             if (existing.isPresent()) {
                 if (policy == ConflictPolicy.FAIL) {
-                    throw PivotctlException.invalid("leases ConfigMap " + namespace + "/" + name
+                    throw PivotctlException.invalid("leases ConfigMap " + where
                             + " already exists on the target (use --on-conflict skip or update, or --leases-configmap NS/NAME)");
                 }
                 if (policy == ConflictPolicy.SKIP) {
                     return false;
                 }
-                previous.put(id, existing.get().deepCopy());
-                cm.with("metadata").put("resourceVersion", existing.get().path("metadata").path("resourceVersion").asText());
-                client.update(ResourceType.CONFIG_MAP, cm);
-                journal.append("update", io.pivotctl.archive.EntryPaths.id(id), ResourceType.CONFIG_MAP.qualifiedResource(), null, null, -1);
+                update(cm, existing.get(), id, leases, archiveId);
                 return true;
             }
-            Markers.labelRun(cm, journal.runId());
-            ObjectNode created = client.create(ResourceType.CONFIG_MAP, cm, false);
-            journal.append("create", io.pivotctl.archive.EntryPaths.id(id), ResourceType.CONFIG_MAP.qualifiedResource(), null,
-                    created.path("metadata").path("uid").asText(), -1);
+            Markers.labelRun(cm, run.runId());
+            run.created(id, ResourceType.CONFIG_MAP, createOrFindOurs(ResourceType.CONFIG_MAP, cm, where.namespace(), where.name()));
             return true;
         } catch (PivotctlException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw ApiErrors.describe(e, "write", "leases ConfigMap " + namespace + "/" + name, client.connection().server());
+            throw ApiErrors.describe(e, "write", "leases ConfigMap " + where, api.server());
         }
     }
 
-    static void ensureNamespace(ResourceClient client, Journal journal, String namespace) {
+    private void update(ObjectNode cm, ObjectNode before, ObjectId id, byte[] leases, String archiveId) {
+        cm.with("metadata").put("resourceVersion", before.path("metadata").path("resourceVersion").asText());
+        cm.with("metadata").put("uid", ImportRun.uidOf(before));
         try {
-            if (client.get(ResourceType.NAMESPACE, null, namespace).isPresent()) {
+            api.update(ResourceType.CONFIG_MAP, cm);
+        } catch (RuntimeException e) {
+            // 409 after a retry: the first attempt may have landed; it did when the ConfigMap now holds exactly our leases
+            boolean landed = ApiErrors.isConflict(e) && api.get(ResourceType.CONFIG_MAP, id.namespace(), id.name())
+                    .filter(now -> ImportRun.uidOf(now).equals(ImportRun.uidOf(before)) && holds(now, leases, archiveId)).isPresent();
+            if (!landed) {
+                throw e;
+            }
+        }
+        run.updated(id, ResourceType.CONFIG_MAP, before);
+    }
+
+    /** Creates; after "already exists", the object is ours when it carries this run's label (a retried create that landed). */
+    private ObjectNode createOrFindOurs(ResourceType type, ObjectNode body, String namespace, String name) {
+        try {
+            return api.create(type, body, false);
+        } catch (RuntimeException e) {
+            if (!ApiErrors.isConflict(e) || run.runId() == null) {
+                throw e;
+            }
+            return api.get(type, namespace, name)
+                    .filter(o -> run.runId().equals(o.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null)))
+                    .orElseThrow(() -> e);
+        }
+    }
+
+    /** Creates the namespace when missing, journaled as this run's; one that exists (or appears meanwhile) is left as it is. */
+    void ensureNamespace(String namespace) {
+        try {
+            if (api.get(ResourceType.NAMESPACE, null, namespace).isPresent()) {
                 return;
             }
             ObjectNode body = Json.MAPPER.valueToTree(Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", namespace)));
-            Markers.labelRun(body, journal.runId());
-            client.create(ResourceType.NAMESPACE, body, false);
-            journal.append("namespace", namespace, ResourceType.NAMESPACE.qualifiedResource(), null, null, -1);
+            Markers.labelRun(body, run.runId());
+            run.namespaceCreated(createOrFindOurs(ResourceType.NAMESPACE, body, null, namespace));
         } catch (RuntimeException e) {
             if (ApiErrors.isConflict(e)) {
-                return; // created concurrently: it exists, which is all we need
+                return; // created concurrently by someone else: it exists, which is all we need, and it is not ours
             }
-            throw ApiErrors.describe(e, "create", "namespace " + namespace, client.connection().server());
+            throw ApiErrors.describe(e, "create", "namespace " + namespace, api.server());
         }
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.Json;
 import io.pivotctl.graph.ObjectId;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -24,28 +23,40 @@ public final class ObjectPreparer {
     }
 
     /**
-     * @param uidMap archived owner UID to target owner UID; an ownerReference whose owner is not known is dropped
-     *        (the garbage collector would delete an object whose owners do not exist) and reported
+     * Where an ownerReference points on the target: the owner's target UID, or empty when the owner is neither
+     * restored by this import nor on the target (then the reference is dropped: the garbage collector would delete
+     * an object whose owners do not exist). {@code because} says why, for the warning.
      */
-    public static ObjectNode forCreate(ObjectNode archived, Map<String, String> uidMap, String archiveId, boolean markRestoredNow,
+    public interface Owners {
+        java.util.Optional<String> targetUid(JsonNode ownerRef, String namespace);
+
+        /** Archived UIDs map to themselves: for dry runs, where references stay as archived. */
+        Owners AS_ARCHIVED = (ref, ns) -> java.util.Optional.of(ref.path("uid").asText());
+    }
+
+    /**
+     * The body to create: server fields stripped, status removed, ownerReferences pointed at their owners' target
+     * UIDs ({@code owners}; one that cannot be resolved is dropped and a warning naming both objects is given).
+     */
+    public static ObjectNode forCreate(ObjectNode archived, Owners owners, String archiveId, boolean markRestoredNow,
             Consumer<String> warnings) {
         ObjectNode o = archived.deepCopy();
         o.remove("status");
         ObjectNode meta = o.with("metadata");
         SERVER_FIELDS.forEach(meta::remove);
         ObjectId id = ObjectId.of(archived);
-        JsonNode owners = meta.get("ownerReferences");
-        if (owners instanceof ArrayNode arr) {
+        JsonNode refs = meta.get("ownerReferences");
+        if (refs instanceof ArrayNode arr) {
             ArrayNode kept = Json.MAPPER.createArrayNode();
             for (JsonNode ref : arr) {
-                String newUid = uidMap.get(ref.path("uid").asText());
-                if (newUid == null) {
+                java.util.Optional<String> newUid = owners.targetUid(ref, id.namespace());
+                if (newUid.isEmpty()) {
                     warnings.accept(id + ": ownerReference to " + ref.path("kind").asText() + " " + ref.path("name").asText()
-                            + " dropped (owner not restored by this import)");
+                            + " dropped (the owner is neither restored by this import nor on the target)");
                     continue;
                 }
                 ObjectNode copy = ((ObjectNode) ref).deepCopy();
-                copy.put("uid", newUid);
+                copy.put("uid", newUid.get());
                 kept.add(copy);
             }
             if (kept.isEmpty()) {
@@ -81,8 +92,7 @@ public final class ObjectPreparer {
     }
 
     public static boolean hasStatus(JsonNode object) {
-        JsonNode s = object.get("status");
-        return s != null && s.isObject() && s.size() > 0;
+        return io.pivotctl.kube.ObjectFields.hasStatus(object);
     }
 
     static boolean hasAnnotation(JsonNode object, String key) {

@@ -9,7 +9,8 @@ import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.Parallel;
-import io.pivotctl.kube.ResourceClient;
+import io.pivotctl.kube.GroupVersionKind;
+import io.pivotctl.kube.ResourceApi;
 import io.pivotctl.kube.ResourceType;
 import io.pivotctl.validate.LoadedArchive;
 import java.util.ArrayList;
@@ -29,21 +30,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Preflight {
 
-    private final ResourceClient client;
+    private final ResourceApi client;
     private final Discovery discovery;
     private final int concurrency;
 
-    Preflight(ResourceClient client, Discovery discovery, int concurrency) {
+    Preflight(ResourceApi client, Discovery discovery) {
         this.client = client;
         this.discovery = discovery;
-        this.concurrency = concurrency;
+        this.concurrency = client.concurrency();
     }
 
     /** {@code resumedRunId}: the interrupted run's id when resuming (its unconfirmed creates are adopted), else null. */
     PreflightResult run(LoadedArchive archive, ImportRequest req, Set<ObjectId> alreadyRestored, String resumedRunId) {
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         List<String> notes = new ArrayList<>();
-        Map<String, Optional<ResourceType>> types = resolveTypes(archive, problems);
+        Map<GroupVersionKind, Optional<ResourceType>> types = resolveTypes(archive, problems);
 
         Set<String> missingNamespaces = new TreeSet<>();
         archive.objects().stream().map(o -> o.id().namespace()).filter(ns -> !ns.isEmpty()).distinct().forEach(ns -> {
@@ -55,7 +56,7 @@ final class Preflight {
                     problems.add("namespace " + ns + " is being deleted (Terminating) on the target: wait until it is gone, then import again");
                 }
             } catch (RuntimeException e) {
-                problems.add(ApiErrors.describe(e, "get", "namespace " + ns, client.connection().server()).getMessage());
+                problems.add(ApiErrors.describe(e, "get", "namespace " + ns, client.server()).getMessage());
             }
         });
         missingNamespaces.forEach(ns -> notes.add("namespace " + ns + " will be created"));
@@ -86,7 +87,7 @@ final class Preflight {
         Parallel.map(new ArrayList<>(byTypeAndNamespace.values()), concurrency, group -> {
             PlannedObject first = group.get(0);
             try {
-                for (ObjectNode live : client.list(first.type(), first.type().namespaced() ? first.id().namespace() : null).items()) {
+                for (ObjectNode live : client.list(first.type(), first.type().namespaced() ? first.id().namespace() : null, null).items()) {
                     ObjectId liveId = ObjectId.of(live);
                     if (plannedIds.contains(liveId)) { // keep only what could conflict: the target may hold far more
                         existing.put(liveId, live);
@@ -94,7 +95,7 @@ final class Preflight {
                 }
             } catch (RuntimeException e) {
                 problems.add(ApiErrors.describe(e, "list", first.type().qualifiedResource() + " in namespace " + first.id().namespace(),
-                        client.connection().server()).getMessage());
+                        client.server()).getMessage());
             }
             return null;
         });
@@ -107,7 +108,7 @@ final class Preflight {
                 return null; // no stand-in namespace readable: checked at apply
             }
             try {
-                ObjectNode body = ObjectPreparer.forCreate(p.archived().object(), identityUids(), archive.manifest().archiveId(), false, w -> { });
+                ObjectNode body = ObjectPreparer.forCreate(p.archived().object(), ObjectPreparer.Owners.AS_ARCHIVED, archive.manifest().archiveId(), false, w -> { });
                 if (elsewhere) {
                     body.with("metadata").put("namespace", standIn);
                 }
@@ -118,7 +119,7 @@ final class Preflight {
                     return null; // the stand-in holds an object of that name: "exists" is decided after validation passed
                 }
                 problems.add(p.id() + ": the target rejects it (dry run): " + ApiErrors.describe(e, "create", p.id().toString(),
-                        client.connection().server()).getMessage());
+                        client.server()).getMessage());
             }
             return null;
         });
@@ -132,6 +133,8 @@ final class Preflight {
                     && resumedRunId != null && resumedRunId.equals(live.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null))) {
                 adopted.add(p.id());
                 notes.add(p.id() + " was created by the interrupted run (its answer was lost): resumed");
+            } else if (live != null && Applier.isGlobal(p.id()) && !alreadyRestored.contains(p.id())) {
+                notes.add(p.id() + " exists (cluster-scoped, shared): adopted as it is, never updated");
             } else if (live != null && !alreadyRestored.contains(p.id())) {
                 conflicts[0]++;
                 if (req.onConflict() == ConflictPolicy.FAIL) {
@@ -164,12 +167,12 @@ final class Preflight {
         }
     }
 
-    private Map<String, Optional<ResourceType>> resolveTypes(LoadedArchive archive, List<String> problems) {
-        Map<String, Optional<ResourceType>> out = new HashMap<>();
+    private Map<GroupVersionKind, Optional<ResourceType>> resolveTypes(LoadedArchive archive, List<String> problems) {
+        Map<GroupVersionKind, Optional<ResourceType>> out = new HashMap<>();
         Map<String, List<ResourceType>> byGroupVersion = new HashMap<>();
         for (ArchivedObject o : archive.objects()) {
             Manifest.Entry e = o.entry();
-            String k = key(e);
+            GroupVersionKind k = key(e);
             if (out.containsKey(k)) {
                 continue;
             }
@@ -210,8 +213,8 @@ final class Preflight {
         return out;
     }
 
-    static String key(Manifest.Entry e) {
-        return e.group() + "/" + e.version() + "/" + e.kind();
+    static GroupVersionKind key(Manifest.Entry e) {
+        return new GroupVersionKind(e.group(), e.version(), e.kind());
     }
 
     static Map<String, Integer> levels(Manifest manifest) {
@@ -223,19 +226,5 @@ final class Preflight {
             }
         }
         return levelOf;
-    }
-
-    /** For dry runs: every archived UID maps to itself, so ownerReferences stay as archived. */
-    private static Map<String, String> identityUids() {
-        return new IdentityMap();
-    }
-
-    private static final class IdentityMap extends HashMap<String, String> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String get(Object key) {
-            return (String) key;
-        }
     }
 }

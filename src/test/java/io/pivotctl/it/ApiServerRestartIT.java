@@ -14,6 +14,7 @@ import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.ImportWatch;
 import io.pivotctl.testing.RestartableApiServer;
 import io.pivotctl.testing.TestApiServer;
+import io.pivotctl.testing.TargetReset;
 import io.pivotctl.testing.TestKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * rolls back completely. With --no-rollback: the import fails, keeps its journal, and --resume finishes it;
  * verify then finds the target equal to the archive, with no duplicate and no orphan.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ApiServerRestartIT {
 
     @RegisterExtension
@@ -69,6 +67,12 @@ class ApiServerRestartIT {
         twin = RestartableApiServer.twinOf(servers.target(), dir);
     }
 
+    /** Each test starts from a target without archived objects or journals, its twin apiserver running: any order works. */
+    @BeforeEach
+    void resetTarget() {
+        TargetReset.clean(servers.target().client(), "metal3", home());
+    }
+
     @AfterAll
     static void tearDown() {
         if (twin != null) {
@@ -77,7 +81,6 @@ class ApiServerRestartIT {
     }
 
     @Test
-    @Order(1)
     void killedMidImportTheImportWaitsForTheServerAndRollsBackCompletely() throws Exception {
         CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run("import", archive.toString(),
                 "--kubeconfig", twin.kubeconfig().toString(), "--identity", identity.toString()));
@@ -95,7 +98,6 @@ class ApiServerRestartIT {
     }
 
     @Test
-    @Order(2)
     void killedMidImportWithNoRollbackTheResumeFinishesWithoutDuplicatesOrOrphans() throws Exception {
         CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run("import", archive.toString(),
                 "--kubeconfig", twin.kubeconfig().toString(), "--identity", identity.toString(), "--no-rollback"));

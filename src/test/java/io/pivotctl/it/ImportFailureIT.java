@@ -17,6 +17,7 @@ import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
+import io.pivotctl.testing.TargetReset;
 import io.pivotctl.testing.TestKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,10 +26,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Import must never leave the target half-restored. The source uses pivotctl's open-schema CRD fixtures
  * and holds one host whose status the real BareMetalHost schema rejects (operationalStatus not in its
  * enum): the server-side dry run cannot see status, so the failure happens mid-apply, on a real server.
+ * Each test sets up the target it needs (CRDs or none, the metal3 namespace) and starts without objects or journals,
+ * so the tests run alone or in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImportFailureIT {
 
     @RegisterExtension
@@ -68,6 +68,24 @@ class ImportFailureIT {
         target = servers.target().kubeconfig().toString();
     }
 
+    /** No archived object, Secret, ConfigMap or journal is on the target before a test. */
+    @BeforeEach
+    void resetTarget() {
+        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"));
+    }
+
+    /** The target serves the upstream CRDs (the real, strict schemas) and has the metal3 namespace. */
+    static void upstreamTarget() {
+        KubernetesClient c = servers.target().client();
+        if (c.apiextensions().v1().customResourceDefinitions().withName("baremetalhosts.metal3.io").get() == null) {
+            Crds.installUpstream(c);
+        }
+        if (c.namespaces().withName("metal3").get() == null) {
+            c.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build())
+                    .create();
+        }
+    }
+
     static int objectsOnTarget() {
         KubernetesClient c = servers.target().client();
         int n = 0;
@@ -91,8 +109,14 @@ class ImportFailureIT {
     }
 
     @Test
-    @Order(1)
     void missingCrdsOnTheTargetFailPreflightAndChangeNothing() throws Exception {
+        var all = servers.target().client().apiextensions().v1().customResourceDefinitions();
+        all.delete();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!all.list().getItems().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        boolean namespaceBefore = servers.target().client().namespaces().withName("metal3").get() != null;
         // one group is there, but at a version the archive was not written with (a provider older or newer than the source's)
         var otherVersion = new CustomResourceDefinitionBuilder().withNewMetadata().withName("ippools.ipam.metal3.io").endMetadata()
                 .withNewSpec().withGroup("ipam.metal3.io").withScope("Namespaced")
@@ -114,19 +138,16 @@ class ImportFailureIT {
         assertTrue(r.err().contains("IPPool.ipam.metal3.io v1alpha1 is not served by the target (it serves v1alpha9):"
                 + " install provider CRDs that serve v1alpha1"), r.err());
         assertEquals(before, objectsOnTarget());
-        assertTrue(servers.target().client().namespaces().withName("metal3").get() == null, "not even the namespace was created");
+        assertEquals(namespaceBefore, servers.target().client().namespaces().withName("metal3").get() != null, "not even the namespace was created");
         assertEquals(0, journals());
         crds.withName("ippools.ipam.metal3.io").delete();
         crds.withName("ippools.ipam.metal3.io").waitUntilCondition(java.util.Objects::isNull, 60, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Test
-    @Order(2)
     void dryRunWritesNothing() throws Exception {
-        Crds.installUpstream(servers.target().client());
+        upstreamTarget();
         int before = objectsOnTarget();
-        servers.target().client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("metal3")
-                .endMetadata().build()).create();
         Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--dry-run");
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("Dry run: preflight passed"), r.out());
@@ -137,8 +158,8 @@ class ImportFailureIT {
     }
 
     @Test
-    @Order(3)
     void aConflictingObjectFailsPreflightByDefault() throws Exception {
+        upstreamTarget();
         KubernetesClient c = servers.target().client();
         c.secrets().inNamespace("metal3").resource(new SecretBuilder().withNewMetadata().withName("prod-a-kubeconfig").endMetadata()
                 .addToStringData("value", "existing").build()).create();
@@ -152,8 +173,8 @@ class ImportFailureIT {
     }
 
     @Test
-    @Order(4)
     void aFailureMidApplyRollsEverythingBack() throws Exception {
+        upstreamTarget();
         int before = objectsOnTarget();
         Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--concurrency", "2");
         assertEquals(1, r.exitCode(), r.toString());
@@ -165,8 +186,8 @@ class ImportFailureIT {
     }
 
     @Test
-    @Order(5)
     void aKeptJournalIsUndoneLaterWithRollback() throws Exception {
+        upstreamTarget();
         int before = objectsOnTarget();
         Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--no-rollback");
         assertEquals(1, r.exitCode(), r.toString());
@@ -186,8 +207,8 @@ class ImportFailureIT {
     }
 
     @Test
-    @Order(6)
     void noRollbackKeepsWorkAndResumeFinishesIt() throws Exception {
+        upstreamTarget();
         Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--no-rollback");
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.err().contains("--resume"), r.err());
@@ -198,6 +219,20 @@ class ImportFailureIT {
         // the operator fixes the cause: here, a target whose host schema accepts the archived status
         KubernetesClient c = servers.target().client();
         CustomResourceDefinition crd = c.apiextensions().v1().customResourceDefinitions().withName("baremetalhosts.metal3.io").get();
+        JSONSchemaProps strict = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("status");
+        try {
+            resumeAfterOpeningTheStatusSchema(c, crd, partial);
+        } finally {
+            // objects holding the status only the open schema accepts go first: the strict schema would refuse any write to them
+            TargetReset.clean(c, "metal3", dir.resolve("home"));
+            CustomResourceDefinition now = c.apiextensions().v1().customResourceDefinitions().withName("baremetalhosts.metal3.io").get();
+            now.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().put("status", strict);
+            c.apiextensions().v1().customResourceDefinitions().resource(now).update(); // the next test gets the strict schema back
+            Thread.sleep(2000);
+        }
+    }
+
+    private void resumeAfterOpeningTheStatusSchema(KubernetesClient c, CustomResourceDefinition crd, int partial) throws Exception {
         JSONSchemaProps open = new JSONSchemaProps();
         open.setType("object");
         open.setXKubernetesPreserveUnknownFields(true);

@@ -16,16 +16,14 @@ import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.ImportWatch;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
+import io.pivotctl.testing.TargetReset;
 import io.pivotctl.testing.TestKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * --keep-paused, --bmh-status-annotation, --leases-configmap, then imports over existing objects with
  * --on-conflict skip and update, and the import-run label that says which run created what.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImportOptionsIT {
 
     @RegisterExtension
@@ -46,7 +43,6 @@ class ImportOptionsIT {
     static Path identity;
     static Path archive;
     static String target;
-    static Boolean archivedOnline;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -62,13 +58,42 @@ class ImportOptionsIT {
         target = servers.target().kubeconfig().toString();
     }
 
+    /** A target without CRDs or objects of the archive (each test sets up its own target: any order works). */
+    static void bareTarget() throws InterruptedException {
+        KubernetesClient tgt = servers.target().client();
+        TargetReset.clean(tgt, "metal3", dir.resolve("home"));
+        tgt.apiextensions().v1().customResourceDefinitions().delete();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!tgt.apiextensions().v1().customResourceDefinitions().list().getItems().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
+    /** A target with the archive freshly imported; returns the archived spec.online of host c1-node-0. */
+    static boolean importedTarget() {
+        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"));
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--install-crds",
+                "--leases-configmap", "ironic/leases", "--on-conflict", "skip");
+        assertEquals(0, r.exitCode(), r.toString());
+        return (Boolean) ((Map<?, ?>) host("c1-node-0").getAdditionalProperties().get("spec")).get("online");
+    }
+
+    /** Someone changes host c1-node-0 on the target after the import. */
+    static void flipOnline(boolean archivedOnline) {
+        GenericKubernetesResource before = host("c1-node-0");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) before.getAdditionalProperties().get("spec");
+        spec.put("online", !archivedOnline);
+        servers.target().client().resource(before).update();
+    }
+
     static GenericKubernetesResource host(String name) {
         return servers.target().client().genericKubernetesResources("metal3.io/v1alpha1", "BareMetalHost").inNamespace("metal3").withName(name).get();
     }
 
     @Test
-    @Order(1)
-    void installCrdsKeepPausedAndTheBmhStatusAnnotationIntoABareCluster() {
+    void installCrdsKeepPausedAndTheBmhStatusAnnotationIntoABareCluster() throws Exception {
+        bareTarget();
         KubernetesClient tgt = servers.target().client();
         assertEquals(0, tgt.apiextensions().v1().customResourceDefinitions().list().getItems().size(), "a bare cluster");
         Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(),
@@ -102,14 +127,9 @@ class ImportOptionsIT {
     }
 
     @Test
-    @Order(2)
     void onConflictSkipLeavesTheTargetAsItIs() {
-        GenericKubernetesResource before = host("c1-node-0");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> spec = (Map<String, Object>) before.getAdditionalProperties().get("spec");
-        archivedOnline = (Boolean) spec.get("online");
-        spec.put("online", !archivedOnline);
-        servers.target().client().resource(before).update();
+        boolean archivedOnline = importedTarget();
+        flipOnline(archivedOnline);
 
         Cli.Result fail = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(),
                 "--leases-configmap", "ironic/leases");
@@ -125,8 +145,9 @@ class ImportOptionsIT {
     }
 
     @Test
-    @Order(3)
     void onConflictUpdateWritesTheArchivedContentBack() {
+        boolean archivedOnline = importedTarget();
+        flipOnline(archivedOnline);
         Cli.Result diff = Cli.run("verify", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(),
                 "--leases-configmap", "ironic/leases");
         assertEquals(4, diff.exitCode(), "spec.online changed on the target is a difference: " + diff);

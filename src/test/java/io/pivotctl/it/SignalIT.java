@@ -9,6 +9,7 @@ import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.ImportWatch;
+import io.pivotctl.testing.TargetReset;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.TestKey;
@@ -20,10 +21,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * rolls back everything it created before the process exits, and says so; an export leaves no archive and no
  * temp file behind, whenever the signal arrives.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SignalIT {
 
     @RegisterExtension
@@ -62,15 +60,19 @@ class SignalIT {
     }
 
     @Test
-    @Order(1)
     void sigtermDuringImportRollsBackBeforeExiting() throws Exception {
         interruptImport("TERM", 143);
     }
 
     @Test
-    @Order(2)
     void ctrlCDuringImportRollsBackBeforeExiting() throws Exception {
         interruptImport("INT", 130);
+    }
+
+    /** Each test starts from a target without archived objects or journals: any order works. */
+    @BeforeEach
+    void resetTarget() {
+        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"));
     }
 
     private void interruptImport(String signal, int expectedExit) throws Exception {
@@ -91,7 +93,6 @@ class SignalIT {
     }
 
     @Test
-    @Order(3)
     void aSignalDuringExportNeverLeavesAPartialArchive() throws Exception {
         // the signal lands at different moments: while connecting, while listing, once encrypting and writing began
         int interrupted = 0;

@@ -29,15 +29,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultProxy implements AutoCloseable {
 
-    /** A fault for requests whose method matches and whose path contains {@code pathPart}, {@code times} times. */
-    public record Rule(String method, String pathPart, int code, int times, AtomicInteger injected) {
+    /**
+     * A fault for requests whose method matches and whose path contains {@code pathPart}, {@code times} times, after
+     * letting the first {@code after} matching requests through; {@code writesOnly}: dry runs always pass.
+     */
+    public record Rule(String method, String pathPart, int code, int times, AtomicInteger injected, boolean writesOnly, int after,
+            AtomicInteger passed) {
         public static Rule status(String method, String pathPart, int code, int times) {
-            return new Rule(method, pathPart, code, times, new AtomicInteger());
+            return new Rule(method, pathPart, code, times, new AtomicInteger(), false, 0, new AtomicInteger());
+        }
+
+        /** As {@link #status}, for real writes only (dry runs pass), after letting {@code after} of them through. */
+        public static Rule statusOnWrite(String method, String pathPart, int code, int after, int times) {
+            return new Rule(method, pathPart, code, times, new AtomicInteger(), true, after, new AtomicInteger());
         }
 
         /** code 0: close the connection without an answer (a reset, as far as the client can tell). */
         public static Rule drop(String method, String pathPart, int times) {
-            return new Rule(method, pathPart, 0, times, new AtomicInteger());
+            return new Rule(method, pathPart, 0, times, new AtomicInteger(), false, 0, new AtomicInteger());
         }
 
         /**
@@ -45,12 +54,15 @@ public final class FaultProxy implements AutoCloseable {
          * create that happened although the client never heard so. Dry runs pass untouched.
          */
         public static Rule loseAnswer(String method, String pathPart, int times) {
-            return new Rule(method, pathPart, -1, times, new AtomicInteger());
+            return new Rule(method, pathPart, -1, times, new AtomicInteger(), true, 0, new AtomicInteger());
         }
 
         boolean matches(String m, String path) {
-            return (method == null || method.equals(m)) && path.contains(pathPart) && injected.get() < times
-                    && !(code == -1 && path.contains("dryRun"));
+            if (!((method == null || method.equals(m)) && path.contains(pathPart) && injected.get() < times
+                    && !(writesOnly && path.contains("dryRun")))) {
+                return false;
+            }
+            return passed.incrementAndGet() > after;
         }
     }
 

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Chaos run of import: SIGKILL the target apiserver at K seeded random points (default 10) and check that every
+# run ends clean (complete rollback, or every object exactly once after riding out the outage or --resume),
+# with no foreign object touched. Prints the tally, e.g. "10/10 clean".
+#   scripts/chaos.sh [K] [SEED]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-10}"
+seed="${2:-20261125}"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+mvn -B -ntp -o verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
+    -Dit.test=ChaosIT -Dpivotctl.chaos.runs="$runs" -Dpivotctl.chaos.seed="$seed" >"$log" 2>&1
+rc=$?
+set -e
+# the test prints "CHAOS N/K clean (seed S)" and one line per run
+grep -A"$runs" '^CHAOS ' "$log" | sed 's/^CHAOS //' | tail -n "$runs" || true
+tally="$(grep '^CHAOS ' "$log" | head -1 | sed 's/^CHAOS //; s/ (seed.*//' || true)"
+if [ -z "$tally" ]; then
+    echo "chaos run did not report a tally (mvn exit $rc); last lines:" >&2
+    tail -30 "$log" >&2
+    exit 1
+fi
+echo "$tally"
+exit "$rc"

@@ -1,0 +1,65 @@
+package io.pivotctl.restore;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.Json;
+import io.pivotctl.archive.EntryPaths;
+import io.pivotctl.archive.Manifest;
+import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.ApiErrors;
+import io.pivotctl.kube.Parallel;
+import io.pivotctl.kube.ResourceApi;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The last step: sets Clusters and hosts this import created or updated to their archived pause state, except
+ * what the export paused only for the move (manifest pausedByExport): that is unpaused, or the target would stay
+ * paused forever after a pivot. The same patch marks them restored. In parallel: a fleet has thousands of hosts.
+ * It runs after the run is journaled as applied, so it is never rolled back: it only ever moves forward, and
+ * repeating it (--resume) gives the same result.
+ */
+final class Unpauser {
+
+    private final ResourceApi api;
+    private final ImportRun run;
+
+    Unpauser(ResourceApi api, ImportRun run) {
+        this.api = api;
+        this.run = run;
+    }
+
+    /** Returns how many objects were set. */
+    int unpause(PreflightResult plan, Manifest manifest) {
+        Set<String> pausedForTheMove = new HashSet<>(manifest.pausedByExport());
+        List<PlannedObject> ours = plan.levels().stream().flatMap(List::stream)
+                .filter(p -> Markers.isPausable(p.id().group(), p.id().kind()) && (run.created(p.id()) || run.wasUpdated(p.id())))
+                .toList();
+        Parallel.map(ours, api.concurrency(), p -> {
+            patch(p, pausedForTheMove.contains(EntryPaths.id(p.id())), manifest.archiveId());
+            return null;
+        });
+        return ours.size();
+    }
+
+    private void patch(PlannedObject p, boolean forTheMove, String archiveId) {
+        ObjectNode archived = p.archived().object();
+        ObjectId id = p.id();
+        Map<String, Object> annotations = new LinkedHashMap<>();
+        annotations.put(Markers.RESTORED_FROM, archiveId);
+        Map<String, Object> patch = new LinkedHashMap<>();
+        patch.put("metadata", Map.of("annotations", annotations));
+        if (Markers.isCluster(id.group(), id.kind())) {
+            patch.put("spec", Map.of("paused", !forTheMove && archived.path("spec").path("paused").asBoolean(false)));
+        } else if (forTheMove || !ObjectPreparer.hasAnnotation(archived, Markers.BMH_PAUSED)) {
+            annotations.put(Markers.BMH_PAUSED, null); // null removes it (JSON merge patch)
+        }
+        try {
+            api.mergePatch(p.type(), id.namespace(), id.name(), Json.MAPPER.valueToTree(patch));
+        } catch (RuntimeException e) {
+            throw ApiErrors.describe(e, "unpause", id.toString(), api.server());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.pivotctl.testing;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.Json;
+import io.pivotctl.archive.ArchiveWriter;
+import io.pivotctl.archive.EntryPaths;
+import io.pivotctl.archive.Manifest;
+import io.pivotctl.graph.ObjectId;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An archive written by pivotctl's own writer from objects a test names, with their restore levels: for import
+ * cases the export side cannot produce yet (cluster-scoped objects, owners outside the archive). No Secrets, no
+ * leases, no encryption recipients needed.
+ */
+public final class HandMadeArchive {
+
+    private final List<ArchiveWriter.Source> sources = new ArrayList<>();
+    private final Map<Integer, List<String>> levels = new TreeMap<>();
+
+    /** Adds {@code object} (apiVersion, kind, metadata.name/namespace/uid set) of resource {@code plural}, restored at {@code level}. */
+    public HandMadeArchive add(ObjectNode object, String plural, int level) {
+        String apiVersion = object.path("apiVersion").asText();
+        int slash = apiVersion.indexOf('/');
+        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+        String version = apiVersion.substring(slash + 1);
+        ObjectId id = ObjectId.of(object);
+        Manifest.Entry e = Manifest.Entry.object(new Manifest.Entry.ResourceKind(group, version, id.kind(), plural), id.namespace(), id.name(),
+                object.has("status"));
+        byte[] bytes;
+        try {
+            bytes = Json.YAML.writeValueAsBytes(Json.canonical(object));
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        sources.add(new ArchiveWriter.Source(e, () -> bytes));
+        levels.computeIfAbsent(level, l -> new ArrayList<>()).add(EntryPaths.id(id));
+        return this;
+    }
+
+    public Path write(Path file) {
+        Manifest m = new Manifest(Manifest.FORMAT_VERSION, new Manifest.Tool("pivotctl", "test"), "2026-11-25T10:00:00Z",
+                java.util.UUID.randomUUID().toString(), new Manifest.Source("https://127.0.0.1:6443", "source-uid", "v1.20.2"),
+                new Manifest.Selection(List.of("metal3"), false, List.of()),
+                new Manifest.Encryption(Manifest.Encryption.AGE_V1, List.of(new Manifest.Recipient(
+                        "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj", "test")), false),
+                List.of(), List.of(), new Manifest.GraphInfo(List.of(), List.copyOf(levels.values()), List.of(), List.of()), null, Map.of(),
+                List.of(), List.of());
+        ArchiveWriter.write(file, m, sources, Optional.empty());
+        return file;
+    }
+
+    public static ObjectNode yaml(String text) {
+        try {
+            return (ObjectNode) Json.YAML.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
