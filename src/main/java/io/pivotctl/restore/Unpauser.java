@@ -1,5 +1,6 @@
 package io.pivotctl.restore;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.Json;
 import io.pivotctl.archive.EntryPaths;
@@ -52,7 +53,11 @@ final class Unpauser {
         Map<String, Object> patch = new LinkedHashMap<>();
         patch.put("metadata", Map.of("annotations", annotations));
         if (Markers.isCluster(id.group(), id.kind())) {
-            patch.put("spec", Map.of("paused", !forTheMove && archived.path("spec").path("paused").asBoolean(false)));
+            // the archived field as it was: a Cluster that never had spec.paused gets none (null removes it), not "false"
+            JsonNode archivedPaused = archived.path("spec").get("paused");
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("paused", forTheMove ? Boolean.FALSE : archivedPaused == null || archivedPaused.isNull() ? null : archivedPaused.asBoolean());
+            patch.put("spec", spec);
         } else if (forTheMove || !ObjectPreparer.hasAnnotation(archived, Markers.BMH_PAUSED)) {
             annotations.put(Markers.BMH_PAUSED, null); // null removes it (JSON merge patch)
         }
