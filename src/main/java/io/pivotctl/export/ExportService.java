@@ -161,7 +161,7 @@ public final class ExportService {
             String wantNs = qualified == null ? null : qualified.namespace();
             String wantName = qualified == null ? name : qualified.name();
             List<ObjectId> matches = inventory.objects().keySet().stream()
-                    .filter(Pauser::isCluster).filter(id -> id.name().equals(wantName) && (wantNs == null || id.namespace().equals(wantNs))).toList();
+                    .filter(ObjectId::isCapiCluster).filter(id -> id.name().equals(wantName) && (wantNs == null || id.namespace().equals(wantNs))).toList();
             if (matches.isEmpty()) {
                 throw PivotctlException.usage("cluster " + name + " not found in " + (namespaces == null ? "any namespace" : "namespace(s) " + String.join(", ", namespaces)));
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.Json;
 import io.pivotctl.Outcome;
 import io.pivotctl.PivotctlException;
+import io.pivotctl.graph.HostPause;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
@@ -39,8 +40,8 @@ import java.util.function.Supplier;
  */
 public final class Pauser {
 
-    public static final String BMH_PAUSED = "baremetalhost.metal3.io/paused";
-    public static final String PAUSED_BY = "pivotctl";
+    public static final String BMH_PAUSED = HostPause.ANNOTATION;
+    public static final String PAUSED_BY = HostPause.BY_PIVOTCTL;
     /** On a Cluster this export paused: says the pause is pivotctl's. Export's bookkeeping, never archived. */
     public static final String CLUSTER_PAUSED_BY = "pivotctl.io/paused-by";
     public static final String BLOCK_MOVE = "clusterctl.cluster.x-k8s.io/block-move";
@@ -75,13 +76,13 @@ public final class Pauser {
         deadline = System.currentTimeMillis() + blockMoveTimeout.toMillis();
         List<ObjectId> ours = new ArrayList<>();
         for (ObjectId id : selected) {
-            if (isCluster(id)) {
+            if (id.isCapiCluster()) {
                 pauseCluster(client, inventory, id).ifPresent(ours::add);
             }
         }
         awaitNoBlockMove(client, inventory, selected);
         for (ObjectId id : selected) {
-            if (isHost(id)) {
+            if (id.isBareMetalHost()) {
                 pauseHost(client, inventory, id).ifPresent(ours::add);
             }
         }
@@ -328,7 +329,7 @@ public final class Pauser {
             meta.put("annotations", annotations);
             Map<String, Object> patch = new LinkedHashMap<>();
             patch.put("metadata", meta);
-            if (isCluster(c.id())) {
+            if (c.id().isCapiCluster()) {
                 if (!PAUSED_BY.equals(annotation(o, CLUSTER_PAUSED_BY))) {
                     return "its pause is no longer pivotctl's, left alone";
                 }
@@ -380,14 +381,6 @@ public final class Pauser {
 
     private static String seconds(long millis) {
         return Duration.ofMillis(millis).toSeconds() + "s";
-    }
-
-    static boolean isCluster(ObjectId id) {
-        return "cluster.x-k8s.io".equals(id.group()) && "Cluster".equals(id.kind());
-    }
-
-    static boolean isHost(ObjectId id) {
-        return "metal3.io".equals(id.group()) && "BareMetalHost".equals(id.kind());
     }
 
     /** What to run next, for the message export prints: both commands read what was paused from the manifest. */

@@ -47,17 +47,13 @@ public final class ClusterAffinity {
         };
     }
 
-    static boolean isCluster(ObjectId id) {
-        return Linker.CAPI.equals(id.group()) && "Cluster".equals(id.kind());
-    }
-
     /** The Clusters {@code id} belongs to (empty: none). */
     public Set<ObjectId> of(ObjectId id) {
         Set<ObjectId> known = memo.get(id);
         if (known != null) {
             return known == IN_PROGRESS ? Set.of() : known; // an ownership cycle: the member being computed adds nothing
         }
-        if (isCluster(id)) {
+        if (id.isCapiCluster()) {
             Set<ObjectId> self = Set.of(id);
             memo.put(id, self);
             return self;

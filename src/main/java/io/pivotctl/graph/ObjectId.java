@@ -43,6 +43,21 @@ public record ObjectId(String group, String kind, String namespace, String name)
         return group.isEmpty() && "ConfigMap".equals(kind);
     }
 
+    /** A Cluster API Cluster. */
+    public boolean isCapiCluster() {
+        return "cluster.x-k8s.io".equals(group) && "Cluster".equals(kind);
+    }
+
+    public boolean isBareMetalHost() {
+        return "metal3.io".equals(group) && "BareMetalHost".equals(kind);
+    }
+
+
+    /** The kinds import creates paused and export pauses: Clusters and BareMetalHosts. */
+    public boolean isPausable() {
+        return isCapiCluster() || isBareMetalHost();
+    }
+
     /** "Kind" for the core group, else "Kind.group". */
     public String qualifiedKind() {
         return group.isEmpty() ? kind : kind + "." + group;

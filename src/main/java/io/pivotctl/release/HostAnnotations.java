@@ -1,14 +1,16 @@
 package io.pivotctl.release;
 
+import io.pivotctl.graph.HostPause;
+
 /**
  * The BareMetalHost annotations the release and unpause steps read and write (see shared DOMAIN notes):
  * BMO does nothing for a paused host, whatever the value; pivotctl only ever lifts the value it set itself.
  */
 public final class HostAnnotations {
 
-    public static final String PAUSED = "baremetalhost.metal3.io/paused";
+    public static final String PAUSED = HostPause.ANNOTATION;
     /** The value {@code export --pause} writes; CAPM3 uses {@code metal3.io/capm3}, people anything else. */
-    public static final String PAUSED_BY_PIVOTCTL = "pivotctl";
+    public static final String PAUSED_BY_PIVOTCTL = HostPause.BY_PIVOTCTL;
     public static final String DETACHED = "baremetalhost.metal3.io/detached";
     /**
      * "delete": should BMO still be running and see the host deleted while detached, it removes it without
@@ -19,17 +21,5 @@ public final class HostAnnotations {
     public static final String OPERATIONAL_DETACHED = "detached";
 
     private HostAnnotations() {
-    }
-
-    public static boolean isHost(String group, String kind) {
-        return "metal3.io".equals(group) && "BareMetalHost".equals(kind);
-    }
-
-    public static boolean isHardwareData(String group, String kind) {
-        return "metal3.io".equals(group) && "HardwareData".equals(kind);
-    }
-
-    public static boolean isCluster(String group, String kind) {
-        return "cluster.x-k8s.io".equals(group) && "Cluster".equals(kind);
     }
 }

@@ -79,7 +79,7 @@ final class ReleasePlanner {
         Map<ObjectId, ReleaseStep> hostSteps = new HashMap<>();
         for (ArchivedObject o : archive.objects()) {
             ObjectId id = o.id();
-            if (HostAnnotations.isHost(id.group(), id.kind())) {
+            if (id.isBareMetalHost()) {
                 String secret = o.object().path("spec").path("bmc").path("credentialsName").asText("");
                 if (!secret.isEmpty()) {
                     hostOf.put(new ObjectId("", "Secret", id.namespace(), secret), id);
@@ -90,7 +90,7 @@ final class ReleasePlanner {
         List<ReleaseStep> steps = new ArrayList<>();
         for (ArchivedObject o : archive.objects()) {
             ObjectId id = o.id();
-            if (HostAnnotations.isHost(id.group(), id.kind())) {
+            if (id.isBareMetalHost()) {
                 ReleaseStep s = classify(o, types, live, levels, deletedEarlier, ReleaseStep.Phase.HOSTS, null);
                 hostSteps.put(id, s);
                 steps.add(s);
@@ -98,7 +98,7 @@ final class ReleasePlanner {
         }
         for (ArchivedObject o : archive.objects()) {
             ObjectId id = o.id();
-            if (HostAnnotations.isHost(id.group(), id.kind())) {
+            if (id.isBareMetalHost()) {
                 continue;
             }
             ObjectId host = hostOf.get(id);
@@ -139,7 +139,7 @@ final class ReleasePlanner {
         if (!changed.isEmpty()) {
             return new ReleaseStep(id, type, uid, phase, level, ReleaseStep.Action.LEFT_ALONE, "changed since export: " + String.join(", ", changed), host);
         }
-        if (HostAnnotations.isHost(id.group(), id.kind())) {
+        if (id.isBareMetalHost()) {
             String paused = l.path("metadata").path("annotations").path(HostAnnotations.PAUSED).asText(null);
             if (paused != null && !HostAnnotations.PAUSED_BY_PIVOTCTL.equals(paused)) {
                 return new ReleaseStep(id, type, uid, phase, level, ReleaseStep.Action.LEFT_ALONE,

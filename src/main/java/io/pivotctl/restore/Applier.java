@@ -102,7 +102,7 @@ final class Applier {
             body.set("status", archived.get("status").deepCopy()); // no /status: status travels with the create
         }
         Markers.labelRun(body, run.runId());
-        if (req.has(ImportRequest.Flag.BMH_STATUS_ANNOTATION) && ObjectPreparer.hasStatus(archived) && Markers.isHost(p.id().group(), p.id().kind())) {
+        if (req.has(ImportRequest.Flag.BMH_STATUS_ANNOTATION) && ObjectPreparer.hasStatus(archived) && p.id().isBareMetalHost()) {
             body.with("metadata").with("annotations").put(Markers.BMH_STATUS, ObjectPreparer.bmhStatusAnnotation(archived));
         }
         ObjectNode live;
@@ -157,7 +157,7 @@ final class Applier {
     }
 
     private void markRestored(PlannedObject p) {
-        if (!req.has(ImportRequest.Flag.KEEP_PAUSED) && Markers.isPausable(p.id().group(), p.id().kind())) {
+        if (!req.has(ImportRequest.Flag.KEEP_PAUSED) && p.id().isPausable()) {
             return; // the unpause patch at the end sets it: one request fewer per host
         }
         try {

@@ -1,13 +1,15 @@
 package io.pivotctl.restore;
 
+import io.pivotctl.graph.HostPause;
+
 /** Annotations and fields pivotctl sets on restored objects. */
 public final class Markers {
 
     /** Set on each object once its create (and status restore) succeeded: "this object is in place". */
     public static final String RESTORED_FROM = "pivotctl.io/restored-from";
-    public static final String BMH_PAUSED = "baremetalhost.metal3.io/paused";
+    public static final String BMH_PAUSED = HostPause.ANNOTATION;
     public static final String BMH_STATUS = "baremetalhost.metal3.io/status";
-    public static final String PAUSED_BY = "pivotctl";
+    public static final String PAUSED_BY = HostPause.BY_PIVOTCTL;
     /**
      * Label on every object an import run creates, valued with the run id of its journal: finds creates whose
      * answer was lost (server died after storing, before replying) for --resume and rollback, and lets a
@@ -23,18 +25,5 @@ public final class Markers {
         if (runId != null) {
             body.with("metadata").with("labels").put(IMPORT_RUN, runId);
         }
-    }
-
-    public static boolean isCluster(String group, String kind) {
-        return "cluster.x-k8s.io".equals(group) && "Cluster".equals(kind);
-    }
-
-    /** Kinds import creates paused and unpauses at the end: Clusters and BareMetalHosts. */
-    public static boolean isPausable(String group, String kind) {
-        return isCluster(group, kind) || isHost(group, kind);
-    }
-
-    public static boolean isHost(String group, String kind) {
-        return "metal3.io".equals(group) && "BareMetalHost".equals(kind);
     }
 }

@@ -65,10 +65,10 @@ public final class ObjectPreparer {
                 meta.set("ownerReferences", kept);
             }
         }
-        if (Markers.isHost(id.group(), id.kind()) && !hasAnnotation(archived, Markers.BMH_PAUSED)) {
+        if (id.isBareMetalHost() && !hasAnnotation(archived, Markers.BMH_PAUSED)) {
             meta.with("annotations").put(Markers.BMH_PAUSED, Markers.PAUSED_BY);
         }
-        if (Markers.isCluster(id.group(), id.kind())) {
+        if (id.isCapiCluster()) {
             o.with("spec").put("paused", true);
         }
         if (markRestoredNow) {

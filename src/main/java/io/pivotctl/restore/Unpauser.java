@@ -36,7 +36,7 @@ final class Unpauser {
     int unpause(PreflightResult plan, Manifest manifest) {
         Set<String> pausedForTheMove = new HashSet<>(manifest.pausedByExport());
         List<PlannedObject> ours = plan.levels().stream().flatMap(List::stream)
-                .filter(p -> Markers.isPausable(p.id().group(), p.id().kind()) && (run.created(p.id()) || run.wasUpdated(p.id())))
+                .filter(p -> p.id().isPausable() && (run.created(p.id()) || run.wasUpdated(p.id())))
                 .toList();
         Parallel.map(ours, api.concurrency(), p -> {
             patch(p, pausedForTheMove.contains(EntryPaths.id(p.id())), manifest.archiveId());
@@ -52,7 +52,7 @@ final class Unpauser {
         annotations.put(Markers.RESTORED_FROM, archiveId);
         Map<String, Object> patch = new LinkedHashMap<>();
         patch.put("metadata", Map.of("annotations", annotations));
-        if (Markers.isCluster(id.group(), id.kind())) {
+        if (id.isCapiCluster()) {
             // the archived field as it was: a Cluster that never had spec.paused gets none (null removes it), not "false"
             JsonNode archivedPaused = archived.path("spec").get("paused");
             Map<String, Object> spec = new LinkedHashMap<>();

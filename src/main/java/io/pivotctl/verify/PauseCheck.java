@@ -27,16 +27,14 @@ final class PauseCheck {
 
     /** The difference in pause state between the archived object and the live one, if any (no values beyond pause state). */
     Optional<String> difference(ArchivedObject archived, JsonNode live) {
-        String group = archived.id().group();
-        String kind = archived.id().kind();
         boolean forTheMove = pausedForTheMove.contains(EntryPaths.id(archived.id()));
-        if (Markers.isCluster(group, kind)) {
+        if (archived.id().isCapiCluster()) {
             boolean want = expectPaused || (!forTheMove && archived.object().path("spec").path("paused").asBoolean(false));
             boolean is = live.path("spec").path("paused").asBoolean(false);
             return want == is ? Optional.empty()
                     : Optional.of("spec.paused is " + is + ", expected " + want + why(forTheMove));
         }
-        if (Markers.isHost(group, kind)) {
+        if (archived.id().isBareMetalHost()) {
             String archivedValue = archived.object().path("metadata").path("annotations").path(Markers.BMH_PAUSED).asText(null);
             String want = expectPaused ? (archivedValue != null ? archivedValue : Markers.PAUSED_BY) : forTheMove ? null : archivedValue;
             String is = live.path("metadata").path("annotations").path(Markers.BMH_PAUSED).asText(null);

@@ -129,7 +129,7 @@ public final class VerifyService {
     private static void compare(ArchivedObject o, ObjectNode live, List<Difference> diffs) {
         ObjectNode archived = o.object();
         String id = o.id().toString();
-        boolean cluster = Markers.isCluster(o.id().group(), o.id().kind());
+        boolean cluster = o.id().isCapiCluster();
         for (Iterator<String> it = archived.fieldNames(); it.hasNext();) {
             String field = it.next();
             if (field.equals("metadata") || field.equals("apiVersion") || field.equals("kind")) {
