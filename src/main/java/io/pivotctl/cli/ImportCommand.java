@@ -1,7 +1,6 @@
 package io.pivotctl.cli;
 
 import io.pivotctl.PivotctlException;
-import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.restore.Cancellation;
 import io.pivotctl.restore.ConflictPolicy;
@@ -9,8 +8,6 @@ import io.pivotctl.restore.ImportProgress;
 import io.pivotctl.restore.ImportRequest;
 import io.pivotctl.restore.ImportService;
 import io.pivotctl.restore.ImportSummary;
-import io.pivotctl.validate.ArchiveKeys;
-import io.pivotctl.validate.ArchiveValidation;
 import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.storage.ArchiveLocation;
 import java.util.Map;
@@ -110,14 +107,8 @@ final class ImportCommand implements Callable<Integer> {
         if (requireSignature && keyOptions.verifyKey == null) {
             throw PivotctlException.usage("--require-signature needs --verify-key FILE (the Ed25519 public key of the archive's signer)");
         }
-        ArchiveKeys keys = keyOptions.keys();
-        LoadedArchive loaded;
-        try {
-            console.progress("validating " + archive + " ...");
-            loaded = ArchiveValidation.load(archive, keys, ArchiveLimits.DEFAULT, console::warning);
-        } finally {
-            keys.wipe();
-        }
+        console.progress("validating " + archive + " ...");
+        LoadedArchive loaded = keyOptions.load(archive, console);
         if (loaded.contents().signature().isEmpty() && mode != ImportRequest.Mode.ROLLBACK) {
             console.warning("the archive is not signed: its checksums catch damage, not deliberate changes; sign exports"
                     + " (export --sign-key) and import with --require-signature --verify-key FILE");

@@ -1,6 +1,10 @@
 package io.pivotctl.cli;
 
+import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.crypto.Passphrases;
+import io.pivotctl.storage.ArchiveLocation;
+import io.pivotctl.validate.ArchiveValidation;
+import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.validate.ArchiveKeys;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -16,6 +20,16 @@ final class KeyOptions {
 
     @Option(names = "--verify-key", paramLabel = "FILE", description = "Ed25519 public key (PEM): refuse the archive unless its manifest signature verifies.")
     Path verifyKey;
+
+    /** Loads and checks the whole archive with these keys, which are wiped as soon as it is read (they may hold a passphrase). */
+    LoadedArchive load(ArchiveLocation archive, Console console) {
+        ArchiveKeys keys = keys();
+        try {
+            return ArchiveValidation.load(archive, keys, ArchiveLimits.DEFAULT, console::warning);
+        } finally {
+            keys.wipe();
+        }
+    }
 
     ArchiveKeys keys() {
         char[] passphrase = identity == null ? Passphrases.read(passphraseFile) : null;

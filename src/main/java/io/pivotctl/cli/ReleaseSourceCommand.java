@@ -1,7 +1,6 @@
 package io.pivotctl.cli;
 
 import io.pivotctl.PivotctlException;
-import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.storage.ArchiveLocation;
 import io.pivotctl.release.ReleaseProgress;
@@ -9,8 +8,6 @@ import io.pivotctl.release.ReleaseRequest;
 import io.pivotctl.release.ReleaseService;
 import io.pivotctl.release.ReleaseStep;
 import io.pivotctl.release.ReleaseSummary;
-import io.pivotctl.validate.ArchiveKeys;
-import io.pivotctl.validate.ArchiveValidation;
 import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.verify.VerifyReport;
 import java.nio.file.Path;
@@ -95,13 +92,7 @@ final class ReleaseSourceCommand implements Callable<Integer> {
         if (verifiedOn != null && skipVerify) {
             throw PivotctlException.usage("--verified-on and --skip-verify exclude each other");
         }
-        ArchiveKeys keys = keyOptions.keys();
-        LoadedArchive loaded;
-        try {
-            loaded = ArchiveValidation.load(archive, keys, ArchiveLimits.DEFAULT, console::warning);
-        } finally {
-            keys.wipe();
-        }
+        LoadedArchive loaded = keyOptions.load(archive, console);
         ReleaseRequest request = new ReleaseRequest(loaded, kube.target(console),
                 verifiedOn == null ? null : kube.target(console, verifiedOn, verifiedOnContext), skipVerify, leasesConfigMap.namespace(), leasesConfigMap.name(), yes, detachTimeout,
                 pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);

@@ -1,11 +1,8 @@
 package io.pivotctl.cli;
 
-import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.storage.ArchiveLocation;
 import io.pivotctl.release.UnpauseResult;
 import io.pivotctl.release.UnpauseService;
-import io.pivotctl.validate.ArchiveKeys;
-import io.pivotctl.validate.ArchiveValidation;
 import io.pivotctl.validate.LoadedArchive;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -41,13 +38,7 @@ final class UnpauseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Console console = new Console(spec, false);
-        ArchiveKeys keys = keyOptions.keys();
-        LoadedArchive loaded;
-        try {
-            loaded = ArchiveValidation.load(archive, keys, ArchiveLimits.DEFAULT, console::warning);
-        } finally {
-            keys.wipe();
-        }
+        LoadedArchive loaded = keyOptions.load(archive, console);
         UnpauseResult r = new UnpauseService().run(loaded, kube.target(console));
         for (UnpauseResult.Item i : r.items()) {
             String what = switch (i.outcome()) {

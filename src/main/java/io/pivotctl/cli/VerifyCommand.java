@@ -3,9 +3,6 @@ package io.pivotctl.cli;
 import io.pivotctl.Json;
 import io.pivotctl.Outcome;
 import io.pivotctl.kube.NamespacedName;
-import io.pivotctl.archive.ArchiveLimits;
-import io.pivotctl.validate.ArchiveKeys;
-import io.pivotctl.validate.ArchiveValidation;
 import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.verify.Difference;
 import io.pivotctl.verify.VerifyReport;
@@ -55,13 +52,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec, false);
-        ArchiveKeys keys = keyOptions.keys();
-        LoadedArchive loaded;
-        try {
-            loaded = ArchiveValidation.load(archive, keys, ArchiveLimits.DEFAULT, console::warning);
-        } finally {
-            keys.wipe();
-        }
+        LoadedArchive loaded = keyOptions.load(archive, console);
         VerifyReport r = new VerifyService().run(kube.target(console), loaded, leasesConfigMap.namespace(), leasesConfigMap.name(), expectPaused);
         if (format == Format.json) {
             console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
