@@ -91,7 +91,11 @@ class ImportFailureIT {
         int n = 0;
         for (CustomResourceDefinition crd : c.apiextensions().v1().customResourceDefinitions().list().getItems()) {
             String v = crd.getSpec().getVersions().stream().filter(x -> x.getStorage()).findFirst().orElseThrow().getName();
-            n += c.genericKubernetesResources(crd.getSpec().getGroup() + "/" + v, crd.getSpec().getNames().getKind()).inAnyNamespace().list().getItems().size();
+            // by explicit context: a CRD created a moment ago may not be in the client's discovery cache yet
+            var context = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(crd.getSpec().getGroup())
+                    .withVersion(v).withKind(crd.getSpec().getNames().getKind()).withPlural(crd.getSpec().getNames().getPlural())
+                    .withNamespaced("Namespaced".equals(crd.getSpec().getScope())).build();
+            n += c.genericKubernetesResources(context).inAnyNamespace().list().getItems().size();
         }
         n += c.secrets().inNamespace("metal3").list().getItems().stream().filter(s -> !s.getType().startsWith("kubernetes.io/service-account")).count();
         n += c.configMaps().inNamespace("metal3").list().getItems().stream().filter(s -> !s.getMetadata().getName().equals("kube-root-ca.crt")).count();
