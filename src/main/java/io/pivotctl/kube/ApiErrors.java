@@ -102,6 +102,13 @@ public final class ApiErrors {
         return code(t) == 409;
     }
 
+    private static final java.util.Set<String> RBAC_VERBS = java.util.Set.of("get", "list", "watch", "create", "update", "patch", "delete");
+
+    /** The RBAC verb to grant: pivotctl's own actions (pause, unpause, detach) are patches. */
+    static String rbacVerb(String verb) {
+        return RBAC_VERBS.contains(verb) ? verb : "patch";
+    }
+
     /** {@code verb} like "list", "create"; {@code what} like "baremetalhosts.metal3.io in namespace metal3". */
     public static PivotctlException describe(Throwable t, String verb, String what, String server) {
         int code = code(t);
@@ -109,7 +116,7 @@ public final class ApiErrors {
         String msg = switch (code) {
             case 401 -> "unauthorized (401) to " + verb + " " + what + ": the kubeconfig credentials were rejected by " + server;
             case 403 -> "forbidden (403): cannot " + verb + " " + what + (status.contains("being terminated") ? ": " + status
-                    : ": grant the '" + verb + "' permission on it to the kubeconfig user" + (status.isEmpty() ? "" : " (" + status + ")"));
+                    : ": grant the '" + rbacVerb(verb) + "' permission on it to the kubeconfig user" + (status.isEmpty() ? "" : " (" + status + ")"));
             case 404 -> "not found (404): " + verb + " " + what + (status.isEmpty() ? "" : ": " + status);
             case 409 -> "conflict (409): " + verb + " " + what + (status.isEmpty() ? "" : ": " + status);
             case 0 -> connectionMessage(t, verb, what, server);

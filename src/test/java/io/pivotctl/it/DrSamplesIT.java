@@ -106,7 +106,7 @@ class DrSamplesIT {
         Cli.Result pause = Cli.run("export", "--kubeconfig", kubeconfig.toString(), "-A", "-o", dir.resolve("p.tar").toString(),
                 "--recipient", recipient, "--pause", "-q");
         assertEquals(1, pause.exitCode(), pause.toString());
-        assertTrue(pause.err().contains("forbidden (403)") && pause.err().contains("cannot patch resource \"clusters\""), pause.err());
+        assertTrue(pause.err().contains("forbidden (403)") && pause.err().contains("grant the 'patch' permission"), pause.err());
     }
 
     @Test
