@@ -1,6 +1,7 @@
 package io.pivotctl.archive;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.pivotctl.kube.GroupVersionKind;
 import java.util.List;
 import java.util.Map;
 
@@ -115,6 +116,11 @@ public record Manifest(
 
         public Entry withDigest(long newSize, String newSha256) {
             return new Entry(path, role, group, version, kind, resource, namespace, name, newSize, newSha256, encrypted, hasStatus);
+        }
+
+        /** The key under which discovery answers for this entry's kind are kept. */
+        public GroupVersionKind gvk() {
+            return new GroupVersionKind(group, version, kind);
         }
 
         public boolean isObject() {

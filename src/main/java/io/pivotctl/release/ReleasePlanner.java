@@ -6,6 +6,7 @@ import io.pivotctl.Json;
 import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.GroupVersionKind;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.Discovery;
@@ -49,18 +50,18 @@ final class ReleasePlanner {
             }
         }
         Discovery discovery = new Discovery(conn);
-        Map<String, Optional<ResourceType>> types = new HashMap<>();
-        Map<String, List<ArchivedObject>> groups = new LinkedHashMap<>();
+        Map<GroupVersionKind, Optional<ResourceType>> types = new HashMap<>();
+        Map<List<Object>, List<ArchivedObject>> groups = new LinkedHashMap<>();
         for (ArchivedObject o : archive.objects()) {
             var e = o.entry();
-            String typeKey = e.group() + "/" + e.version() + "/" + e.kind();
+            GroupVersionKind typeKey = e.gvk();
             types.computeIfAbsent(typeKey, k -> discovery.find(e.group(), e.version(), e.kind()));
-            groups.computeIfAbsent(typeKey + "@" + o.id().namespace(), k -> new ArrayList<>()).add(o);
+            groups.computeIfAbsent(List.of(typeKey, o.id().namespace()), k -> new ArrayList<>()).add(o);
         }
         Map<ObjectId, ObjectNode> live = new HashMap<>();
         for (List<ArchivedObject> group : groups.values()) {
             var e = group.get(0).entry();
-            Optional<ResourceType> t = types.get(e.group() + "/" + e.version() + "/" + e.kind());
+            Optional<ResourceType> t = types.get(e.gvk());
             if (t.isEmpty()) {
                 continue;
             }
@@ -112,11 +113,11 @@ final class ReleasePlanner {
         return new Plan(List.copyOf(steps), live);
     }
 
-    private static ReleaseStep classify(ArchivedObject o, Map<String, Optional<ResourceType>> types, Map<ObjectId, ObjectNode> live,
+    private static ReleaseStep classify(ArchivedObject o, Map<GroupVersionKind, Optional<ResourceType>> types, Map<ObjectId, ObjectNode> live,
             Map<String, Integer> levels, Set<String> deletedEarlier, ReleaseStep.Phase phase, ObjectId host) {
         ObjectId id = o.id();
         var e = o.entry();
-        ResourceType type = types.get(e.group() + "/" + e.version() + "/" + e.kind()).orElse(null);
+        ResourceType type = types.get(e.gvk()).orElse(null);
         String uid = o.object().path("metadata").path("uid").asText("");
         int level = levels.getOrDefault(EntryPaths.id(id), 0);
         if (type == null) {

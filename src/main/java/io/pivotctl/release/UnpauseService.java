@@ -8,6 +8,7 @@ import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.GroupVersionKind;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.Discovery;
@@ -49,7 +50,7 @@ public final class UnpauseService {
             }
             ResourceClient client = new ResourceClient(conn);
             Discovery discovery = new Discovery(conn);
-            Map<String, Optional<ResourceType>> types = new HashMap<>();
+            Map<GroupVersionKind, Optional<ResourceType>> types = new HashMap<>();
             List<UnpauseResult.Item> items = new ArrayList<>();
             for (String text : m.pausedByExport()) {
                 ArchivedObject o = byId.get(text);
@@ -59,7 +60,7 @@ public final class UnpauseService {
                     continue;
                 }
                 var e = o.entry();
-                Optional<ResourceType> type = types.computeIfAbsent(e.group() + "/" + e.version() + "/" + e.kind(),
+                Optional<ResourceType> type = types.computeIfAbsent(e.gvk(),
                         k -> discovery.find(e.group(), e.version(), e.kind()));
                 if (type.isEmpty()) {
                     items.add(new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.LEFT_ALONE, e.kind() + " " + e.version() + " is not served"));

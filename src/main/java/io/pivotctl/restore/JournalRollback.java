@@ -57,7 +57,7 @@ final class JournalRollback {
         Set<GroupVersionKind> seen = new HashSet<>();
         for (ArchivedObject o : archive.objects()) {
             Manifest.Entry e = o.entry();
-            if (seen.add(Preflight.key(e))) {
+            if (seen.add(e.gvk())) {
                 discovery.find(e.group(), e.version(), e.kind()).ifPresent(t -> types.put(t.qualifiedResource(), t));
             }
         }

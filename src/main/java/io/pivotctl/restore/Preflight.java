@@ -67,7 +67,7 @@ final class Preflight {
         Map<String, Integer> levelOf = levels(archive.manifest());
         List<PlannedObject> planned = new ArrayList<>();
         for (ArchivedObject o : archive.objects()) {
-            Optional<ResourceType> t = types.get(key(o.entry()));
+            Optional<ResourceType> t = types.get(o.entry().gvk());
             if (t == null || t.isEmpty()) {
                 continue; // reported once per kind
             }
@@ -172,7 +172,7 @@ final class Preflight {
         Map<String, List<ResourceType>> byGroupVersion = new HashMap<>();
         for (ArchivedObject o : archive.objects()) {
             Manifest.Entry e = o.entry();
-            GroupVersionKind k = key(e);
+            GroupVersionKind k = e.gvk();
             if (out.containsKey(k)) {
                 continue;
             }
@@ -213,9 +213,6 @@ final class Preflight {
         return out;
     }
 
-    static GroupVersionKind key(Manifest.Entry e) {
-        return new GroupVersionKind(e.group(), e.version(), e.kind());
-    }
 
     static Map<String, Integer> levels(Manifest manifest) {
         Map<String, Integer> levelOf = new HashMap<>();

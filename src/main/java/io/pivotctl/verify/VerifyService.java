@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.GroupVersionKind;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.Discovery;
@@ -48,25 +49,25 @@ public final class VerifyService {
             ResourceClient client = new ResourceClient(conn);
             Discovery discovery = new Discovery(conn);
             List<Difference> diffs = Collections.synchronizedList(new ArrayList<>());
-            Map<String, Optional<ResourceType>> types = new HashMap<>();
+            Map<GroupVersionKind, Optional<ResourceType>> types = new HashMap<>();
             for (ArchivedObject o : archive.objects()) {
                 var e = o.entry();
-                types.computeIfAbsent(e.group() + "/" + e.version() + "/" + e.kind(), k -> discovery.find(e.group(), e.version(), e.kind()));
+                types.computeIfAbsent(e.gvk(), k -> discovery.find(e.group(), e.version(), e.kind()));
             }
             // One list per kind and namespace, compared as it arrives and then dropped: only each found object's live UID
             // and ownerReferences are kept (for the owner check, which needs every owner's new UID), so memory stays
             // bounded by the largest list, not by the fleet.
-            Map<String, List<ArchivedObject>> groups = new java.util.LinkedHashMap<>();
+            Map<List<Object>, List<ArchivedObject>> groups = new java.util.LinkedHashMap<>();
             for (ArchivedObject o : archive.objects()) {
                 var e = o.entry();
-                groups.computeIfAbsent(e.group() + "/" + e.version() + "/" + e.kind() + "@" + o.id().namespace(), k -> new ArrayList<>()).add(o);
+                groups.computeIfAbsent(List.of(e.gvk(), o.id().namespace()), k -> new ArrayList<>()).add(o);
             }
             Map<ObjectId, String> liveUid = new ConcurrentHashMap<>();
             Map<ObjectId, JsonNode> liveOwnerRefs = new ConcurrentHashMap<>();
             java.util.concurrent.atomic.AtomicInteger secrets = new java.util.concurrent.atomic.AtomicInteger();
             Parallel.map(new ArrayList<>(groups.values()), conn.concurrency(), group -> {
                 var e = group.get(0).entry();
-                Optional<ResourceType> t = types.get(e.group() + "/" + e.version() + "/" + e.kind());
+                Optional<ResourceType> t = types.get(e.gvk());
                 if (t.isEmpty()) {
                     group.forEach(o -> diffs.add(new Difference(o.id().toString(), Difference.Kind.NOT_SERVED,
                             e.kind() + " " + e.version() + " is not served by the target")));
