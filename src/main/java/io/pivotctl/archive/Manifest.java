@@ -150,6 +150,17 @@ public record Manifest(
             cycles = cycles == null ? List.of() : cycles.stream().map(List::copyOf).toList();
             dangling = dangling == null ? List.of() : List.copyOf(dangling);
         }
+
+        /** The restore level of each object id (section 3.4): owners have lower levels than their dependents. */
+        public Map<String, Integer> levelOf() {
+            Map<String, Integer> out = new java.util.HashMap<>();
+            for (int i = 0; i < levels.size(); i++) {
+                for (String id : levels.get(i)) {
+                    out.put(id, i);
+                }
+            }
+            return out;
+        }
     }
 
     public record GraphEdge(String from, String to, String type, String field, boolean controller) {

@@ -42,13 +42,7 @@ final class ReleasePlanner {
     }
 
     Plan plan(LoadedArchive archive, Set<String> deletedEarlier) {
-        Map<String, Integer> levels = new HashMap<>();
-        List<List<String>> lv = archive.manifest().graph() == null ? List.of() : archive.manifest().graph().levels();
-        for (int i = 0; i < lv.size(); i++) {
-            for (String id : lv.get(i)) {
-                levels.put(id, i);
-            }
-        }
+        Map<String, Integer> levels = archive.manifest().graph() == null ? Map.of() : archive.manifest().graph().levelOf();
         Discovery discovery = new Discovery(conn);
         Map<GroupVersionKind, Optional<ResourceType>> types = new HashMap<>();
         Map<List<Object>, List<ArchivedObject>> groups = new LinkedHashMap<>();

@@ -64,7 +64,7 @@ final class Preflight {
         // dry-run in an existing stand-in namespace instead: schema and admission are checked without writing anything.
         String standIn = missingNamespaces.isEmpty() ? null : standInNamespace();
 
-        Map<String, Integer> levelOf = levels(archive.manifest());
+        Map<String, Integer> levelOf = archive.manifest().graph().levelOf();
         List<PlannedObject> planned = new ArrayList<>();
         for (ArchivedObject o : archive.objects()) {
             Optional<ResourceType> t = types.get(o.entry().gvk());
@@ -214,14 +214,4 @@ final class Preflight {
     }
 
 
-    static Map<String, Integer> levels(Manifest manifest) {
-        Map<String, Integer> levelOf = new HashMap<>();
-        List<List<String>> levels = manifest.graph().levels();
-        for (int i = 0; i < levels.size(); i++) {
-            for (String id : levels.get(i)) {
-                levelOf.put(id, i);
-            }
-        }
-        return levelOf;
-    }
 }
