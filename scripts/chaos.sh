@@ -7,10 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-10}"
 seed="${2:-20261125}"
+scripts/setup-envtest.sh   # the apiserver binaries and age, as scripts/test.sh does
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-mvn -B -ntp -o verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
+mvn -B -ntp verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
     -Dit.test=ChaosIT -Dpivotctl.chaos.runs="$runs" -Dpivotctl.chaos.seed="$seed" >"$log" 2>&1
 rc=$?
 set -e

@@ -157,8 +157,12 @@ public final class ArchiveWriter {
     }
 
     public static boolean isGzipName(Path file) {
-        String n = file.getFileName().toString();
-        return n.endsWith(".tar.gz") || n.endsWith(".tgz");
+        return isGzipName(file.getFileName().toString());
+    }
+
+    /** The layout's rule (section 1): {@code .tar.gz} and {@code .tgz} are gzip-compressed, anything else plain tar. */
+    public static boolean isGzipName(String name) {
+        return name.endsWith(".tar.gz") || name.endsWith(".tgz");
     }
 
     private static void moveIntoPlace(Path temp, Path target) throws IOException {

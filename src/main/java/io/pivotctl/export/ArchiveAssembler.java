@@ -6,6 +6,7 @@ import io.pivotctl.archive.ArchiveWriter;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.ObjectFields;
 import io.pivotctl.kube.ResourceType;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -60,7 +61,7 @@ final class ArchiveAssembler {
     private void addPlainObject(ObjectNode object, ObjectId id, ResourceType type) {
         Manifest.Entry entry = new Manifest.Entry(EntryPaths.object(id.group(), type.version(), id.kind(), id.namespace(), id.name()),
                 Manifest.Entry.OBJECT, id.group(), type.version(), id.kind(), type.plural(), id.namespace(), id.name(), 0, null, false,
-                hasStatus(object));
+                ObjectFields.hasStatus(object));
         sources.add(new ArchiveWriter.Source(entry, () -> serializer.apply(object)));
         selfCheck.expect(entry.path(), object, false);
     }
@@ -119,9 +120,6 @@ final class ArchiveAssembler {
         return perKind;
     }
 
-    static boolean hasStatus(JsonNode object) {
-        return io.pivotctl.kube.ObjectFields.hasStatus(object);
-    }
 
     private static Map<String, String> strings(JsonNode map) {
         Map<String, String> out = new TreeMap<>();

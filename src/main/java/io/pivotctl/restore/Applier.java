@@ -3,6 +3,7 @@ package io.pivotctl.restore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.Json;
 import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.ObjectFields;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.Parallel;
 import io.pivotctl.kube.ResourceApi;
@@ -98,11 +99,11 @@ final class Applier {
         ObjectNode archived = p.archived().object();
         boolean viaSubresource = withStatusSubresource(p);
         ObjectNode body = ObjectPreparer.forCreate(archived, owners, archiveId, !viaSubresource, run::warn);
-        if (ObjectPreparer.hasStatus(archived) && !p.type().statusSubresource()) {
+        if (ObjectFields.hasStatus(archived) && !p.type().statusSubresource()) {
             body.set("status", archived.get("status").deepCopy()); // no /status: status travels with the create
         }
         Markers.labelRun(body, run.runId());
-        if (req.has(ImportRequest.Flag.BMH_STATUS_ANNOTATION) && ObjectPreparer.hasStatus(archived) && p.id().isBareMetalHost()) {
+        if (req.has(ImportRequest.Flag.BMH_STATUS_ANNOTATION) && ObjectFields.hasStatus(archived) && p.id().isBareMetalHost()) {
             body.with("metadata").with("annotations").put(Markers.BMH_STATUS, ObjectPreparer.bmhStatusAnnotation(archived));
         }
         ObjectNode live;
@@ -121,7 +122,7 @@ final class Applier {
     }
 
     private static boolean withStatusSubresource(PlannedObject p) {
-        return p.type().statusSubresource() && ObjectPreparer.hasStatus(p.archived().object());
+        return p.type().statusSubresource() && ObjectFields.hasStatus(p.archived().object());
     }
 
     /**
@@ -176,7 +177,7 @@ final class Applier {
         ObjectNode body = ObjectPreparer.forCreate(archived, owners, archiveId, true, run::warn);
         body.with("metadata").put("resourceVersion", existing.path("metadata").path("resourceVersion").asText());
         body.with("metadata").put("uid", ImportRun.uidOf(existing)); // the server refuses the write if the object was replaced
-        if (!p.type().statusSubresource() && ObjectPreparer.hasStatus(archived)) {
+        if (!p.type().statusSubresource() && ObjectFields.hasStatus(archived)) {
             body.set("status", archived.get("status").deepCopy());
         }
         ObjectNode live;

@@ -91,9 +91,6 @@ public final class ObjectPreparer {
         return Json.toJson(Json.canonical(status));
     }
 
-    public static boolean hasStatus(JsonNode object) {
-        return io.pivotctl.kube.ObjectFields.hasStatus(object);
-    }
 
     static boolean hasAnnotation(JsonNode object, String key) {
         return object.path("metadata").path("annotations").has(key);

@@ -56,7 +56,4 @@ public sealed interface ArchiveLocation permits LocalArchive, S3Archive {
     @Override
     String toString();
 
-    static boolean isGzipName(String name) {
-        return name.endsWith(".tar.gz") || name.endsWith(".tgz");
-    }
 }

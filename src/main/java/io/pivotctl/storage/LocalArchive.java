@@ -70,7 +70,7 @@ public record LocalArchive(Path path) implements ArchiveLocation {
 
     @Override
     public boolean compressed() {
-        return ArchiveLocation.isGzipName(path.getFileName().toString());
+        return ArchiveWriter.isGzipName(path.getFileName().toString());
     }
 
     @Override

@@ -160,7 +160,7 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
 
     @Override
     public boolean compressed() {
-        return ArchiveLocation.isGzipName(uri.key());
+        return ArchiveWriter.isGzipName(uri.key());
     }
 
     @Override

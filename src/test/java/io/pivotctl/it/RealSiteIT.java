@@ -165,20 +165,9 @@ class RealSiteIT {
                 assertEquals(RealSite.SITE_B.equals(cluster), paused, h.getMetadata().getName() + " of " + cluster + " paused=" + paused);
             }
         } finally {
-            Cli.Result unpause = Cli.run("import", "--help"); // keep the source as it was for other tests: undo the pause by hand
-            unpauseSiteB();
-            assertEquals(0, unpause.exitCode());
-        }
-    }
-
-    private static void unpauseSiteB() {
-        var clusters = servers.source().client().genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Cluster").inNamespace(RealSite.NS);
-        clusters.withName(RealSite.SITE_B).edit(c -> { ((Map<String, Object>) c.getAdditionalProperties().get("spec")).put("paused", false); return c; });
-        for (var h : servers.source().client().genericKubernetesResources("metal3.io/v1alpha1", "BareMetalHost").inNamespace(RealSite.NS).list().getItems()) {
-            if (h.getMetadata().getAnnotations() != null && "pivotctl".equals(h.getMetadata().getAnnotations().get("baremetalhost.metal3.io/paused"))) {
-                servers.source().client().genericKubernetesResources("metal3.io/v1alpha1", "BareMetalHost").inNamespace(RealSite.NS)
-                        .withName(h.getMetadata().getName()).edit(x -> { x.getMetadata().getAnnotations().remove("baremetalhost.metal3.io/paused"); return x; });
-            }
+            // leave the source as it was for the other test: the abort path a user would take
+            Cli.Result unpause = Cli.run("unpause", archive.toString(), "--kubeconfig", servers.source().kubeconfig().toString());
+            assertEquals(0, unpause.exitCode(), unpause.toString());
         }
     }
 

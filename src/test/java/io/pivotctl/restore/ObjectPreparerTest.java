@@ -106,9 +106,9 @@ class ObjectPreparerTest {
     @org.junit.jupiter.api.Test
     void clustersAreCreatedPausedAndStatusIsKnownByContent() {
         assertTrue(ObjectPreparer.forCreate(CLUSTER, owners(true), "a", false, w -> { }).path("spec").path("paused").asBoolean());
-        assertTrue(ObjectPreparer.hasStatus(HOST));
-        assertFalse(ObjectPreparer.hasStatus(CLUSTER));
-        assertFalse(ObjectPreparer.hasStatus(yaml("status: {}")));
+        assertTrue(io.pivotctl.kube.ObjectFields.hasStatus(HOST));
+        assertFalse(io.pivotctl.kube.ObjectFields.hasStatus(CLUSTER));
+        assertFalse(io.pivotctl.kube.ObjectFields.hasStatus(yaml("status: {}")));
         ObjectNode created = CLUSTER.deepCopy();
         assertEquals(HOST.get("status"), ObjectPreparer.forStatus(created, HOST).get("status"));
     }
