@@ -51,16 +51,39 @@ public final class Metal3Fleet {
         return List.copyOf(f.objects);
     }
 
+    /** Hosts per cluster in {@link #fleet}. */
+    public static final int FLEET_CLUSTER_HOSTS = 50;
+
     /** N hosts in clusters of 50 (each with 3 control planes and the rest workers), the synthetic fleet of the benchmark. */
     public static List<ObjectNode> fleet(String namespace, int hosts) {
-        List<ClusterSpec> clusters = new ArrayList<>();
-        for (int i = 0; hosts > 0; i++) {
-            int n = Math.min(50, hosts);
-            int cp = Math.min(3, n);
-            clusters.add(new ClusterSpec(String.format(Locale.ROOT, "c%03d", i), cp, n - cp));
-            hosts -= n;
+        List<ObjectNode> out = new ArrayList<>();
+        for (int i = 0; i < fleetClusters(hosts); i++) {
+            out.addAll(fleetCluster(namespace, hosts, i));
         }
-        return of(namespace, clusters, 0);
+        return List.copyOf(out);
+    }
+
+    /** How many clusters {@link #fleet} makes for N hosts. */
+    public static int fleetClusters(int hosts) {
+        return (hosts + FLEET_CLUSTER_HOSTS - 1) / FLEET_CLUSTER_HOSTS;
+    }
+
+    /**
+     * Cluster {@code index} of {@link #fleet}, exactly the objects the whole fleet holds for it (host numbers, MACs and
+     * addresses continue from the clusters before it), so a fleet of thousands of hosts can be made and loaded one
+     * cluster at a time in bounded memory. Every ownerReference stays inside its cluster.
+     */
+    public static List<ObjectNode> fleetCluster(String namespace, int hosts, int index) {
+        int first = index * FLEET_CLUSTER_HOSTS;
+        if (index < 0 || first >= hosts) {
+            throw new IllegalArgumentException("cluster " + index + " is not in a fleet of " + hosts + " hosts");
+        }
+        int n = Math.min(FLEET_CLUSTER_HOSTS, hosts - first);
+        int cp = Math.min(3, n);
+        Metal3Fleet f = new Metal3Fleet(namespace);
+        f.hostIndex = first;
+        f.cluster(new ClusterSpec(String.format(Locale.ROOT, "c%03d", index), cp, n - cp));
+        return List.copyOf(f.objects);
     }
 
     /** The secret values this inventory holds (plaintext), for leak scans. */
