@@ -1,0 +1,143 @@
+package io.pivotctl.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a bench run found, as target/bench.json (this record, serialised) and as Markdown: every row per fleet size, the
+ * ratios against the baselines, and how time per object grows from the smallest to the largest fleet.
+ * {@code failure} names what stopped the run; the fleets measured before it are still reported.
+ */
+record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<SizeRatios> ratios, Scaling scaling, String failure) {
+
+    /** The rows in the order they are measured; {@code key} names them in bench.json. */
+    static final Map<String, String> ROWS = rows();
+
+    private static Map<String, String> rows() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("kubectl-list", "export baseline: `kubectl get <all exported resources> -A -o json`");
+        m.put("export", "pivotctl export to a file (encryption, self-check and archive included)");
+        m.put("export-s3", "pivotctl export to S3 (streamed multipart upload to S3Proxy on loopback)");
+        m.put("import", "pivotctl import (preflight dry run, ordering, UID rewrite, status)");
+        m.put("verify", "pivotctl verify of the target against the archive, after the import");
+        m.put("sequential", "import baseline: sequential creates, one at a time (no status)");
+        m.put("parallel", "import ceiling: 16 parallel creates, no ordering, no status");
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** The rows whose time per object is compared across fleet sizes. */
+    static final List<String> SCALED = List.of("export", "import", "verify");
+
+    /** One measurement. Peak RSS and requests are null where not measured (baselines) or not reported (no -v count line). */
+    record Row(int hosts, int objects, String key, String what, double seconds, double objectsPerSecond, Long peakRssKb, Long apiRequests,
+            Double requestsPerObject) {
+
+        static Row of(int hosts, int objects, String key, Measured m) {
+            if (!ROWS.containsKey(key)) {
+                throw new IllegalArgumentException("unknown bench row " + key);
+            }
+            return new Row(hosts, objects, key, ROWS.get(key), m.seconds(), objects / m.seconds(), m.peakRssKb(), m.apiRequests(),
+                    m.apiRequests() == null ? null : (double) m.apiRequests() / objects);
+        }
+    }
+
+    /** One fleet size, measured in full; {@code targetEqual} is what verify reported after the import. */
+    record FleetRun(int hosts, int objects, double loadSeconds, List<Row> rows, boolean targetEqual, int objectsChecked) {
+
+        Row row(String key) {
+            return rows.stream().filter(r -> r.key().equals(key)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("N=" + hosts + " has no " + key + " row"));
+        }
+    }
+
+    /**
+     * Time ratios are "how many times as long" (lower is better); speed ratios are "how many times as fast" (higher is
+     * better): import ÷ parallel ceiling 0.45x means import reaches 45% of the bare-create rate.
+     */
+    record SizeRatios(int hosts, double exportTimeVsKubectlList, double exportToS3TimeVsFile, Double exportToS3PeakRssVsFile,
+            double importSpeedVsParallelCeiling, double importSpeedVsSequential) {
+
+        static SizeRatios of(FleetRun f) {
+            Row exp = f.row("export");
+            Row s3 = f.row("export-s3");
+            Row imp = f.row("import");
+            Double rss = s3.peakRssKb() == null || exp.peakRssKb() == null ? null : (double) s3.peakRssKb() / exp.peakRssKb();
+            return new SizeRatios(f.hosts(), exp.seconds() / f.row("kubectl-list").seconds(), s3.seconds() / exp.seconds(), rss,
+                    f.row("parallel").seconds() / imp.seconds(), f.row("sequential").seconds() / imp.seconds());
+        }
+    }
+
+    /** Time per object at {@code toHosts} ÷ time per object at {@code fromHosts}, per pivotctl command (1.0 = linear). */
+    record Scaling(int fromHosts, int toHosts, Map<String, Double> timePerObjectGrowth) {
+
+        /** Null with fewer than two fleet sizes: there is nothing to compare. */
+        static Scaling of(List<FleetRun> fleets) {
+            if (fleets.stream().map(FleetRun::hosts).distinct().count() < 2) {
+                return null;
+            }
+            FleetRun small = fleets.stream().min(Comparator.comparingInt(FleetRun::hosts)).orElseThrow();
+            FleetRun large = fleets.stream().max(Comparator.comparingInt(FleetRun::hosts)).orElseThrow();
+            Map<String, Double> growth = new LinkedHashMap<>();
+            for (String key : SCALED) {
+                growth.put(key, perObject(large.row(key)) / perObject(small.row(key)));
+            }
+            return new Scaling(small.hosts(), large.hosts(), growth);
+        }
+
+        private static double perObject(Row r) {
+            return r.seconds() / r.objects();
+        }
+    }
+
+    static BenchReport of(Map<String, Object> machine, List<FleetRun> fleets, String failure) {
+        List<SizeRatios> ratios = new ArrayList<>();
+        fleets.forEach(f -> ratios.add(SizeRatios.of(f)));
+        return new BenchReport(machine, List.copyOf(fleets), ratios, Scaling.of(fleets), failure);
+    }
+
+    String markdown() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "Machine: %s, %s cores, %s GiB RAM, Java %s, %s%n%n", machine.get("cpu"), machine.get("cores"),
+                machine.get("ramGiB"), machine.get("java"), machine.get("apiserver")));
+        b.append("| hosts | objects | what | seconds | objects/s | peak RSS MB | requests/object |\n|---:|---:|---|---:|---:|---:|---:|\n");
+        for (FleetRun f : fleets) {
+            for (Row r : f.rows()) {
+                boolean pivotctl = r.key().equals("export") || r.key().equals("export-s3") || r.key().equals("import") || r.key().equals("verify");
+                b.append(String.format(Locale.ROOT, "| %d | %d | %s | %.1f | %.0f | %s | %s |%n", r.hosts(), r.objects(), r.what(), r.seconds(),
+                        r.objectsPerSecond(), r.peakRssKb() == null ? "" : String.valueOf(r.peakRssKb() / 1024),
+                        r.requestsPerObject() != null ? String.format(Locale.ROOT, "%.2f", r.requestsPerObject()) : pivotctl ? "n/a" : ""));
+            }
+        }
+        b.append("\n| hosts | export ÷ kubectl list (time) | export to S3 ÷ to a file (time, peak RSS) | import ÷ parallel ceiling (speed)"
+                + " | import ÷ sequential (speed) | verify found the target |\n|---:|---:|---:|---:|---:|---|\n");
+        for (int i = 0; i < ratios.size(); i++) {
+            SizeRatios r = ratios.get(i);
+            FleetRun f = fleets.get(i);
+            b.append(String.format(Locale.ROOT, "| %d | %.2fx | %.2fx%s | %.2fx | %.2fx | %s (%d objects checked) |%n", r.hosts(), r.exportTimeVsKubectlList(),
+                    r.exportToS3TimeVsFile(), r.exportToS3PeakRssVsFile() == null ? "" : String.format(Locale.ROOT, ", %.2fx", r.exportToS3PeakRssVsFile()),
+                    r.importSpeedVsParallelCeiling(), r.importSpeedVsSequential(), f.targetEqual() ? "equal" : "DIFFERENT", f.objectsChecked()));
+        }
+        b.append('\n');
+        if (scaling == null) {
+            b.append("Scaling: n/a (one fleet size measured; run e.g. `scripts/bench.sh 1000 5000`)\n");
+        } else {
+            b.append(String.format(Locale.ROOT, "Scaling, time per object at %d hosts ÷ at %d hosts (1.00x = linear):", scaling.toHosts(), scaling.fromHosts()));
+            scaling.timePerObjectGrowth().forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.2fx,", k, v)));
+            b.setLength(b.length() - 1);
+            b.append('\n');
+        }
+        for (FleetRun f : fleets) {
+            b.append(String.format(Locale.ROOT, "Fleet load (harness, not pivotctl) at %d hosts: %d objects in %.1f s (%.0f objects/s)%n", f.hosts(), f.objects(),
+                    f.loadSeconds(), f.objects() / f.loadSeconds()));
+        }
+        if (failure != null) {
+            b.append("\nFAILED: ").append(failure).append('\n');
+        }
+        return b.toString();
+    }
+}

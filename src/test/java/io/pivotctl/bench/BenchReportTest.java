@@ -1,0 +1,114 @@
+package io.pivotctl.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pivotctl.Json;
+import io.pivotctl.bench.BenchReport.FleetRun;
+import io.pivotctl.bench.BenchReport.Row;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The arithmetic and parsing of the bench report, on made-up measurements (no server, no timing). */
+class BenchReportTest {
+
+    static final Map<String, Object> MACHINE = Map.of("cpu", "Test CPU", "cores", 2, "ramGiB", 4.0, "java", "17", "apiserver", "kube-apiserver");
+
+    /** A fleet where every row took {@code secondsPerObject} × the factor given per key. */
+    static FleetRun fleet(int hosts, int objects, double importFactor, Long importRequests) {
+        List<Row> rows = new ArrayList<>();
+        Map<String, Double> factor = Map.of("kubectl-list", 1.0, "export", 1.5, "export-s3", 1.8, "import", importFactor, "verify", 1.2,
+                "sequential", 4.0, "parallel", 2.0);
+        for (String key : BenchReport.ROWS.keySet()) {
+            boolean pivotctl = BenchReport.SCALED.contains(key) || key.equals("export-s3");
+            rows.add(Row.of(hosts, objects, key, new Measured(objects * 0.001 * factor.get(key), pivotctl ? 300_000L : null,
+                    key.equals("import") ? importRequests : null)));
+        }
+        return new FleetRun(hosts, objects, 10, rows, true, objects);
+    }
+
+    @Test
+    void ratiosCompareWithTheBaselinesOfTheSameFleet() {
+        BenchReport r = BenchReport.of(MACHINE, List.of(fleet(1000, 13300, 8.0, 29260L)), null);
+        BenchReport.SizeRatios x = r.ratios().get(0);
+        assertEquals(1.5, x.exportTimeVsKubectlList(), 1e-9);
+        assertEquals(1.2, x.exportToS3TimeVsFile(), 1e-9);
+        assertEquals(1.0, x.exportToS3PeakRssVsFile(), 1e-9);
+        assertEquals(0.25, x.importSpeedVsParallelCeiling(), 1e-9, "ceiling 2 ms/object, import 8 ms/object");
+        assertEquals(0.5, x.importSpeedVsSequential(), 1e-9);
+        assertEquals(2.2, r.fleets().get(0).row("import").requestsPerObject(), 1e-9);
+        assertNull(r.scaling(), "one size: nothing to scale against");
+        String md = r.markdown();
+        assertTrue(md.contains("| 1000 | 13300 | pivotctl import (preflight dry run, ordering, UID rewrite, status) | 106.4 | 125 | 292 | 2.20 |"), md);
+        assertTrue(md.contains("| 1000 | 1.50x | 1.20x, 1.00x | 0.25x | 0.50x | equal (13300 objects checked) |"), md);
+        assertTrue(md.contains("Scaling: n/a"), md);
+        assertTrue(md.startsWith("Machine: Test CPU, 2 cores, 4.0 GiB RAM, Java 17, kube-apiserver"), md);
+    }
+
+    @Test
+    void requestsPerObjectIsNaWhenPivotctlPrintsNoCount() {
+        BenchReport r = BenchReport.of(MACHINE, List.of(fleet(100, 1330, 8.0, null)), null);
+        Row imp = r.fleets().get(0).row("import");
+        assertNull(imp.apiRequests());
+        assertNull(imp.requestsPerObject());
+        assertTrue(r.markdown().contains("| 100 | 1330 | pivotctl import (preflight dry run, ordering, UID rewrite, status) | 10.6 | 125 | 292 | n/a |"),
+                r.markdown());
+        JsonNode json = Json.MAPPER.valueToTree(r);
+        assertTrue(json.path("fleets").path(0).path("rows").path(3).path("requestsPerObject").isNull(), json.toString());
+        assertTrue(json.path("scaling").isNull());
+    }
+
+    @Test
+    void scalingIsTimePerObjectAtTheLargestFleetOverTheSmallest() {
+        // import takes 8 ms/object at 1000 hosts and 10 ms/object at 5000: 1.25x; the others grow linearly
+        BenchReport r = BenchReport.of(MACHINE, List.of(fleet(1000, 13300, 8.0, null), fleet(5000, 66500, 10.0, null)), null);
+        assertEquals(1000, r.scaling().fromHosts());
+        assertEquals(5000, r.scaling().toHosts());
+        assertEquals(1.25, r.scaling().timePerObjectGrowth().get("import"), 1e-9);
+        assertEquals(1.0, r.scaling().timePerObjectGrowth().get("export"), 1e-9);
+        assertEquals(1.0, r.scaling().timePerObjectGrowth().get("verify"), 1e-9);
+        assertTrue(r.markdown().contains("Scaling, time per object at 5000 hosts ÷ at 1000 hosts (1.00x = linear): export 1.00x, import 1.25x, verify 1.00x"),
+                r.markdown());
+        JsonNode json = Json.MAPPER.valueToTree(r);
+        assertEquals(1.25, json.path("scaling").path("timePerObjectGrowth").path("import").asDouble(), 1e-9);
+        assertEquals(2, json.path("ratios").size());
+        assertEquals("Test CPU", json.path("machine").path("cpu").asText());
+    }
+
+    @Test
+    void aFailureIsReportedWithWhatWasMeasuredBeforeIt() {
+        BenchReport r = BenchReport.of(MACHINE, List.of(fleet(1000, 13300, 8.0, null)), "N=5000: import failed (exit 1)");
+        assertTrue(r.markdown().contains("FAILED: N=5000: import failed (exit 1)"), r.markdown());
+        assertEquals(1, r.fleets().size());
+    }
+
+    @Test
+    void stderrFactsTakeTheLastCountAndThePeakRss() throws Exception {
+        String stderr = String.join("\n", "[api] GET /api/v1/namespaces/metal3/secrets: 200 (3 ms)",
+                "api requests: 12 (GET 12, POST 0, PUT 0, PATCH 0, DELETE 0; dry-run 0)",
+                "api requests: 29260 (GET 40, POST 26600, PUT 2000, PATCH 620, DELETE 0; dry-run 13300)",
+                "\tMaximum resident set size (kbytes): 391234", "\tExit status: 0");
+        Measured.StderrFacts f = Measured.StderrFacts.read(new StringReader(stderr));
+        assertEquals(29260L, f.apiRequests());
+        assertEquals(391234L, f.peakRssKb());
+        Measured.StderrFacts none = Measured.StderrFacts.read(new StringReader("[api] GET /apis: 200 (1 ms)\n"));
+        assertNull(none.apiRequests());
+        assertNull(none.peakRssKb());
+    }
+
+    @Test
+    void verifyMustReportNoDifference() throws Exception {
+        Bench.requireEqual(Json.MAPPER.readTree("{\"objectsChecked\": 266, \"differences\": []}"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Bench.requireEqual(Json.MAPPER.readTree(
+                "{\"objectsChecked\": 266, \"differences\": [{\"object\": \"metal3/BareMetalHost/h1\", \"kind\": \"missing\"}]}")));
+        assertTrue(e.getMessage().contains("1 difference(s)") && e.getMessage().contains("h1"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> Bench.requireEqual(Json.MAPPER.readTree("{\"objectsChecked\": 0, \"differences\": []}")));
+        assertThrows(IllegalStateException.class, () -> Bench.requireEqual(Json.MAPPER.readTree("{\"objectsChecked\": 266}")));
+    }
+}
