@@ -6,7 +6,7 @@
 # Markdown table (ratios, scaling from the smallest to the largest N, the machine) and writes target/bench.json
 # (rewritten after each N). Exits 1 when any step fails or verify does not find the target equal after the import.
 # pivotctl itself runs with -Xmx256m; the harness JVM (fleet loading, baselines, S3Proxy) gets BENCH_JAVA_OPTS
-# (default -Xmx2g). BENCH_SKIP_BUILD=1 reuses target/pivotctl.jar and the compiled test classes.
+# (default -Xmx1g: only the clusters in flight and the S3Proxy copy of one archive are held). BENCH_SKIP_BUILD=1 reuses target/pivotctl.jar and the compiled test classes.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -22,5 +22,5 @@ if [ "${BENCH_SKIP_BUILD:-}" != "1" ] || [ ! -f target/pivotctl.jar ]; then
 fi
 mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >/dev/null
 # shellcheck disable=SC2086 # word splitting of the option list is intended
-exec java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+exec java ${BENCH_JAVA_OPTS:--Xmx1g} -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
   io.pivotctl.bench.Bench target/pivotctl.jar target/bench.json "$@"

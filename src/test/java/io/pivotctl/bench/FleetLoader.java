@@ -8,11 +8,15 @@ import io.pivotctl.kube.KubeTarget;
 import io.pivotctl.kube.Parallel;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
+import io.pivotctl.testing.TestApiServer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
@@ -32,6 +36,22 @@ final class FleetLoader {
     private FleetLoader() {
     }
 
+    /**
+     * {@code FleetLoader N}: loads N hosts into a fresh API server and says how long it took, to size a bench run
+     * (run with the classpath scripts/bench.sh builds).
+     */
+    public static void main(String[] args) {
+        int hosts = Integer.parseInt(args[0]);
+        try (TestApiServer server = TestApiServer.start()) {
+            Crds.installPreferUpstream(server.client());
+            Loaded l = load(server.kubeconfig(), Bench.NAMESPACE, hosts);
+            Runtime rt = Runtime.getRuntime();
+            System.out.printf(Locale.ROOT, "N=%d: %d objects loaded in %.1f s (%.0f objects/s); harness heap in use %d MB%n", hosts, l.objects(), l.seconds(),
+                    l.objects() / l.seconds(), (rt.totalMemory() - rt.freeMemory()) >> 20);
+        }
+        System.exit(0);
+    }
+
     static Loaded load(Path kubeconfig, String namespace, int hosts) {
         try (ClusterConnection conn = KubeConnector.connect(new KubeTarget(kubeconfig, null, CONCURRENCY, 0))) {
             // created once here: clusters loading in parallel would race to create it
@@ -39,9 +59,18 @@ final class FleetLoader {
                     "metadata", Map.of("name", namespace))), false);
             long t0 = System.nanoTime();
             List<Integer> clusters = IntStream.range(0, Metal3Fleet.fleetClusters(hosts)).boxed().toList();
+            AtomicInteger done = new AtomicInteger();
+            AtomicInteger loaded = new AtomicInteger();
+            int every = Math.max(1, clusters.size() / 10);
             List<Integer> sizes = Parallel.map(clusters, CLUSTERS_IN_FLIGHT, i -> {
                 List<ObjectNode> cluster = Metal3Fleet.fleetCluster(namespace, hosts, i);
                 InventoryLoader.load(conn, cluster);
+                int objects = loaded.addAndGet(cluster.size());
+                int n = done.incrementAndGet();
+                if (n % every == 0 && n < clusters.size()) {
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    Bench.log(String.format(Locale.ROOT, "  %d of %d clusters, %d objects in %.1f s (%.0f objects/s)", n, clusters.size(), objects, s, objects / s));
+                }
                 return cluster.size();
             });
             return new Loaded(sizes.stream().mapToInt(Integer::intValue).sum(), (System.nanoTime() - t0) / 1e9);
