@@ -6,7 +6,8 @@
 # Markdown table (ratios, scaling from the smallest to the largest N, the machine) and writes target/bench.json
 # (rewritten after each N). Exits 1 when any step fails or verify does not find the target equal after the import.
 # pivotctl itself runs with -Xmx256m; the harness JVM (fleet loading, baselines, S3Proxy) gets BENCH_JAVA_OPTS
-# (default -Xmx1g: only the clusters in flight and the S3Proxy copy of one archive are held). BENCH_SKIP_BUILD=1 reuses target/pivotctl.jar and the compiled test classes.
+# (default -Xmx1g: only the clusters in flight and S3Proxy's copy of one archive are held).
+# BENCH_SKIP_BUILD=1 reuses target/pivotctl.jar and the compiled test classes.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
