@@ -88,6 +88,7 @@ public final class Bench {
             log("N=" + hosts + ": pivotctl export");
             rows.add(Row.of(hosts, objects, "export", Command.run(Command.pivotctl(jar, "export", "-q", "-v", "--kubeconfig", src, "-n", NAMESPACE,
                     "--recipient", id.recipient(), "-o", archive.toString()), dir, "export", true)));
+            long archiveBytes = Files.size(archive);
 
             log("N=" + hosts + ": pivotctl export to S3");
             try (S3Server s3 = S3Server.start()) {
@@ -115,7 +116,7 @@ public final class Bench {
                 log("N=" + hosts + ": parallel create ceiling");
                 rows.add(Row.of(hosts, objects, "parallel", new Measured(CreateBaseline.creates(conn, hosts, "bench-par", 16), null, null)));
             }
-            return new FleetRun(hosts, objects, loaded.seconds(), rows, true, report.path("objectsChecked").asInt());
+            return new FleetRun(hosts, objects, loaded.seconds(), archiveBytes, rows, true, report.path("objectsChecked").asInt());
         } finally {
             deleteTree(dir);
         }

@@ -46,8 +46,8 @@ record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<Size
         }
     }
 
-    /** One fleet size, measured in full; {@code targetEqual} is what verify reported after the import. */
-    record FleetRun(int hosts, int objects, double loadSeconds, List<Row> rows, boolean targetEqual, int objectsChecked) {
+    /** One fleet size, measured in full; {@code targetEqual} is what verify reported after the import, {@code archiveBytes} the export's size. */
+    record FleetRun(int hosts, int objects, double loadSeconds, long archiveBytes, List<Row> rows, boolean targetEqual, int objectsChecked) {
 
         Row row(String key) {
             return rows.stream().filter(r -> r.key().equals(key)).findFirst()
@@ -132,8 +132,8 @@ record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<Size
             b.append('\n');
         }
         for (FleetRun f : fleets) {
-            b.append(String.format(Locale.ROOT, "Fleet load (harness, not pivotctl) at %d hosts: %d objects in %.1f s (%.0f objects/s)%n", f.hosts(), f.objects(),
-                    f.loadSeconds(), f.objects() / f.loadSeconds()));
+            b.append(String.format(Locale.ROOT, "%d hosts: fleet loaded by the harness (not pivotctl) in %.1f s (%.0f objects/s); archive %.1f MB%n", f.hosts(),
+                    f.loadSeconds(), f.objects() / f.loadSeconds(), f.archiveBytes() / 1e6));
         }
         if (failure != null) {
             b.append("\nFAILED: ").append(failure).append('\n');

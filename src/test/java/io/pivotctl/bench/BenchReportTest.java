@@ -30,7 +30,7 @@ class BenchReportTest {
             rows.add(Row.of(hosts, objects, key, new Measured(objects * 0.001 * factor.get(key), pivotctl ? 300_000L : null,
                     key.equals("import") ? importRequests : null)));
         }
-        return new FleetRun(hosts, objects, 10, rows, true, objects);
+        return new FleetRun(hosts, objects, 10, objects * 700L, rows, true, objects);
     }
 
     @Test
@@ -48,6 +48,7 @@ class BenchReportTest {
         assertTrue(md.contains("| 1000 | 13300 | pivotctl import (preflight dry run, ordering, UID rewrite, status) | 106.4 | 125 | 292 | 2.20 |"), md);
         assertTrue(md.contains("| 1000 | 1.50x | 1.20x, 1.00x | 0.25x | 0.50x | equal (13300 objects checked) |"), md);
         assertTrue(md.contains("Scaling: n/a"), md);
+        assertTrue(md.contains("1000 hosts: fleet loaded by the harness (not pivotctl) in 10.0 s (1330 objects/s); archive 9.3 MB"), md);
         assertTrue(md.startsWith("Machine: Test CPU, 2 cores, 4.0 GiB RAM, Java 17, kube-apiserver"), md);
     }
 

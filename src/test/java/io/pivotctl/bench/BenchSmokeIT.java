@@ -26,6 +26,7 @@ class BenchSmokeIT {
         assertEquals(List.copyOf(BenchReport.ROWS.keySet()), run.rows().stream().map(Row::key).toList(), "every row, in order: " + run.rows());
         int objects = run.objects();
         assertTrue(objects > 20 * 10, "about 13 objects per host: " + objects);
+        assertTrue(run.archiveBytes() > 0, "the export's size");
         assertTrue(run.targetEqual(), "verify found the target equal after the import");
         assertTrue(run.objectsChecked() >= objects, "verify checked the whole fleet: " + run.objectsChecked() + " of " + objects);
         for (Row r : run.rows()) {
