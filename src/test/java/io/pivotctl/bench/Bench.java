@@ -144,8 +144,9 @@ public final class Bench {
         }
     }
 
+    /** Progress on stderr with the wall-clock time, so a long run shows where its minutes went. */
     static void log(String s) {
-        System.err.println("[bench] " + s);
+        System.err.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + s);
     }
 
     static void deleteTree(Path dir) throws IOException {
