@@ -84,8 +84,6 @@ final class InventoryReader {
                                 }
                             }
                         });
-                    } catch (PivotctlException e) {
-                        throw e;
                     } catch (RuntimeException e) {
                         throw ApiErrors.describe(e, "list", task.type().qualifiedResource() + where, client.connection().server());
                     }
