@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * gets a fleet of N hosts (about 13.3 objects per host), and the real jar exports it through scripts/pivotctl at
  * -Xmx256m under /usr/bin/time -v. Every object must be in the archive. Time, peak RSS and objects/s are printed and
  * appended to target/export-scale.txt; nothing is timed as an assertion. Loading 66,500 objects takes minutes, so it
- * runs on request only (build the jar first: mvn -q package -DskipTests).
+ * runs on request only (build the jar first: mvn -q package -DskipTests). {@code -Dpivotctl.exportScale.compareJar=JAR}
+ * also exports each fleet with another build first, on the same server (a before/after comparison; its failure is
+ * reported, not asserted).
  */
 @EnabledIfSystemProperty(named = "pivotctl.exportScale", matches = "[0-9, ]+")
 class ExportScaleIT {
@@ -48,31 +50,50 @@ class ExportScaleIT {
                 InventoryLoader.load(s.kubeconfig(), fleet, 16);
                 fleet = null; // the test JVM need not hold it while the export runs
                 TestKey key = TestKey.create(Files.createDirectories(dir.resolve("k" + hosts)));
-                Path archive = dir.resolve("fleet-" + hosts + ".tar.gz");
-                List<String> cmd = List.of("/usr/bin/time", "-v", "env", "PIVOTCTL_JAR=" + jar, "PIVOTCTL_JAVA_OPTS=-Xmx256m", "scripts/pivotctl", "export", "-q",
-                        "--kubeconfig", s.kubeconfig().toString(), "-n", "metal3", "--recipient", key.recipient(), "-o", archive.toString());
-                Path err = dir.resolve("err-" + hosts + ".txt");
-                long t0 = System.nanoTime();
-                Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-                assertTrue(p.waitFor(30, TimeUnit.MINUTES), "export finished");
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                String stderr = Files.readString(err);
-                assertEquals(0, p.exitValue(), stderr);
-                Matcher m = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)").matcher(stderr);
-                assertTrue(m.find(), stderr);
-                long rssMb = Long.parseLong(m.group(1)) / 1024;
-                Process tar = new ProcessBuilder("tar", "-tzf", archive.toString()).redirectErrorStream(true).start();
-                long entries = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("objects/") || l.startsWith("secrets/")).count();
-                assertEquals(0, tar.waitFor());
-                String line = String.format("export N=%d: %d objects listed, %d archived, %.1f s, %.0f objects/s, %.2f ms/object, peak RSS %d MB (-Xmx256m)",
-                        hosts, objects, entries, seconds, objects / seconds, seconds * 1000 / objects, rssMb);
-                System.out.println(line);
-                lines.add(line);
-                Files.writeString(Path.of("target/export-scale.txt"), line + "\n", StandardCharsets.UTF_8,
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-                assertEquals(objects, entries, "every object of the fleet is in the archive");
+                String other = System.getProperty("pivotctl.exportScale.compareJar");
+                if (other != null) {
+                    // the same fleet on the same server, exported by another build (e.g. before a change): a fair comparison
+                    lines.add(export(Path.of(other), "compared jar", s, key, hosts, objects, false));
+                }
+                lines.add(export(jar, "this build", s, key, hosts, objects, true));
             }
         }
         assertTrue(!lines.isEmpty());
+    }
+
+    private static String export(Path jar, String label, TestApiServer s, TestKey key, int hosts, int objects, boolean mustPass) throws Exception {
+        Path archive = dir.resolve("fleet-" + hosts + ".tar.gz");
+        Files.deleteIfExists(archive);
+        List<String> cmd = List.of("/usr/bin/time", "-v", "env", "PIVOTCTL_JAR=" + jar, "PIVOTCTL_JAVA_OPTS=-Xmx256m", "scripts/pivotctl", "export", "-q",
+                "--kubeconfig", s.kubeconfig().toString(), "-n", "metal3", "--recipient", key.recipient(), "-o", archive.toString());
+        Path err = dir.resolve("err-" + hosts + ".txt");
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(30, TimeUnit.MINUTES), "export finished");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String stderr = Files.readString(err);
+        Matcher m = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)").matcher(stderr);
+        long rssMb = m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
+        String line;
+        long entries = -1;
+        if (p.exitValue() == 0) {
+            Process tar = new ProcessBuilder("tar", "-tzf", archive.toString()).redirectErrorStream(true).start();
+            entries = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.startsWith("objects/") || l.startsWith("secrets/")).count();
+            assertEquals(0, tar.waitFor());
+            line = String.format("export N=%d (%s): %d objects listed, %d archived, %.1f s, %.0f objects/s, %.2f ms/object, peak RSS %d MB (-Xmx256m)",
+                    hosts, label, objects, entries, seconds, objects / seconds, seconds * 1000 / objects, rssMb);
+        } else {
+            String why = stderr.lines().filter(l -> l.startsWith("error") || l.contains("OutOfMemoryError")).findFirst().orElse("exit " + p.exitValue());
+            line = String.format("export N=%d (%s): FAILED after %.1f s, peak RSS %d MB (-Xmx256m): %s", hosts, label, seconds, rssMb, why);
+        }
+        System.out.println(line);
+        Files.writeString(Path.of("target/export-scale.txt"), line + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        if (mustPass) {
+            assertEquals(0, p.exitValue(), stderr);
+            assertEquals(objects, entries, "every object of the fleet is in the archive");
+        }
+        return line;
     }
 }
