@@ -2,6 +2,8 @@ package io.pivotctl.export;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.PivotctlException;
+import io.pivotctl.graph.Edge;
+import io.pivotctl.graph.LinkedObject;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ResourceClient;
@@ -108,7 +110,27 @@ final class InventoryReader {
         } finally {
             pool.shutdownNow();
         }
-        return new Inventory(new TreeMap<>(objects), new TreeMap<>(rvs));
+        return new Inventory(sharedTargets(objects), new TreeMap<>(rvs));
+    }
+
+    /**
+     * Links name their targets with ids of their own; pointing each at the listed object's id instead lets a fleet's
+     * hundreds of thousands of links share one id per object.
+     */
+    private static Map<ObjectId, PackedObject> sharedTargets(Map<ObjectId, PackedObject> objects) {
+        Map<ObjectId, ObjectId> canonical = new HashMap<>();
+        objects.values().forEach(p -> canonical.put(p.id(), p.id()));
+        Map<ObjectId, PackedObject> out = new TreeMap<>();
+        for (PackedObject p : objects.values()) {
+            LinkedObject l = p.linked();
+            List<Edge> links = new ArrayList<>(l.links().size());
+            for (Edge e : l.links()) {
+                ObjectId to = canonical.getOrDefault(e.to(), e.to());
+                links.add(to == e.to() ? e : new Edge(e.from(), to, e.type(), e.controller(), e.field()));
+            }
+            out.put(p.id(), p.withLinked(new LinkedObject(l.id(), l.uid(), List.copyOf(links), l.owners())));
+        }
+        return out;
     }
 
     /** Objects that are never part of a management-cluster export. */

@@ -41,7 +41,7 @@ final class ObjectPacker {
     private final UnaryOperator<byte[]> encrypt;
     private final Function<JsonNode, byte[]> serializer;
     private final ExportSelfCheck selfCheck;
-    /** Group, kind and namespace strings are shared by thousands of ids: one copy each. */
+    /** Group, kind, namespace and link field strings are shared by thousands of objects: one copy each. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
 
     ObjectPacker(UnaryOperator<byte[]> encrypt, Function<JsonNode, byte[]> serializer, ExportSelfCheck selfCheck) {
@@ -87,9 +87,13 @@ final class ObjectPacker {
         List<Edge> links = new ArrayList<>(l.links().size());
         ObjectId self = shared(l.id());
         for (Edge e : l.links()) {
-            links.add(new Edge(self, shared(e.to()), e.type(), e.controller(), e.field()));
+            links.add(new Edge(self, shared(e.to()), e.type(), e.controller(), name(e.field())));
         }
-        return new LinkedObject(self, l.uid(), List.copyOf(links), l.owners());
+        List<LinkedObject.Owner> owners = new ArrayList<>(l.owners().size());
+        for (LinkedObject.Owner o : l.owners()) {
+            owners.add(new LinkedObject.Owner(name(o.kind()), o.name(), o.uid(), o.controller()));
+        }
+        return new LinkedObject(self, l.uid(), List.copyOf(links), List.copyOf(owners));
     }
 
     private ObjectId shared(ObjectId id) {

@@ -24,6 +24,11 @@ record PackedObject(LinkedObject linked, ResourceType type, String resourceVersi
         Map<String, String> annotations, Boolean specPaused, boolean deleting, String bootMac, boolean hasStatus,
         byte[] packed, int size, List<String> readBack, Manifest.SecretInfo secretInfo) {
 
+    PackedObject withLinked(LinkedObject other) {
+        return new PackedObject(other, type, resourceVersion, labels, annotations, specPaused, deleting, bootMac, hasStatus, packed, size,
+                readBack, secretInfo);
+    }
+
     ObjectId id() {
         return linked.id();
     }
