@@ -55,8 +55,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec, false);
+        io.pivotctl.kube.KubeTarget target = chunk.apply(kube.target(console)); // a usage error before the archive is read
         LoadedArchive loaded = keyOptions.load(archive, console);
-        VerifyReport r = new VerifyService().run(chunk.apply(kube.target(console)), loaded, leasesConfigMap.namespace(), leasesConfigMap.name(), expectPaused);
+        VerifyReport r = new VerifyService().run(target, loaded, leasesConfigMap.namespace(), leasesConfigMap.name(), expectPaused);
         if (format == Format.json) {
             console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
         } else {
