@@ -107,25 +107,34 @@ public final class ArchiveWriter {
         // first pass, on all cores: sizes and digests for the manifest, which must be the first entry
         List<Manifest.Entry> digested = sorted.parallelStream().map(ArchiveWriter::digested).toList();
         Manifest complete = manifest.withEntries(digested);
-        byte[] manifestBytes = ManifestCodec.write(complete);
-        OutputStream buffered = new BufferedOutputStream(new NonClosing(out), 1 << 16);
-        try (OutputStream maybeGzip = gzip ? new GZIPOutputStream(buffered, 1 << 16) : buffered;
-                TarArchiveOutputStream tar = new TarArchiveOutputStream(maybeGzip, StandardCharsets.UTF_8.name())) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            tar.setAddPaxHeadersForNonAsciiNames(true);
-            put(tar, EntryPaths.MANIFEST, manifestBytes);
-            if (signer.isPresent()) {
-                put(tar, EntryPaths.SIGNATURE, signer.get().apply(manifestBytes));
+        // a 5,000-host fleet's manifest is about 100 MB of JSON: it goes through a temp file (it holds no Secret
+        // value, mode 0600 anyway) rather than the heap; only a signature needs its bytes at once
+        Path manifestFile = Files.createTempFile("pivotctl-manifest-", ".json", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (OutputStream m = new BufferedOutputStream(Files.newOutputStream(manifestFile), 1 << 16)) {
+                ManifestCodec.write(complete, m);
             }
-            for (int i = 0; i < sorted.size(); i++) {
-                byte[] b = sorted.get(i).content().bytes();
-                if (b.length != digested.get(i).size() || !Digests.sha256(b).equals(digested.get(i).sha256())) {
-                    throw new IllegalStateException("entry " + sorted.get(i).entry().path() + " changed between digest and write");
+            OutputStream buffered = new BufferedOutputStream(new NonClosing(out), 1 << 16);
+            try (OutputStream maybeGzip = gzip ? new GZIPOutputStream(buffered, 1 << 16) : buffered;
+                    TarArchiveOutputStream tar = new TarArchiveOutputStream(maybeGzip, StandardCharsets.UTF_8.name())) {
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                tar.setAddPaxHeadersForNonAsciiNames(true);
+                put(tar, EntryPaths.MANIFEST, manifestFile);
+                if (signer.isPresent()) {
+                    put(tar, EntryPaths.SIGNATURE, signer.get().apply(Files.readAllBytes(manifestFile)));
                 }
-                put(tar, sorted.get(i).entry().path(), b);
+                for (int i = 0; i < sorted.size(); i++) {
+                    byte[] b = sorted.get(i).content().bytes();
+                    if (b.length != digested.get(i).size() || !Digests.sha256(b).equals(digested.get(i).sha256())) {
+                        throw new IllegalStateException("entry " + sorted.get(i).entry().path() + " changed between digest and write");
+                    }
+                    put(tar, sorted.get(i).entry().path(), b);
+                }
+                tar.finish();
             }
-            tar.finish();
+        } finally {
+            Files.deleteIfExists(manifestFile);
         }
         return complete;
     }
@@ -173,18 +182,28 @@ public final class ArchiveWriter {
         }
     }
 
+    private static void put(TarArchiveOutputStream tar, String name, Path file) throws IOException {
+        tar.putArchiveEntry(header(name, Files.size(file)));
+        Files.copy(file, tar);
+        tar.closeArchiveEntry();
+    }
+
     private static void put(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
+        tar.putArchiveEntry(header(name, content.length));
+        tar.write(content);
+        tar.closeArchiveEntry();
+    }
+
+    private static TarArchiveEntry header(String name, long size) {
         TarArchiveEntry e = new TarArchiveEntry(name, true);
-        e.setSize(content.length);
+        e.setSize(size);
         e.setMode(0100644);
         e.setUserId(0);
         e.setGroupId(0);
         e.setUserName("");
         e.setGroupName("");
         e.setModTime(FIXED_MTIME_MILLIS);
-        tar.putArchiveEntry(e);
-        tar.write(content);
-        tar.closeArchiveEntry();
+        return e;
     }
 
     private static void checkUnique(List<Source> sorted) {

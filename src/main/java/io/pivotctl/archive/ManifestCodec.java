@@ -80,6 +80,11 @@ public final class ManifestCodec {
         return schema;
     }
 
+    /** As {@link #write(Manifest)}, streamed: a fleet's manifest is large, and its bytes need not be held at once. */
+    public static void write(Manifest manifest, java.io.OutputStream out) throws IOException {
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, manifest);
+    }
+
     public static byte[] write(Manifest manifest) {
         try {
             return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);

@@ -39,6 +39,9 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     KubeOptions kube;
 
+    @Mixin
+    ChunkSizeOption chunk;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "ARCHIVE", description = "Archive to write: a file or s3://BUCKET/KEY (.tar.gz/.tgz compressed, .tar plain).")
     ArchiveLocation output;
 
@@ -108,7 +111,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         char[] passphrase = Passphrases.read(passphraseFile);
         try {
-            ExportRequest request = new ExportRequest(kube.target(console), output, namespaces, allNamespaces, clusters,
+            ExportRequest request = new ExportRequest(chunk.apply(kube.target(console)), output, namespaces, allNamespaces, clusters,
                     io.pivotctl.crypto.Recipients.collect(recipients, recipientsFile), passphrase, leaseSource(), pause, !noCrds,
                     Optional.ofNullable(signKey), ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR, blockMoveTimeout);
             ExportSummary summary = new ExportService().export(request, progress(console));

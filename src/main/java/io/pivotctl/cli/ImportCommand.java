@@ -40,6 +40,9 @@ final class ImportCommand implements Callable<Integer> {
     KubeOptions kube;
 
     @Mixin
+    ChunkSizeOption chunk;
+
+    @Mixin
     KeyOptions keyOptions;
 
     /** At most one of these: what the run is. */
@@ -113,7 +116,7 @@ final class ImportCommand implements Callable<Integer> {
             console.warning("the archive is not signed: its checksums catch damage, not deliberate changes; sign exports"
                     + " (export --sign-key) and import with --require-signature --verify-key FILE");
         }
-        ImportRequest req = ImportRequest.to(kube.target(console), archive.toString())
+        ImportRequest req = ImportRequest.to(chunk.apply(kube.target(console)), archive.toString())
                 .mode(mode)
                 .onFailure(noRollback ? ImportRequest.OnFailure.KEEP : ImportRequest.OnFailure.ROLL_BACK)
                 .onConflict(onConflict)

@@ -37,6 +37,9 @@ final class VerifyCommand implements Callable<Integer> {
     KubeOptions kube;
 
     @Mixin
+    ChunkSizeOption chunk;
+
+    @Mixin
     KeyOptions keyOptions;
 
     @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
@@ -52,8 +55,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec, false);
+        io.pivotctl.kube.KubeTarget target = chunk.apply(kube.target(console)); // a usage error before the archive is read
         LoadedArchive loaded = keyOptions.load(archive, console);
-        VerifyReport r = new VerifyService().run(kube.target(console), loaded, leasesConfigMap.namespace(), leasesConfigMap.name(), expectPaused);
+        VerifyReport r = new VerifyService().run(target, loaded, leasesConfigMap.namespace(), leasesConfigMap.name(), expectPaused);
         if (format == Format.json) {
             console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
         } else {

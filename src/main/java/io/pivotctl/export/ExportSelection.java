@@ -1,9 +1,8 @@
 package io.pivotctl.export;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.graph.ClusterAffinity;
 import io.pivotctl.graph.Edge;
+import io.pivotctl.graph.LinkedObject;
 import io.pivotctl.graph.EdgeType;
 import io.pivotctl.graph.ObjectGraph;
 import io.pivotctl.graph.ObjectId;
@@ -55,8 +54,12 @@ final class ExportSelection {
 
     static Result select(Inventory inventory, Collection<ObjectId> clusters, Map<String, String> moveLabelledKinds) {
         Map<ObjectId, String> excluded = new LinkedHashMap<>(beingDeleted(inventory));
-        List<ObjectNode> live = inventory.objects().values().stream().filter(o -> !excluded.containsKey(ObjectId.of(o))).toList();
-        ObjectGraph graph = ObjectGraph.of(live);
+        List<LinkedObject> live = inventory.objects().values().stream().filter(o -> !excluded.containsKey(o.id())).map(PackedObject::linked).toList();
+        ObjectGraph graph = ObjectGraph.ofLinked(live);
+        Labels labels = (id, key) -> {
+            PackedObject p = inventory.objects().get(id);
+            return p == null ? null : p.labels().get(key);
+        };
         ClusterAffinity affinity = ClusterAffinity.of(graph);
         Set<ObjectId> wanted = new TreeSet<>(clusters);
 
@@ -67,14 +70,14 @@ final class ExportSelection {
                 continue;
             }
             boolean global = id.namespace().isEmpty();
-            boolean labelledForMove = moveLabel(graph, id, moveLabelledKinds) != null;
+            boolean labelledForMove = moveLabel(labels, id, moveLabelledKinds) != null;
             boolean inScope = clusters.isEmpty() || !affinity.foreignTo(id, wanted);
             if ((!global && reached.contains(id)) || (labelledForMove && inScope)) {
                 core.add(id);
             }
         }
         addReferencedGlobals(graph, core);
-        addHierarchies(graph, core, affinity, wanted, clusters.isEmpty(), moveLabelledKinds);
+        addHierarchies(graph, labels, core, affinity, wanted, clusters.isEmpty(), moveLabelledKinds);
 
         Set<ObjectId> selected = new HashSet<>(core);
         for (Edge e : graph.edges()) {
@@ -88,8 +91,8 @@ final class ExportSelection {
             if (!isSecretOrConfigMap(id) || selected.contains(id)) {
                 continue;
             }
-            boolean labelledForMove = moveLabel(graph, id, moveLabelledKinds) != null;
-            boolean baremetal = clusters.isEmpty() && "baremetal".equals(label(graph, id, BAREMETAL_LABEL));
+            boolean labelledForMove = moveLabel(labels, id, moveLabelledKinds) != null;
+            boolean baremetal = clusters.isEmpty() && "baremetal".equals(labels.of(id, BAREMETAL_LABEL));
             if ((labelledForMove && (clusters.isEmpty() || !affinity.foreignTo(id, wanted))) || baremetal) {
                 selected.add(id);
             }
@@ -114,16 +117,15 @@ final class ExportSelection {
         Map<String, List<ObjectId>> controlledBy = new HashMap<>();
         Map<ObjectId, String> uidOf = new HashMap<>();
         Deque<ObjectId> queue = new ArrayDeque<>();
-        for (ObjectNode o : inventory.objects().values()) {
-            ObjectId id = ObjectId.of(o);
-            JsonNode meta = o.path("metadata");
-            uidOf.put(id, meta.path("uid").asText(""));
-            for (JsonNode ref : meta.path("ownerReferences")) {
-                if (ref.path("controller").asBoolean(false) || CLAIM_KINDS.contains(ref.path("kind").asText())) {
-                    controlledBy.computeIfAbsent(ref.path("uid").asText(""), k -> new ArrayList<>()).add(id);
+        for (PackedObject o : inventory.objects().values()) {
+            ObjectId id = o.id();
+            uidOf.put(id, o.uid());
+            for (LinkedObject.Owner ref : o.linked().owners()) {
+                if (ref.controller() || CLAIM_KINDS.contains(ref.kind())) {
+                    controlledBy.computeIfAbsent(ref.uid(), k -> new ArrayList<>()).add(id);
                 }
             }
-            if (meta.hasNonNull("deletionTimestamp")) {
+            if (o.deleting()) {
                 out.put(id, BEING_DELETED);
                 queue.add(id);
             }
@@ -151,7 +153,7 @@ final class ExportSelection {
     }
 
     /** move-hierarchy: the labelled object (or object of a labelled kind) brings everything it owns, transitively. */
-    private static void addHierarchies(ObjectGraph graph, Set<ObjectId> core, ClusterAffinity affinity, Set<ObjectId> wanted,
+    private static void addHierarchies(ObjectGraph graph, Labels labels, Set<ObjectId> core, ClusterAffinity affinity, Set<ObjectId> wanted,
             boolean everything, Map<String, String> moveLabelledKinds) {
         Map<ObjectId, List<ObjectId>> owned = new HashMap<>();
         for (Edge e : graph.edges()) {
@@ -161,7 +163,7 @@ final class ExportSelection {
         }
         Deque<ObjectId> queue = new ArrayDeque<>();
         for (ObjectId id : core) {
-            if (Discovery.MOVE_HIERARCHY_LABEL.equals(moveLabel(graph, id, moveLabelledKinds))) {
+            if (Discovery.MOVE_HIERARCHY_LABEL.equals(moveLabel(labels, id, moveLabelledKinds))) {
                 queue.add(id);
             }
         }
@@ -175,18 +177,20 @@ final class ExportSelection {
     }
 
     /** The move label that applies to an object: its own label, else its kind's CRD label; null when none. */
-    private static String moveLabel(ObjectGraph graph, ObjectId id, Map<String, String> moveLabelledKinds) {
-        if (label(graph, id, Discovery.MOVE_HIERARCHY_LABEL) != null) {
+    private static String moveLabel(Labels labels, ObjectId id, Map<String, String> moveLabelledKinds) {
+        if (labels.of(id, Discovery.MOVE_HIERARCHY_LABEL) != null) {
             return Discovery.MOVE_HIERARCHY_LABEL;
         }
-        if (label(graph, id, Discovery.MOVE_LABEL) != null) {
+        if (labels.of(id, Discovery.MOVE_LABEL) != null) {
             return Discovery.MOVE_LABEL;
         }
         return moveLabelledKinds.get(id.qualifiedKind());
     }
 
-    private static String label(ObjectGraph graph, ObjectId id, String key) {
-        return graph.object(id).map(o -> o.path("metadata").path("labels").path(key)).filter(JsonNode::isTextual).map(JsonNode::asText).orElse(null);
+    /** A label of a listed object (only those selection reads are kept); null when absent. */
+    @FunctionalInterface
+    private interface Labels {
+        String of(ObjectId id, String key);
     }
 
     private static String reasonLeftOut(ObjectId id, boolean everything, ClusterAffinity affinity, Set<ObjectId> wanted) {
@@ -206,7 +210,7 @@ final class ExportSelection {
         return id.isSecret() || id.isConfigMap();
     }
 
-    static List<ObjectNode> objectsOf(Inventory inventory, Set<ObjectId> ids) {
+    static List<PackedObject> objectsOf(Inventory inventory, Set<ObjectId> ids) {
         return ids.stream().sorted().map(inventory.objects()::get).toList();
     }
 }

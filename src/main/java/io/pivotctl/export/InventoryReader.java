@@ -2,11 +2,14 @@ package io.pivotctl.export;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.PivotctlException;
+import io.pivotctl.graph.Edge;
+import io.pivotctl.graph.LinkedObject;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,19 +21,28 @@ import java.util.concurrent.Future;
 
 /**
  * Lists the given resource types in the given namespaces (or all), concurrently per type and namespace,
- * page by page. Secrets and ConfigMaps that can never belong to an export (service-account tokens,
+ * page by page, packing each object for the archive as it arrives ({@link ObjectPacker}): only a page of trees
+ * per list is ever in memory. Secrets and ConfigMaps that can never belong to an export (service-account tokens,
  * Helm releases, kube-root-ca.crt) are dropped as they are read.
  */
 final class InventoryReader {
 
+    /**
+     * Lists read at once: each holds one page of trees while it is packed, and packing is CPU work, so more
+     * lists than this only add memory, not speed.
+     */
+    static final int MAX_PARALLEL_LISTS = 4;
+
     private final ResourceClient client;
     private final int concurrency;
     private final ExportProgress progress;
+    private final ObjectPacker packer;
 
-    InventoryReader(ResourceClient client, int concurrency, ExportProgress progress) {
+    InventoryReader(ResourceClient client, int concurrency, ExportProgress progress, ObjectPacker packer) {
         this.client = client;
-        this.concurrency = Math.max(1, concurrency);
+        this.concurrency = Math.max(1, Math.min(MAX_PARALLEL_LISTS, concurrency));
         this.progress = progress;
+        this.packer = packer;
     }
 
     Inventory read(List<ResourceType> types, List<String> namespaces) {
@@ -44,8 +56,7 @@ final class InventoryReader {
                 namespaces.forEach(ns -> tasks.add(new Task(t, ns)));
             }
         }
-        Map<ObjectId, ObjectNode> objects = new ConcurrentHashMap<>();
-        Map<ObjectId, ResourceType> typeOf = new ConcurrentHashMap<>();
+        Map<ObjectId, PackedObject> objects = new ConcurrentHashMap<>();
         Map<String, String> rvs = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, Math.max(1, tasks.size())), r -> {
             Thread th = new Thread(r, "pivotctl-list");
@@ -57,24 +68,30 @@ final class InventoryReader {
             for (Task task : tasks) {
                 futures.add(pool.submit(() -> {
                     String where = task.namespace() == null ? "" : " in namespace " + task.namespace();
-                    ResourceClient.Listing listing;
+                    // one list's objects, dropped when its continue token expires and it is read again from the start
+                    Map<ObjectId, PackedObject> listed = new HashMap<>();
+                    String rv;
                     try {
-                        listing = client.list(task.type(), task.namespace());
+                        rv = client.forEachPage(task.type(), task.namespace(), null, new ResourceClient.PageListener() {
+                            @Override
+                            public void restarted() {
+                                listed.clear();
+                            }
+
+                            @Override
+                            public void item(ObjectNode o) {
+                                if (keep(o)) {
+                                    PackedObject p = packer.pack(o, task.type());
+                                    listed.put(p.id(), p);
+                                }
+                            }
+                        });
                     } catch (RuntimeException e) {
                         throw ApiErrors.describe(e, "list", task.type().qualifiedResource() + where, client.connection().server());
                     }
-                    int kept = 0;
-                    for (ObjectNode o : listing.items()) {
-                        if (!keep(o)) {
-                            continue;
-                        }
-                        ObjectCleaner.stripBookkeeping(o); // managedFields can be as large as the object: drop them now
-                        ObjectId id = ObjectId.of(o);
-                        objects.put(id, o);
-                        typeOf.put(id, task.type());
-                        kept++;
-                    }
-                    rvs.put(task.type().qualifiedResource() + (task.namespace() == null ? "" : "@" + task.namespace()), listing.resourceVersion());
+                    objects.putAll(listed);
+                    int kept = listed.size();
+                    rvs.put(task.type().qualifiedResource() + (task.namespace() == null ? "" : "@" + task.namespace()), rv);
                     progress.listed(task.type().qualifiedResource() + where, kept);
                     return null;
                 }));
@@ -93,7 +110,27 @@ final class InventoryReader {
         } finally {
             pool.shutdownNow();
         }
-        return new Inventory(new TreeMap<>(objects), Map.copyOf(typeOf), new TreeMap<>(rvs));
+        return new Inventory(sharedTargets(objects), new TreeMap<>(rvs));
+    }
+
+    /**
+     * Links name their targets with ids of their own; pointing each at the listed object's id instead lets a fleet's
+     * hundreds of thousands of links share one id per object.
+     */
+    private static Map<ObjectId, PackedObject> sharedTargets(Map<ObjectId, PackedObject> objects) {
+        Map<ObjectId, ObjectId> canonical = new HashMap<>();
+        objects.values().forEach(p -> canonical.put(p.id(), p.id()));
+        Map<ObjectId, PackedObject> out = new TreeMap<>();
+        for (PackedObject p : objects.values()) {
+            LinkedObject l = p.linked();
+            List<Edge> links = new ArrayList<>(l.links().size());
+            for (Edge e : l.links()) {
+                ObjectId to = canonical.getOrDefault(e.to(), e.to());
+                links.add(to == e.to() ? e : new Edge(e.from(), to, e.type(), e.controller(), e.field()));
+            }
+            out.put(p.id(), p.withLinked(new LinkedObject(l.id(), l.uid(), List.copyOf(links), l.owners())));
+        }
+        return out;
     }
 
     /** Objects that are never part of a management-cluster export. */

@@ -1,6 +1,5 @@
 package io.pivotctl.export;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.leases.LeaseCrossCheck;
 import io.pivotctl.leases.LeaseFile;
@@ -13,14 +12,14 @@ import java.util.TreeMap;
 /** The collected lease file parsed and cross-checked with the exported hosts' boot MACs. */
 record LeaseSummary(int count, List<String> warnings) {
 
-    static LeaseSummary of(byte[] raw, List<ObjectNode> objects) {
+    static LeaseSummary of(byte[] raw, List<PackedObject> objects) {
         LeaseFile file = LeaseFile.parse(raw);
         List<String> warnings = new ArrayList<>();
         file.problems().forEach(p -> warnings.add("leases: " + p));
         Map<String, String> hostMacs = new TreeMap<>();
-        for (ObjectNode o : objects) {
-            ObjectId id = ObjectId.of(o);
-            String mac = o.path("spec").path("bootMACAddress").asText(null);
+        for (PackedObject o : objects) {
+            ObjectId id = o.id();
+            String mac = o.bootMac();
             if ("metal3.io".equals(id.group()) && "BareMetalHost".equals(id.kind()) && mac != null) {
                 hostMacs.put(id.namespace() + "/" + id.name(), mac);
             }

@@ -123,8 +123,8 @@ public final class Pauser {
     private Optional<ObjectId> pauseUnlessPaused(ResourceClient client, Inventory inventory, ObjectId id,
             java.util.function.Function<ObjectNode, Optional<Boolean>> pausedAlready,
             java.util.function.BiFunction<ObjectNode, Map<String, Object>, Map<String, Object>> patchFor) {
-        ResourceType type = inventory.types().get(id);
-        ObjectNode o = inventory.objects().get(id);
+        ResourceType type = inventory.typeOf(id);
+        ObjectNode o = inventory.pauseView(id);
         for (int attempt = 0; o != null; attempt++) {
             Optional<Boolean> paused = pausedAlready.apply(o);
             if (paused.isPresent()) {
@@ -211,7 +211,7 @@ public final class Pauser {
                 + " (their provider is finishing its own move bookkeeping): " + names(waiting));
         while (true) {
             waiting.removeIf(id -> {
-                ResourceType type = inventory.types().get(id);
+                ResourceType type = inventory.typeOf(id);
                 Optional<ObjectNode> live;
                 try {
                     live = client.get(type, id.namespace(), id.name());
@@ -246,7 +246,7 @@ public final class Pauser {
     private static List<ObjectId> blockers(Inventory inventory, SortedSet<ObjectId> selected) {
         List<ObjectId> out = new ArrayList<>();
         for (ObjectId id : selected) {
-            ObjectNode o = inventory.objects().get(id);
+            ObjectNode o = inventory.pauseView(id);
             if (o != null && annotation(o, BLOCK_MOVE) != null) {
                 out.add(id);
             }

@@ -46,21 +46,39 @@ public final class ObjectGraph {
 
     public static ObjectGraph of(Collection<? extends JsonNode> input) {
         Map<ObjectId, JsonNode> objects = new TreeMap<>();
-        Map<String, ObjectId> byUid = new HashMap<>();
+        Map<ObjectId, LinkedObject> linked = new TreeMap<>();
         for (JsonNode o : input) {
-            ObjectId id = ObjectId.of(o);
-            objects.put(id, o);
-            String uid = o.path("metadata").path("uid").asText("");
-            if (!uid.isEmpty()) {
-                byUid.put(uid, id);
+            LinkedObject l = LinkedObject.of(o);
+            objects.put(l.id(), o);
+            linked.put(l.id(), l);
+        }
+        return build(objects, linked.values());
+    }
+
+    /** The graph of objects known only by their links: {@link #object} finds nothing in it. */
+    public static ObjectGraph ofLinked(Collection<LinkedObject> input) {
+        Map<ObjectId, JsonNode> objects = new TreeMap<>();
+        Map<ObjectId, LinkedObject> linked = new TreeMap<>();
+        for (LinkedObject l : input) {
+            objects.put(l.id(), null);
+            linked.put(l.id(), l);
+        }
+        return build(objects, linked.values());
+    }
+
+    private static ObjectGraph build(Map<ObjectId, JsonNode> objects, Collection<LinkedObject> linked) {
+        Map<String, ObjectId> byUid = new HashMap<>();
+        for (LinkedObject l : linked) {
+            if (!l.uid().isEmpty()) {
+                byUid.put(l.uid(), l.id());
             }
         }
         List<Edge> present = new ArrayList<>();
         List<Edge> dangling = new ArrayList<>();
-        for (Map.Entry<ObjectId, JsonNode> entry : objects.entrySet()) {
-            List<Edge> links = new ArrayList<>(Linker.linksOf(entry.getValue()));
-            resolveOwnersByUid(entry.getValue(), links, objects, byUid);
-            links.addAll(conventions(entry.getKey(), objects));
+        for (LinkedObject l : linked) {
+            List<Edge> links = new ArrayList<>(l.links());
+            resolveOwnersByUid(l.owners(), links, objects, byUid);
+            links.addAll(conventions(l.id(), objects));
             for (Edge e : links) {
                 Edge resolved = toClusterScoped(e, objects);
                 (objects.containsKey(resolved.to()) ? present : dangling).add(resolved);
@@ -79,7 +97,7 @@ public final class ObjectGraph {
      * its own namespace; when only a cluster-scoped object of that kind and name exists (a
      * GlobalInClusterIPPool named by fromPoolRef), the link is to that one.
      */
-    private static Edge toClusterScoped(Edge e, Map<ObjectId, JsonNode> objects) {
+    private static Edge toClusterScoped(Edge e, Map<ObjectId, ?> objects) {
         if (objects.containsKey(e.to()) || e.to().namespace().isEmpty()) {
             return e;
         }
@@ -88,23 +106,22 @@ public final class ObjectGraph {
     }
 
     /** An ownerReference whose (kind, name) is absent but whose uid names an object we have: link by uid. */
-    private static void resolveOwnersByUid(JsonNode object, List<Edge> links, Map<ObjectId, JsonNode> objects, Map<String, ObjectId> byUid) {
-        JsonNode refs = object.path("metadata").path("ownerReferences");
+    private static void resolveOwnersByUid(List<LinkedObject.Owner> refs, List<Edge> links, Map<ObjectId, ?> objects, Map<String, ObjectId> byUid) {
         for (int i = 0; i < links.size(); i++) {
             Edge e = links.get(i);
             if (e.type() != EdgeType.OWNER || objects.containsKey(e.to())) {
                 continue;
             }
-            for (JsonNode ref : refs) {
-                ObjectId byId = byUid.get(ref.path("uid").asText(""));
-                if (byId != null && ref.path("name").asText().equals(e.to().name()) && ref.path("kind").asText().equals(e.to().kind())) {
+            for (LinkedObject.Owner ref : refs) {
+                ObjectId byId = byUid.get(ref.uid());
+                if (byId != null && ref.name().equals(e.to().name()) && ref.kind().equals(e.to().kind())) {
                     links.set(i, new Edge(e.from(), byId, EdgeType.OWNER, e.controller(), e.field()));
                 }
             }
         }
     }
 
-    private static List<Edge> conventions(ObjectId id, Map<ObjectId, JsonNode> objects) {
+    private static List<Edge> conventions(ObjectId id, Map<ObjectId, ?> objects) {
         if (!id.isSecret()) {
             return List.of();
         }

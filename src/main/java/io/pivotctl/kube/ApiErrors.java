@@ -111,6 +111,9 @@ public final class ApiErrors {
 
     /** {@code verb} like "list", "create"; {@code what} like "baremetalhosts.metal3.io in namespace metal3". */
     public static PivotctlException describe(Throwable t, String verb, String what, String server) {
+        if (t instanceof PivotctlException named) {
+            return named; // already says what failed (a list whose continue token kept expiring)
+        }
         int code = code(t);
         String status = serverMessage(t);
         String msg = switch (code) {

@@ -4,8 +4,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.function.Supplier;
 
 /** An open client plus what came with it: the context's default namespace, our request budget and retry policy. */
-public record ClusterConnection(KubernetesClient client, String defaultNamespace, RateLimiter rateLimiter, int concurrency, ApiEvents events)
-        implements AutoCloseable {
+public record ClusterConnection(KubernetesClient client, String defaultNamespace, RateLimiter rateLimiter, int concurrency, ApiEvents events,
+        long chunkSize) implements AutoCloseable {
+
+    /** With lists read in pages of {@link ResourceClient#PAGE_SIZE}. */
+    public ClusterConnection(KubernetesClient client, String defaultNamespace, RateLimiter rateLimiter, int concurrency, ApiEvents events) {
+        this(client, defaultNamespace, rateLimiter, concurrency, events, ResourceClient.PAGE_SIZE);
+    }
 
     public String server() {
         return client.getMasterUrl().toString();

@@ -66,6 +66,6 @@ public final class KubeConnector {
         config.setLoggingInterval(0);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         String namespace = config.getNamespace() == null || config.getNamespace().isBlank() ? "default" : config.getNamespace();
-        return new ClusterConnection(client, namespace, new RateLimiter(target.qps()), target.concurrency(), target.events());
+        return new ClusterConnection(client, namespace, new RateLimiter(target.qps()), target.concurrency(), target.events(), target.chunkSize());
     }
 }

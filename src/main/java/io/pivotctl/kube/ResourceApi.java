@@ -18,6 +18,16 @@ public interface ResourceApi {
     /** Every object of {@code type} in {@code namespace} (null: all namespaces) matching {@code labelSelector} (null: all). */
     ResourceClient.Listing list(ResourceType type, String namespace, String labelSelector);
 
+    /**
+     * As {@link #list}, streamed: each object goes to {@code each} as its page is read, so a list of any length
+     * needs one page of memory. Returns the list's resourceVersion.
+     */
+    default String forEach(ResourceType type, String namespace, String labelSelector, java.util.function.Consumer<ObjectNode> each) {
+        ResourceClient.Listing all = list(type, namespace, labelSelector);
+        all.items().forEach(each);
+        return all.resourceVersion();
+    }
+
     ObjectNode create(ResourceType type, ObjectNode object, boolean dryRun);
 
     ObjectNode update(ResourceType type, ObjectNode object);

@@ -10,9 +10,13 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pivotctl.Json;
+import io.pivotctl.PivotctlException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Generic access to any resource as Jackson trees, with our retry policy and rate limit on every call.
@@ -20,18 +24,26 @@ import java.util.Optional;
  */
 public final class ResourceClient implements ResourceApi {
 
+    /** Objects per list page, like kubectl's default --chunk-size. */
     public static final long PAGE_SIZE = 500;
 
     private final ClusterConnection conn;
     private final Retry retry;
+    private final long pageSize;
 
     public ResourceClient(ClusterConnection conn) {
         this(conn, Retry.DEFAULT);
     }
 
     public ResourceClient(ClusterConnection conn, Retry retry) {
+        this(conn, retry, conn.chunkSize());
+    }
+
+    /** {@code pageSize} 0: every list in one unpaged request. */
+    public ResourceClient(ClusterConnection conn, Retry retry, long pageSize) {
         this.conn = conn;
         this.retry = retry;
+        this.pageSize = pageSize;
     }
 
     public ClusterConnection connection() {
@@ -50,29 +62,119 @@ public final class ResourceClient implements ResourceApi {
     @Override
     public Listing list(ResourceType type, String namespace, String labelSelector) {
         List<ObjectNode> items = new ArrayList<>();
+        String rv = forEachPage(type, namespace, labelSelector, new PageListener() {
+            @Override
+            public void restarted() {
+                items.clear(); // the earlier pages belong to an expired snapshot
+            }
+
+            @Override
+            public void item(ObjectNode object) {
+                items.add(object);
+            }
+        });
+        return new Listing(items, rv);
+    }
+
+    /**
+     * Streams a list page by page without holding it: each object is handed to {@code each} as its page arrives, and
+     * only one page is in memory. Returns the list's resourceVersion. When the continue token expires (410 Gone) the
+     * list is read again from the beginning (a new snapshot); objects already handed over are not handed over again.
+     */
+    @Override
+    public String forEach(ResourceType type, String namespace, String labelSelector, Consumer<ObjectNode> each) {
+        Set<String> delivered = new HashSet<>();
+        boolean[] again = {false};
+        return forEachPage(type, namespace, labelSelector, new PageListener() {
+            @Override
+            public void restarted() {
+                again[0] = true;
+            }
+
+            @Override
+            public void item(ObjectNode object) {
+                String key = object.path("metadata").path("namespace").asText("") + "/" + object.path("metadata").path("name").asText();
+                if (delivered.add(key) || !again[0]) {
+                    each.accept(object);
+                }
+            }
+        });
+    }
+
+    /**
+     * What a paged read tells its caller: every object, and that the list starts over. All pages of one read come
+     * from the snapshot of its first page (the continue token pins it), so a caller that drops what it got on
+     * {@link #restarted()} ends up with one consistent list at the returned resourceVersion.
+     */
+    public interface PageListener {
+        /** The continue token expired (410 Gone): the list starts again from its first page, in a new snapshot. */
+        void restarted();
+
+        void item(ObjectNode object);
+    }
+
+    /** How often an expired continue token restarts a list before the read fails. */
+    static final int MAX_RESTARTS = 3;
+
+    /** Reads every page of one list, handing each object to {@code listener}; returns the list's resourceVersion. */
+    public String forEachPage(ResourceType type, String namespace, String labelSelector, PageListener listener) {
+        String what = "list " + type.qualifiedResource() + where(type, namespace) + (labelSelector == null ? "" : " -l " + labelSelector);
+        for (int restarts = 0;; restarts++) {
+            try {
+                return readPages(type, namespace, labelSelector, what, listener);
+            } catch (ExpiredContinue e) {
+                if (restarts >= MAX_RESTARTS) {
+                    throw PivotctlException.failed("cannot " + what + ": its continue token expired (410 Gone) " + (restarts + 1)
+                            + " times, the list changes faster than it can be read in pages of " + pageSize
+                            + "; try a larger --chunk-size (or 0 for one unpaged list)");
+                }
+                conn.events().retrying(what + " from its first page", restarts + 1, MAX_RESTARTS + 1, 0, "continue token expired (410)");
+                listener.restarted();
+            }
+        }
+    }
+
+    /** The continue token of a list expired between two pages. */
+    private static final class ExpiredContinue extends RuntimeException {
+        ExpiredContinue() {
+            super(null, null, false, false);
+        }
+    }
+
+    private String readPages(ResourceType type, String namespace, String labelSelector, String what, PageListener listener) {
         String token = null;
         String rv = "";
         do {
             String cont = token;
-            GenericKubernetesResourceList page = call("list " + type.qualifiedResource() + where(type, namespace) + (labelSelector == null ? "" : " -l " + labelSelector), () -> {
-                var opts = new ListOptionsBuilder().withLimit(PAGE_SIZE).withContinue(cont).withLabelSelector(labelSelector).build();
-                return type.namespaced() && namespace != null
-                        ? ops(type).inNamespace(namespace).list(opts)
-                        : type.namespaced() ? ops(type).inAnyNamespace().list(opts) : ops(type).list(opts);
-            });
-            for (GenericKubernetesResource r : page.getItems()) {
-                ObjectNode node = toNode(r);
+            GenericKubernetesResourceList page;
+            try {
+                page = call(what, () -> {
+                    var opts = new ListOptionsBuilder().withLimit(pageSize > 0 ? pageSize : null).withContinue(cont).withLabelSelector(labelSelector).build();
+                    return type.namespaced() && namespace != null
+                            ? ops(type).inNamespace(namespace).list(opts)
+                            : type.namespaced() ? ops(type).inAnyNamespace().list(opts) : ops(type).list(opts);
+                });
+            } catch (RuntimeException e) {
+                if (cont != null && ApiErrors.code(e) == 410) {
+                    throw new ExpiredContinue();
+                }
+                throw e;
+            }
+            if (page.getMetadata() != null && page.getMetadata().getResourceVersion() != null && cont == null) {
+                rv = page.getMetadata().getResourceVersion(); // the snapshot every later page is read at
+            }
+            token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+            List<GenericKubernetesResource> items = page.getItems();
+            for (int i = 0; i < items.size(); i++) {
+                ObjectNode node = toNode(items.get(i));
+                items.set(i, null); // let the page's maps go as their trees are made
                 // list items carry no apiVersion/kind in some servers' responses: fill them in
                 node.put("apiVersion", type.apiVersion());
                 node.put("kind", type.kind());
-                items.add(node);
-            }
-            token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
-            if (page.getMetadata() != null && page.getMetadata().getResourceVersion() != null) {
-                rv = page.getMetadata().getResourceVersion();
+                listener.item(node);
             }
         } while (token != null && !token.isEmpty());
-        return new Listing(items, rv);
+        return rv;
     }
 
     @Override

@@ -87,12 +87,13 @@ final class Preflight {
         Parallel.map(new ArrayList<>(byTypeAndNamespace.values()), concurrency, group -> {
             PlannedObject first = group.get(0);
             try {
-                for (ObjectNode live : client.list(first.type(), first.type().namespaced() ? first.id().namespace() : null, null).items()) {
+                // streamed page by page: the target may hold far more than the archive, and only possible conflicts are kept
+                client.forEach(first.type(), first.type().namespaced() ? first.id().namespace() : null, null, live -> {
                     ObjectId liveId = ObjectId.of(live);
-                    if (plannedIds.contains(liveId)) { // keep only what could conflict: the target may hold far more
+                    if (plannedIds.contains(liveId)) {
                         existing.put(liveId, live);
                     }
-                }
+                });
             } catch (RuntimeException e) {
                 problems.add(ApiErrors.describe(e, "list", first.type().qualifiedResource() + " in namespace " + first.id().namespace(),
                         client.server()).getMessage());

@@ -76,26 +76,25 @@ public final class VerifyService {
                 Map<ObjectId, ArchivedObject> wanted = new HashMap<>();
                 group.forEach(o -> wanted.put(o.id(), o));
                 String ns = group.get(0).id().namespace();
-                List<ObjectNode> items;
                 try {
-                    items = client.list(t.get(), t.get().namespaced() ? ns : null).items();
+                    // streamed page by page: each live object is compared as it arrives, then dropped
+                    client.forEach(t.get(), t.get().namespaced() ? ns : null, null, l -> {
+                        ArchivedObject o = wanted.remove(ObjectId.of(l));
+                        if (o == null) {
+                            return;
+                        }
+                        liveUid.put(o.id(), l.path("metadata").path("uid").asText());
+                        if (o.object().path("metadata").has("ownerReferences")) {
+                            liveOwnerRefs.put(o.id(), l.path("metadata").path("ownerReferences"));
+                        }
+                        if (o.isSecret()) {
+                            secrets.incrementAndGet();
+                        }
+                        compare(o, l, diffs);
+                        checkLiveState(o, l, pauseCheck, diffs);
+                    });
                 } catch (RuntimeException ex) {
                     throw ApiErrors.describe(ex, "list", t.get().qualifiedResource() + (ns.isEmpty() ? "" : " in namespace " + ns), conn.server());
-                }
-                for (ObjectNode l : items) {
-                    ArchivedObject o = wanted.remove(ObjectId.of(l));
-                    if (o == null) {
-                        continue;
-                    }
-                    liveUid.put(o.id(), l.path("metadata").path("uid").asText());
-                    if (o.object().path("metadata").has("ownerReferences")) {
-                        liveOwnerRefs.put(o.id(), l.path("metadata").path("ownerReferences"));
-                    }
-                    if (o.isSecret()) {
-                        secrets.incrementAndGet();
-                    }
-                    compare(o, l, diffs);
-                    checkLiveState(o, l, pauseCheck, diffs);
                 }
                 wanted.values().forEach(o -> diffs.add(new Difference(o.id().toString(), Difference.Kind.MISSING, "not found on the target")));
                 return null;

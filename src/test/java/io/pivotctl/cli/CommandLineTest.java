@@ -44,6 +44,20 @@ class CommandLineTest {
     }
 
     @Test
+    void aNegativeChunkSizeIsAUsageErrorNamingTheOption() {
+        for (String cmd : List.of("export", "verify")) {
+            List<String> args = cmd.equals("export")
+                    ? List.of("export", "-o", dir.resolve("a.tar.gz").toString(), "--recipient", AgeIdentity.generate().recipient(), "--chunk-size", "-1")
+                    : List.of("verify", dir.resolve("a.tar.gz").toString(), "--chunk-size", "-1");
+            Cli.Result r = Cli.run(args);
+            assertEquals(2, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("--chunk-size must be 0 (no paging) or a positive number"), r.err());
+            assertFalse(r.err().contains("\tat "));
+        }
+        assertTrue(Cli.run("import", "--help").out().contains("--chunk-size"), "import takes --chunk-size");
+    }
+
+    @Test
     void aKubeconfigPointingNowhereIsOneLineNamingTheServer() throws Exception {
         String recipient = AgeIdentity.generate().recipient();
         String template = """

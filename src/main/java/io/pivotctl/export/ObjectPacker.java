@@ -1,0 +1,191 @@
+package io.pivotctl.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.archive.EntryPaths;
+import io.pivotctl.archive.Manifest;
+import io.pivotctl.graph.Edge;
+import io.pivotctl.graph.LinkedObject;
+import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.Discovery;
+import io.pivotctl.kube.ObjectFields;
+import io.pivotctl.kube.ResourceType;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * Turns one listed object into its {@link PackedObject} while the tree is at hand: serialised once to its entry
+ * bytes (YAML, format section 2.1), Secrets encrypted, read back by the self-check, then kept deflated (a Secret
+ * as ciphertext only; its plaintext is zeroed). The tree is dropped by the caller, so export's memory grows by
+ * the packed bytes and a small skeleton per object, not by the objects.
+ */
+final class ObjectPacker {
+
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    /** The labels selection reads. */
+    private static final List<String> SELECTION_LABELS = List.of(Discovery.MOVE_LABEL, Discovery.MOVE_HIERARCHY_LABEL, ExportSelection.BAREMETAL_LABEL);
+    /** The annotations pausing reads. */
+    private static final List<String> PAUSE_ANNOTATIONS = List.of(Pauser.BMH_PAUSED, Pauser.CLUSTER_PAUSED_BY, Pauser.BLOCK_MOVE);
+
+    private final UnaryOperator<byte[]> encrypt;
+    private final Function<JsonNode, byte[]> serializer;
+    private final ExportSelfCheck selfCheck;
+    /** Group, kind, namespace and link field strings are shared by thousands of objects: one copy each. */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+
+    ObjectPacker(UnaryOperator<byte[]> encrypt, Function<JsonNode, byte[]> serializer, ExportSelfCheck selfCheck) {
+        this.encrypt = encrypt;
+        this.serializer = serializer;
+        this.selfCheck = selfCheck;
+    }
+
+    PackedObject pack(ObjectNode object, ResourceType type) {
+        ObjectCleaner.stripBookkeeping(object);
+        JsonNode meta = object.path("metadata");
+        Map<String, String> annotations = pick(meta.path("annotations"), PAUSE_ANNOTATIONS);
+        Pauser.dropPauseMarker(object); // export's own bookkeeping on a Cluster it paused is never archived
+        Map<String, String> labels = pick(meta.path("labels"), SELECTION_LABELS);
+        JsonNode paused = object.path("spec").get("paused");
+        String mac = "BareMetalHost".equals(type.kind()) ? object.path("spec").path("bootMACAddress").asText(null) : null;
+        LinkedObject linked = shared(LinkedObject.of(object));
+        boolean secret = linked.id().isSecret();
+        byte[] plain = serializer.apply(object);
+        byte[] packed;
+        List<String> readBack;
+        Manifest.SecretInfo info = null;
+        if (secret) {
+            packed = encrypt.apply(plain);
+            Arrays.fill(plain, (byte) 0);
+            readBack = selfCheck.differences(object, packed, true);
+            info = secretInfo(object, linked.id());
+        } else {
+            readBack = selfCheck.differences(object, plain, false);
+            packed = deflate(plain);
+        }
+        return new PackedObject(linked, type, meta.path("resourceVersion").asText(""), labels, annotations,
+                paused == null || paused.isNull() ? null : paused.asBoolean(false), meta.hasNonNull("deletionTimestamp"), mac,
+                ObjectFields.hasStatus(object), packed, secret ? packed.length : plain.length, readBack, info);
+    }
+
+    /** The entry's bytes, as they were read back when the object was packed. */
+    static byte[] entryBytes(PackedObject p) {
+        return p.secret() ? p.packed() : inflate(p.packed(), p.size());
+    }
+
+    private LinkedObject shared(LinkedObject l) {
+        List<Edge> links = new ArrayList<>(l.links().size());
+        ObjectId self = shared(l.id());
+        for (Edge e : l.links()) {
+            links.add(new Edge(self, shared(e.to()), e.type(), e.controller(), name(e.field())));
+        }
+        List<LinkedObject.Owner> owners = new ArrayList<>(l.owners().size());
+        for (LinkedObject.Owner o : l.owners()) {
+            owners.add(new LinkedObject.Owner(name(o.kind()), o.name(), o.uid(), o.controller()));
+        }
+        return new LinkedObject(self, l.uid(), List.copyOf(links), List.copyOf(owners));
+    }
+
+    private ObjectId shared(ObjectId id) {
+        return new ObjectId(name(id.group()), name(id.kind()), name(id.namespace()), id.name());
+    }
+
+    private String name(String s) {
+        return names.computeIfAbsent(s, k -> k);
+    }
+
+    private static Map<String, String> pick(JsonNode map, List<String> keys) {
+        Map<String, String> out = null;
+        for (String k : keys) {
+            JsonNode v = map.get(k);
+            if (v != null && !v.isNull()) {
+                if (out == null) {
+                    out = new TreeMap<>();
+                }
+                out.put(k, v.asText());
+            }
+        }
+        return out == null ? Map.of() : out;
+    }
+
+    /** The manifest's description of a Secret: names, labels, annotations, owners and data keys, never values. */
+    private static Manifest.SecretInfo secretInfo(JsonNode secret, ObjectId id) {
+        JsonNode meta = secret.path("metadata");
+        Map<String, String> annotations = strings(meta.path("annotations"));
+        annotations.remove(LAST_APPLIED);
+        List<String> keys = new ArrayList<>();
+        secret.path("data").fieldNames().forEachRemaining(keys::add);
+        secret.path("stringData").fieldNames().forEachRemaining(k -> {
+            if (!keys.contains(k)) {
+                keys.add(k);
+            }
+        });
+        keys.sort(null);
+        List<Manifest.OwnerRef> owners = new ArrayList<>();
+        for (JsonNode o : meta.path("ownerReferences")) {
+            owners.add(new Manifest.OwnerRef(o.path("apiVersion").asText(), o.path("kind").asText(), o.path("name").asText(),
+                    o.path("uid").asText(null), o.has("controller") ? o.get("controller").asBoolean() : null));
+        }
+        return new Manifest.SecretInfo(id.namespace(), id.name(), secret.path("type").asText("Opaque"), strings(meta.path("labels")),
+                annotations, owners, keys, EntryPaths.secret(id.namespace(), id.name()));
+    }
+
+    private static Map<String, String> strings(JsonNode map) {
+        Map<String, String> out = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+
+    static byte[] deflate(byte[] plain) {
+        Deflater d = new Deflater(Deflater.BEST_SPEED);
+        try {
+            d.setInput(plain);
+            d.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 3));
+            byte[] buf = new byte[8192];
+            while (!d.finished()) {
+                out.write(buf, 0, d.deflate(buf));
+            }
+            return out.toByteArray();
+        } finally {
+            d.end();
+        }
+    }
+
+    static byte[] inflate(byte[] packed, int size) {
+        Inflater i = new Inflater();
+        try {
+            i.setInput(packed);
+            byte[] out = new byte[size];
+            int n = 0;
+            while (n < size && !i.finished()) {
+                int got = i.inflate(out, n, size - n);
+                if (got == 0 && (i.needsInput() || i.needsDictionary())) {
+                    break;
+                }
+                n += got;
+            }
+            if (n != size) {
+                throw new IllegalStateException("a packed object did not inflate to its size");
+            }
+            return out;
+        } catch (DataFormatException e) {
+            throw new IllegalStateException("a packed object does not inflate", e);
+        } finally {
+            i.end();
+        }
+    }
+}
