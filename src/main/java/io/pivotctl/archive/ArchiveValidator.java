@@ -100,7 +100,7 @@ public final class ArchiveValidator {
         private final Map<String, Manifest.Entry> listed = new HashMap<>();
         private final Set<String> present = new HashSet<>();
         /** Entries read before the manifest (it must be first; a reordered archive is still checked whole). */
-        private final Map<String, CompactBytes> early = new LinkedHashMap<>();
+        private final Map<String, byte[]> early = new LinkedHashMap<>();
         private final List<ArchivedObject> objects = new ArrayList<>();
         private final Map<String, byte[]> others = new LinkedHashMap<>();
         private final List<JsonNode> crds = new ArrayList<>();
@@ -108,6 +108,7 @@ public final class ArchiveValidator {
         private ArchiveChecks.SecretDecryptor decryptor;
         private int decrypted;
         private byte[] identity;
+        private final Map<String, byte[]> dictionaries = new HashMap<>();
 
         Session(ArchiveChecks checks, HeldBudget held) {
             this.checks = checks;
@@ -133,8 +134,8 @@ public final class ArchiveValidator {
                 }
             }
             held.add(listed.size() * 48L);
-            for (Map.Entry<String, CompactBytes> e : early.entrySet()) {
-                accept(e.getKey(), e.getValue().bytes());
+            for (Map.Entry<String, byte[]> e : early.entrySet()) {
+                accept(e.getKey(), e.getValue());
             }
             early.clear();
         }
@@ -146,9 +147,9 @@ public final class ArchiveValidator {
                     signature = content;
                     return;
                 }
-                CompactBytes c = CompactBytes.of(content);
-                held.add(c.heldBytes() + name.length());
-                early.put(name, c);
+                // never in an archive export wrote: held as read (deflating a bomb would only cost time), within the budget
+                held.add(content.length + 64L + name.length());
+                early.put(name, content);
                 return;
             }
             accept(name, content);
@@ -176,7 +177,7 @@ public final class ArchiveValidator {
                 return;
             }
             if (Manifest.Entry.OBJECT.equals(e.role())) {
-                parseObject(e, bytes, errors).ifPresent(o -> keep(ArchivedObject.of(e, o, bytes)));
+                parseObject(e, bytes, errors).ifPresent(o -> keep(ArchivedObject.of(e, o, bytes, dictionary(e, bytes))));
             } else if (Manifest.Entry.SECRET.equals(e.role())) {
                 checkLayout(e, EntryPaths.secret(nz(e.namespace()), nz(e.name())), errors);
                 if (checks.decrypts()) {
@@ -195,6 +196,19 @@ public final class ArchiveValidator {
                 held.add(bytes.length + e.path().length());
                 others.put(e.path(), bytes);
             }
+        }
+
+        /**
+         * The deflate dictionary of an entry's kind: the first body of that kind read (its last 32 KiB, what deflate
+         * can use). Objects of one kind share most of their text, so later ones keep a fraction of their size. Held in
+         * memory like the bodies (a Secret's is plaintext there too, never written anywhere).
+         */
+        private byte[] dictionary(Manifest.Entry e, byte[] body) {
+            return dictionaries.computeIfAbsent(e.role() + "/" + e.group() + "/" + e.kind(), k -> {
+                byte[] d = java.util.Arrays.copyOfRange(body, Math.max(0, body.length - (32 << 10)), body.length);
+                held.add(d.length + 64L);
+                return d;
+            });
         }
 
         private void keep(ArchivedObject o) {
@@ -253,7 +267,7 @@ public final class ArchiveValidator {
                 byte[] plaintext = (byte[]) opened[i];
                 Optional<ObjectNode> secret = parseObject(e, plaintext, errors);
                 if (secret.isPresent()) {
-                    keep(ArchivedObject.of(e, secret.get(), plaintext));
+                    keep(ArchivedObject.of(e, secret.get(), plaintext, dictionary(e, plaintext)));
                     decrypted++;
                 }
                 java.util.Arrays.fill(plaintext, (byte) 0);

@@ -31,9 +31,12 @@ public final class ArchivedObject {
         this.hasOwnerReferences = hasOwnerReferences;
     }
 
-    /** An object parsed from {@code yaml} (the entry's content, or a Secret's plaintext), kept as those bytes. */
-    static ArchivedObject of(Manifest.Entry entry, ObjectNode parsed, byte[] yaml) {
-        return new ArchivedObject(entry, CompactBytes.of(yaml), parsed.path("metadata").path("uid").asText(""),
+    /**
+     * An object parsed from {@code yaml} (the entry's content, or a Secret's plaintext), kept as those bytes deflated
+     * against {@code dictionary} (text of its kind, shared).
+     */
+    static ArchivedObject of(Manifest.Entry entry, ObjectNode parsed, byte[] yaml, byte[] dictionary) {
+        return new ArchivedObject(entry, CompactBytes.of(yaml, dictionary), parsed.path("metadata").path("uid").asText(""),
                 parsed.path("metadata").has("ownerReferences"));
     }
 

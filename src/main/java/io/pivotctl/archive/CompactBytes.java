@@ -24,15 +24,33 @@ public final class CompactBytes {
 
     private final byte[] deflated;
     private final int length;
+    /** Shared by many instances (not counted per instance): text like theirs, so a small body deflates well. */
+    private final byte[] dictionary;
 
-    private CompactBytes(byte[] deflated, int length) {
+    private CompactBytes(byte[] deflated, int length, byte[] dictionary) {
         this.deflated = deflated;
         this.length = length;
+        this.dictionary = dictionary;
+    }
+
+    private CompactBytes(byte[] deflated, int length) {
+        this(deflated, length, null);
     }
 
     public static CompactBytes of(byte[] plain) {
+        return of(plain, null);
+    }
+
+    /**
+     * Kept with a preset dictionary (at most 32 KiB are used): an object of a few hundred bytes deflates to a fraction
+     * of its size only against text like it, e.g. another object of its kind. The dictionary is referenced, not copied.
+     */
+    public static CompactBytes of(byte[] plain, byte[] dictionary) {
         Deflater d = DEFLATER.get();
         d.reset();
+        if (dictionary != null) {
+            d.setDictionary(dictionary);
+        }
         d.setInput(plain);
         d.finish();
         byte[] buf = new byte[Math.max(64, plain.length / 2 + 64)];
@@ -43,7 +61,7 @@ public final class CompactBytes {
             }
             n += d.deflate(buf, n, buf.length - n);
         }
-        return new CompactBytes(Arrays.copyOf(buf, n), plain.length);
+        return new CompactBytes(Arrays.copyOf(buf, n), plain.length, dictionary);
     }
 
     /** Deflates a stream of unknown length (the manifest) without ever holding it whole. */
@@ -85,6 +103,10 @@ public final class CompactBytes {
             int n = 0;
             while (n < length) {
                 int r = inf.inflate(out, n, length - n);
+                if (r == 0 && inf.needsDictionary()) {
+                    inf.setDictionary(dictionary);
+                    continue;
+                }
                 if (r == 0 && (inf.finished() || inf.needsInput())) {
                     break;
                 }
