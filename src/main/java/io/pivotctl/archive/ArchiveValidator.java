@@ -123,7 +123,7 @@ public final class ArchiveValidator {
             ManifestCodec.Source source = manifestBytes::stream;
             manifest = ManifestCodec.parse(source);
             // the parsed manifest stays for the whole command: count its main part (the entries and graph ids)
-            held.add(manifest.entries().size() * 160L + manifest.graph().edges().size() * 48L);
+            held.add(manifest.entries().size() * 160L + (manifest.graph() == null ? 0 : manifest.graph().edges().size() * 48L));
             errors.addAll(ManifestCodec.schemaProblems(source));
             for (Manifest.Entry e : manifest.entries()) {
                 if (e.path() == null) {

@@ -124,6 +124,18 @@ class StreamedReadTest {
         assertTrue(problems.get(0).startsWith("manifest.json $.entries[0].sha256: "), problems.toString());
     }
 
+    @Test
+    void aManifestWithoutItsGraphIsListedAsAProblemNotAFatalError() throws IOException {
+        Path file = dir.resolve("g.tar");
+        TestArchives.write(file);
+        ArchiveContents c = ArchiveReader.read(file, ArchiveLimits.DEFAULT);
+        ObjectNode manifest = (ObjectNode) Json.MAPPER.readTree(c.manifestBytes());
+        manifest.remove("graph");
+        ArchiveContents changed = new ArchiveContents(Json.MAPPER.writeValueAsBytes(manifest), c.signature(), c.entries(), c.order(), c.problems());
+        List<String> errors = ArchiveValidator.validate(changed, TestArchives.lenientChecks()).report().errors();
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("manifest.json") && e.contains("graph")), errors.toString());
+    }
+
     private static ObjectNode host(int i) {
         return TestArchives.yaml("""
                 apiVersion: metal3.io/v1alpha1
