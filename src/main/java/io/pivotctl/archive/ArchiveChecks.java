@@ -11,7 +11,32 @@ public record ArchiveChecks(
         Optional<SecretDecryptor> decryptor,
         Optional<SignatureVerifier> signatureVerifier,
         LeaseChecker leaseChecker,
-        ClosureChecker closureChecker) {
+        ClosureChecker closureChecker,
+        Optional<DecryptorFactory> decryptorFactory) {
+
+    public ArchiveChecks(Optional<SecretDecryptor> decryptor, Optional<SignatureVerifier> signatureVerifier, LeaseChecker leaseChecker,
+            ClosureChecker closureChecker) {
+        this(decryptor, signatureVerifier, leaseChecker, closureChecker, Optional.empty());
+    }
+
+    /** Whether Secrets will be decrypted (a decryptor, or one made once the keys' entries are read). */
+    public boolean decrypts() {
+        return decryptor.isPresent() || decryptorFactory.isPresent();
+    }
+
+    /**
+     * Makes the decryptor from what the streamed read has seen before the first Secret (the manifest, its signature,
+     * the archive identity entry in passphrase mode): keys that depend on the archive are only tried once it is known
+     * to be the one the manifest describes. Throws PivotctlException (fatal) when the keys cannot be used.
+     */
+    @FunctionalInterface
+    public interface DecryptorFactory {
+        SecretDecryptor create(Manifest manifest, ManifestCodec.Source manifestBytes, Optional<byte[]> signature, Optional<byte[]> archiveIdentity);
+    }
+
+    public ArchiveChecks withDecryptorFactory(DecryptorFactory f) {
+        return new ArchiveChecks(decryptor, signatureVerifier, leaseChecker, closureChecker, Optional.of(f));
+    }
 
     /** Opens one encrypted entry; throws PivotctlException with a one-line message when it cannot. */
     @FunctionalInterface
@@ -39,7 +64,12 @@ public record ArchiveChecks(
     /** Warnings for references (ownerReferences, known name references) that do not resolve inside the archive. */
     @FunctionalInterface
     public interface ClosureChecker {
-        List<String> danglingReferences(List<com.fasterxml.jackson.databind.JsonNode> objects);
+        /**
+         * {@code ids} and {@code uids} (uid to id) name every object up front; {@code objects} parses them one at a time
+         * as it is walked, so nothing needs the whole fleet parsed at once.
+         */
+        List<String> danglingReferences(java.util.Set<io.pivotctl.graph.ObjectId> ids, java.util.Map<String, io.pivotctl.graph.ObjectId> uids,
+                Iterable<com.fasterxml.jackson.databind.JsonNode> objects);
     }
 
     public static ArchiveChecks offline(LeaseChecker leases, ClosureChecker closure) {
@@ -47,10 +77,10 @@ public record ArchiveChecks(
     }
 
     public ArchiveChecks withDecryptor(SecretDecryptor d) {
-        return new ArchiveChecks(Optional.of(d), signatureVerifier, leaseChecker, closureChecker);
+        return new ArchiveChecks(Optional.of(d), signatureVerifier, leaseChecker, closureChecker, decryptorFactory);
     }
 
     public ArchiveChecks withSignatureVerifier(SignatureVerifier v) {
-        return new ArchiveChecks(decryptor, Optional.of(v), leaseChecker, closureChecker);
+        return new ArchiveChecks(decryptor, Optional.of(v), leaseChecker, closureChecker, decryptorFactory);
     }
 }

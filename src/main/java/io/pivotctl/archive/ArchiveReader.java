@@ -31,6 +31,7 @@ public final class ArchiveReader {
     private ArchiveReader() {
     }
 
+    /** {@link #read(InputStream, ArchiveLimits)} of a local file. */
     public static ArchiveContents read(Path file, ArchiveLimits limits) {
         try (InputStream raw = Files.newInputStream(file)) {
             return read(raw, limits);
@@ -41,13 +42,70 @@ public final class ArchiveReader {
         }
     }
 
+    /**
+     * Reads every entry into memory: for tests and tools that want the raw bytes of a small archive. Commands read
+     * archives with {@link #scan}, which holds one entry at a time.
+     */
     public static ArchiveContents read(InputStream raw, ArchiveLimits limits) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         List<String> order = new ArrayList<>();
+        byte[][] manifest = new byte[1][];
+        byte[][] signature = new byte[1][];
+        HeldBudget held = new HeldBudget(limits.maxTotalBytes(), HeldBudget.RAW_HEAP_SHARE, "archive content");
+        List<String> problems = scan(raw, limits, held, new EntrySink() {
+            @Override
+            public void manifest(InputStream in, long size) throws IOException {
+                if (size > limits.maxEntryBytes()) {
+                    throw PivotctlException.invalid("entry '" + EntryPaths.MANIFEST + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes());
+                }
+                held.add(size + EntryPaths.MANIFEST.length());
+                manifest[0] = readFully(in, (int) size, EntryPaths.MANIFEST);
+            }
+
+            @Override
+            public void entry(String name, byte[] content) {
+                held.add(content.length + name.length());
+                if (EntryPaths.SIGNATURE.equals(name)) {
+                    signature[0] = content;
+                } else {
+                    entries.put(name, content);
+                    order.add(name);
+                }
+            }
+        });
+        return new ArchiveContents(manifest[0], Optional.ofNullable(signature[0]), entries, order, problems);
+    }
+
+    /** Receives the safe, regular, unique entries of an archive one at a time, in archive order. */
+    public interface EntrySink {
+        /** The manifest, to be read from {@code in} ({@code size} bytes) now: it may be larger than any entry held whole. */
+        void manifest(InputStream in, long size) throws IOException;
+
+        /** Any other entry (the signature included), whole; the sink decides what to keep. */
+        void entry(String name, byte[] content);
+    }
+
+    /** {@link #scan(InputStream, ArchiveLimits, HeldBudget, EntrySink)} of a local file. */
+    public static List<String> scan(Path file, ArchiveLimits limits, HeldBudget held, EntrySink sink) {
+        try (InputStream raw = Files.newInputStream(file)) {
+            return scan(raw, limits, held, sink);
+        } catch (NoSuchFileException e) {
+            throw PivotctlException.invalid("archive " + file + " does not exist");
+        } catch (IOException e) {
+            throw PivotctlException.invalid("cannot read archive " + file + ": " + oneLine(e));
+        }
+    }
+
+    /**
+     * Reads the archive once, as a stream, handing each safe entry to {@code sink} as it is read; nothing is kept
+     * here but the problems (unsafe, irregular or duplicate entries, a manifest that is not first), which are
+     * returned and count against {@code held}. Entry count, entry size and the decompressed stream are bounded;
+     * structural damage (not a tar, truncated, corrupt compression) and a missing manifest are fatal.
+     */
+    public static List<String> scan(InputStream raw, ArchiveLimits limits, HeldBudget held, EntrySink sink) {
         List<String> problems = new ArrayList<>();
-        byte[] manifest = null;
-        byte[] signature = null;
-        Budget held = new Budget(limits);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        boolean manifestSeen = false;
         int count = 0;
         try {
             BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
@@ -66,38 +124,32 @@ public final class ArchiveReader {
                 String unsafe = unsafeName(name);
                 // problems are held too: a hundred thousand of them must count against the budget
                 if (unsafe != null) {
-                    problems.add("entry '" + printable(name) + "': " + unsafe);
-                    held.add(problems.get(problems.size() - 1).length());
+                    problem(problems, held, "entry '" + printable(name) + "': " + unsafe);
                     continue;
                 }
                 if (!isRegularFile(e)) {
-                    problems.add("entry '" + printable(name) + "': not a regular file (" + typeName(e) + ")");
-                    held.add(problems.get(problems.size() - 1).length());
+                    problem(problems, held, "entry '" + printable(name) + "': not a regular file (" + typeName(e) + ")");
                     continue;
                 }
-                if (entries.containsKey(name) || (EntryPaths.MANIFEST.equals(name) && manifest != null)
-                        || (EntryPaths.SIGNATURE.equals(name) && signature != null)) {
-                    problems.add("entry '" + printable(name) + "': duplicate entry");
-                    held.add(problems.get(problems.size() - 1).length());
+                // the names of every entry are kept to find duplicates: count them too
+                if (!seen.add(name)) {
+                    problem(problems, held, "entry '" + printable(name) + "': duplicate entry");
                     continue;
                 }
+                held.add(name.length() + 40L);
                 long size = e.getSize();
+                if (EntryPaths.MANIFEST.equals(name)) {
+                    if (count != 1) {
+                        problem(problems, held, "manifest.json is not the first entry");
+                    }
+                    manifestSeen = true;
+                    sink.manifest(new BoundedEntry(tar, size), size);
+                    continue;
+                }
                 if (size < 0 || size > limits.maxEntryBytes()) {
                     throw PivotctlException.invalid("entry '" + printable(name) + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes());
                 }
-                held.add(size + name.length());
-                byte[] content = readFully(tar, (int) size, name);
-                if (EntryPaths.MANIFEST.equals(name)) {
-                    if (count != 1) {
-                        problems.add("manifest.json is not the first entry");
-                    }
-                    manifest = content;
-                } else if (EntryPaths.SIGNATURE.equals(name)) {
-                    signature = content;
-                } else {
-                    entries.put(name, content);
-                    order.add(name);
-                }
+                sink.entry(name, readFully(tar, (int) size, name));
             }
             if (!any) {
                 throw PivotctlException.invalid("not a pivotctl archive: no complete tar entry found (empty, truncated, or not a tar file)");
@@ -116,10 +168,50 @@ public final class ArchiveReader {
             // commons-compress reports header damage as IllegalArgumentException and friends: all mean "corrupt".
             throw PivotctlException.invalid("archive is corrupt or truncated: " + oneLine(ex));
         }
-        if (manifest == null) {
+        if (!manifestSeen) {
             throw PivotctlException.invalid("not a pivotctl archive: manifest.json is missing");
         }
-        return new ArchiveContents(manifest, Optional.ofNullable(signature), entries, order, problems);
+        return problems;
+    }
+
+    private static void problem(List<String> problems, HeldBudget held, String problem) {
+        problems.add(problem);
+        held.add(problem.length());
+    }
+
+    /** One entry's data as a stream that ends at its size and reports a short entry as truncation. */
+    private static final class BoundedEntry extends InputStream {
+        private final InputStream in;
+        private long left;
+
+        BoundedEntry(InputStream in, long size) {
+            this.in = in;
+            this.left = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n < 0) {
+                throw PivotctlException.invalid("archive is truncated inside entry '" + EntryPaths.MANIFEST + "'");
+            }
+            left -= n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            // the tar stream goes on
+        }
     }
 
     /**
@@ -131,35 +223,6 @@ public final class ArchiveReader {
         if (e.isSparse() || e.getRealSize() != e.getSize() || skipped != guard.entryDataLength()) {
             throw PivotctlException.invalid("entry '" + printable(e.getName()) + "': a " + (e.isDirectory() ? "directory" : "sparse")
                     + " entry with data (" + guard.entryDataLength() + " bytes), which pivotctl archives never contain");
-        }
-    }
-
-    /** What the read holds in memory (contents, names, problems), checked before it is allocated. */
-    private static final class Budget {
-        private final long limit;
-        private final long maxHeap = Runtime.getRuntime().maxMemory();
-        private final long heapShare = maxHeap / ArchiveLimits.HEAP_SHARE;
-        private long total;
-
-        Budget(ArchiveLimits limits) {
-            this.limit = limits.maxTotalBytes();
-        }
-
-        void add(long bytes) {
-            total += bytes;
-            if (total > limit) {
-                throw PivotctlException.invalid("archive content exceeds the limit of " + limit + " bytes");
-            }
-            if (total > heapShare) {
-                throw PivotctlException.invalid("archive content exceeds " + heapShare + " bytes, 1/" + ArchiveLimits.HEAP_SHARE
-                        + " of this JVM's maximum heap (" + (maxHeap >> 20) + " MiB), the most it may hold while parsing: run with a larger"
-                        + " heap (PIVOTCTL_JAVA_OPTS=-Xmx" + suggestedHeapGib() + "g)");
-            }
-        }
-
-        /** A heap that lets the whole limit be held and parsed. */
-        private long suggestedHeapGib() {
-            return Math.max(1, (limit * ArchiveLimits.HEAP_SHARE + (1L << 30) - 1) >> 30);
         }
     }
 

@@ -6,9 +6,12 @@ import io.pivotctl.Json;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.graph.ObjectId;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,136 +20,317 @@ import java.util.Set;
 /**
  * Checks an archive offline (formats/pivot-archive-v1.md section 5) and lists every problem, not just
  * the first. A major format version it does not know is the one fatal error (nothing else can be read).
+ *
+ * <p>It works on a stream ({@link Session} is the sink of {@link ArchiveReader#scan}): each entry is checked against
+ * the manifest (size, sha256, layout, identity), decrypted and parsed as it is read, and then only what later steps
+ * need is kept: every object's body compactly ({@link ArchivedObject}), the small non-object entries, and the
+ * problems. What is kept counts against a {@link HeldBudget}.
  */
 public final class ArchiveValidator {
+
+    /** Secrets decrypted together, on all cores (one X25519 agreement each is the slowest part of a read). */
+    static final int SECRET_BATCH = 64;
 
     private ArchiveValidator() {
     }
 
-    /** The report plus the objects that parsed (Secrets only when a decryptor was given). */
-    public record Result(ValidationReport report, List<ArchivedObject> objects) {
+    /**
+     * The report, the objects that parsed (Secrets only when decrypted), the verified entries that are not objects
+     * (leases, CRDs, the archive identity) by path, whether a signature entry was present, and the bytes held.
+     */
+    public record Result(ValidationReport report, List<ArchivedObject> objects, Map<String, byte[]> otherEntries, boolean signed,
+            long heldBytes) {
         public Result {
             objects = List.copyOf(objects);
+            otherEntries = Map.copyOf(otherEntries);
         }
     }
 
+    /** Validates contents already read whole (tests, small archives): the same checks as a streamed read. */
     public static Result validate(ArchiveContents contents, ArchiveChecks checks) {
+        Session s = new Session(checks, new HeldBudget(Long.MAX_VALUE, 1, "archive content", Long.MAX_VALUE));
+        return guarded(() -> {
+            s.manifest(new java.io.ByteArrayInputStream(contents.manifestBytes()), contents.manifestBytes().length);
+            contents.signature().ifPresent(sig -> s.entry(EntryPaths.SIGNATURE, sig));
+            for (String path : contents.order()) {
+                s.entry(path, contents.entries().get(path));
+            }
+            return s.finish(contents.problems());
+        });
+    }
+
+    /** Reads the archive with {@code reader} (which feeds the session and returns the reader's problems) and validates it as it streams. */
+    public static Result validate(java.util.function.Function<ArchiveReader.EntrySink, List<String>> reader, ArchiveChecks checks,
+            HeldBudget held) {
+        Session s = new Session(checks, held);
+        return guarded(() -> s.finish(reader.apply(s)));
+    }
+
+    private interface Step {
+        Result run() throws IOException;
+    }
+
+    private static Result guarded(Step step) {
         try {
-            return check(contents, checks);
+            return step.run();
         } catch (PivotctlException e) {
             throw e;
+        } catch (IOException e) {
+            throw PivotctlException.invalid("cannot read the archive: " + ArchiveReader.oneLine(e));
         } catch (RuntimeException e) {
             // a manifest damaged in a way the schema check reported but the later checks trip over
             throw PivotctlException.invalid("manifest.json is malformed: " + ArchiveReader.oneLine(e));
         }
     }
 
-    /** A decrypted Secret entry, or why it could not be decrypted. */
-    private record Opened(byte[] plaintext, String failure) {
+    /** A Secret entry read and verified, waiting for its batch to be decrypted. */
+    private record SealedSecret(Manifest.Entry entry, byte[] ciphertext) {
     }
 
-    /**
-     * Decrypts every intact Secret entry, on all cores: one X25519 agreement per Secret is the slowest part of
-     * reading a fleet's archive. Entries whose digest does not match are left to the sequential checks.
-     */
-    private static Map<String, Opened> openSecrets(Manifest manifest, ArchiveContents contents, ArchiveChecks checks) {
-        if (checks.decryptor().isEmpty()) {
-            return Map.of();
+    /** The streamed validation of one archive: entries in, problems and compact objects out. */
+    public static final class Session implements ArchiveReader.EntrySink {
+        private final ArchiveChecks checks;
+        private final HeldBudget held;
+        private final List<String> errors = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
+        private Manifest manifest;
+        private CompactBytes manifestBytes;
+        private byte[] signature;
+        private boolean signatureChecked;
+        private final Map<String, Manifest.Entry> listed = new HashMap<>();
+        private final Set<String> present = new HashSet<>();
+        /** Entries read before the manifest (it must be first; a reordered archive is still checked whole). */
+        private final Map<String, byte[]> early = new LinkedHashMap<>();
+        private final List<ArchivedObject> objects = new ArrayList<>();
+        private final Map<String, byte[]> others = new LinkedHashMap<>();
+        private final List<JsonNode> crds = new ArrayList<>();
+        private final List<SealedSecret> sealed = new ArrayList<>();
+        private ArchiveChecks.SecretDecryptor decryptor;
+        private int decrypted;
+        private byte[] identity;
+        private final Map<String, byte[]> dictionaries = new HashMap<>();
+
+        Session(ArchiveChecks checks, HeldBudget held) {
+            this.checks = checks;
+            this.held = held;
+            this.decryptor = checks.decryptor().orElse(null);
         }
-        ArchiveChecks.SecretDecryptor decryptor = checks.decryptor().get();
-        Map<String, Opened> out = new java.util.concurrent.ConcurrentHashMap<>();
-        manifest.entries().parallelStream().filter(e -> Manifest.Entry.SECRET.equals(e.role()) && e.path() != null).forEach(e -> {
-            byte[] bytes = contents.entry(e.path()).orElse(null);
-            if (bytes == null || bytes.length != e.size() || !Digests.sha256(bytes).equals(e.sha256())) {
+
+        @Override
+        public void manifest(InputStream in, long size) throws IOException {
+            manifestBytes = CompactBytes.of(in);
+            held.add(manifestBytes.heldBytes());
+            ManifestCodec.Source source = manifestBytes::stream;
+            manifest = ManifestCodec.parse(source);
+            // the parsed manifest stays for the whole command: count its main part (the entries and graph ids)
+            held.add(manifest.entries().size() * 160L + (manifest.graph() == null ? 0 : manifest.graph().edges().size() * 48L));
+            errors.addAll(ManifestCodec.schemaProblems(source));
+            for (Manifest.Entry e : manifest.entries()) {
+                if (e.path() == null) {
+                    continue; // reported by the schema check
+                }
+                if (listed.put(e.path(), e) != null) {
+                    errors.add("manifest lists entry '" + e.path() + "' twice");
+                }
+            }
+            held.add(listed.size() * 48L);
+            for (Map.Entry<String, byte[]> e : early.entrySet()) {
+                accept(e.getKey(), e.getValue());
+            }
+            early.clear();
+        }
+
+        @Override
+        public void entry(String name, byte[] content) {
+            if (manifest == null) {
+                if (EntryPaths.SIGNATURE.equals(name)) {
+                    signature = content;
+                    return;
+                }
+                // never in an archive export wrote: held as read (deflating a bomb would only cost time), within the budget
+                held.add(content.length + 64L + name.length());
+                early.put(name, content);
                 return;
             }
-            try {
-                out.put(e.path(), new Opened(decryptor.open(e.path(), bytes), null));
-            } catch (PivotctlException pe) {
-                out.put(e.path(), new Opened(null, pe.getMessage()));
-            }
-        });
-        return out;
-    }
-
-    private static Result check(ArchiveContents contents, ArchiveChecks checks) {
-        List<String> errors = new ArrayList<>(contents.problems());
-        List<String> warnings = new ArrayList<>();
-        Manifest manifest = ManifestCodec.parse(contents.manifestBytes());
-        errors.addAll(ManifestCodec.schemaProblems(contents.manifestBytes()));
-        checkSignature(contents, checks, errors, warnings);
-
-        Map<String, Manifest.Entry> listed = new HashMap<>();
-        for (Manifest.Entry e : manifest.entries()) {
-            if (e.path() == null) {
-                continue; // reported by the schema check
-            }
-            if (listed.put(e.path(), e) != null) {
-                errors.add("manifest lists entry '" + e.path() + "' twice");
-            }
+            accept(name, content);
         }
-        for (String path : contents.order()) {
-            if (!listed.containsKey(path)) {
+
+        private void accept(String path, byte[] bytes) {
+            if (EntryPaths.SIGNATURE.equals(path)) {
+                signature = bytes;
+                return;
+            }
+            // the signature comes right after the manifest: check it before any other entry is acted on
+            checkSignature();
+            if (EntryPaths.ARCHIVE_IDENTITY.equals(path)) {
+                identity = bytes; // as found: the decryptor factory checks it against the manifest before any scrypt
+            }
+            Manifest.Entry e = listed.get(path);
+            if (e == null) {
                 errors.add("entry '" + path + "' is in the archive but not in the manifest");
+                return;
             }
-        }
-        List<ArchivedObject> objects = new ArrayList<>();
-        List<JsonNode> crds = new ArrayList<>();
-        int decrypted = 0;
-        Map<String, Opened> opened = openSecrets(manifest, contents, checks);
-        for (Manifest.Entry e : manifest.entries()) {
-            if (e.path() == null) {
-                continue;
-            }
-            Optional<byte[]> data = contents.entry(e.path());
-            if (data.isEmpty()) {
-                errors.add("entry '" + e.path() + "' is listed in the manifest but missing from the archive");
-                continue;
-            }
-            byte[] bytes = data.get();
+            present.add(e.path());
             if (bytes.length != e.size() || !Digests.sha256(bytes).equals(e.sha256())) {
                 errors.add("entry '" + e.path() + "' is corrupt: size/sha256 differ from the manifest (expected "
                         + e.size() + " bytes, found " + bytes.length + ")");
-                continue;
+                return;
             }
             if (Manifest.Entry.OBJECT.equals(e.role())) {
-                parseObject(e, bytes, errors).ifPresent(o -> objects.add(new ArchivedObject(e, o)));
+                parseObject(e, bytes, errors).ifPresent(o -> keep(ArchivedObject.of(e, o, bytes, dictionary(e, bytes))));
             } else if (Manifest.Entry.SECRET.equals(e.role())) {
                 checkLayout(e, EntryPaths.secret(nz(e.namespace()), nz(e.name())), errors);
-                Opened o = opened.get(e.path());
-                if (o != null && o.failure() != null) {
-                    errors.add(o.failure());
-                } else if (o != null) {
-                    Optional<ObjectNode> secret = parseObject(e, o.plaintext(), errors);
-                    java.util.Arrays.fill(o.plaintext(), (byte) 0);
-                    if (secret.isPresent()) {
-                        objects.add(new ArchivedObject(e, secret.get()));
-                        decrypted++;
+                if (checks.decrypts()) {
+                    held.add(bytes.length + 64L);
+                    sealed.add(new SealedSecret(e, bytes));
+                    if (sealed.size() >= SECRET_BATCH) {
+                        openSealed();
                     }
                 }
-            } else if (Manifest.Entry.LEASES.equals(e.role())) {
-                checkLeases(manifest, bytes, checks, errors, warnings);
-            } else if (Manifest.Entry.CRD.equals(e.role())) {
-                parseCrd(bytes).ifPresent(crds::add);
+            } else {
+                if (Manifest.Entry.LEASES.equals(e.role())) {
+                    checkLeases(manifest, bytes, checks, errors, warnings);
+                } else if (Manifest.Entry.CRD.equals(e.role())) {
+                    parseCrd(bytes).ifPresent(crds::add);
+                }
+                held.add(bytes.length + e.path().length());
+                others.put(e.path(), bytes);
             }
         }
-        checkKinds(manifest, ExportedKinds.withCrds(crds), errors);
-        checkSecretsMetadata(manifest, listed, errors);
-        if (manifest.encryption() != null && manifest.encryption().passphrase() && !listed.containsKey(EntryPaths.ARCHIVE_IDENTITY)) {
-            errors.add("manifest says passphrase mode but " + EntryPaths.ARCHIVE_IDENTITY + " is not listed");
+
+        /**
+         * The deflate dictionary of an entry's kind: the first body of that kind read (its last 32 KiB, what deflate
+         * can use). Objects of one kind share most of their text, so later ones keep a fraction of their size. Held in
+         * memory like the bodies (a Secret's is plaintext there too, never written anywhere).
+         */
+        private byte[] dictionary(Manifest.Entry e, byte[] body) {
+            return dictionaries.computeIfAbsent(e.role() + "/" + e.group() + "/" + e.kind(), k -> {
+                byte[] d = java.util.Arrays.copyOfRange(body, Math.max(0, body.length - (32 << 10)), body.length);
+                held.add(d.length + 64L);
+                return d;
+            });
         }
-        checkGraph(manifest, listed, errors, warnings);
-        List<JsonNode> nodes = new ArrayList<>();
-        objects.forEach(o -> nodes.add(o.object()));
-        if (checks.decryptor().isEmpty()) {
-            manifest.secrets().forEach(s -> nodes.add(stub(s)));
+
+        private void keep(ArchivedObject o) {
+            held.add(o.heldBytes());
+            objects.add(o);
         }
-        warnings.addAll(checks.closureChecker().danglingReferences(nodes));
-        if (checks.decryptor().isEmpty() && !manifest.secrets().isEmpty()) {
-            warnings.add(manifest.secrets().size() + " Secrets not decrypted: pass --identity or --passphrase-file to check them");
+
+        private void checkSignature() {
+            if (signatureChecked) {
+                return;
+            }
+            signatureChecked = true;
+            if (checks.signatureVerifier().isPresent()) {
+                if (signature == null) {
+                    errors.add("archive is not signed (no manifest.json.sig) but a verify key was given");
+                } else if (!checks.signatureVerifier().get().verify(manifestBytes.bytes(), signature)) {
+                    errors.add("manifest signature does not verify with the given key: the archive was changed or signed by another key");
+                }
+            } else if (signature != null) {
+                warnings.add("archive is signed; pass --verify-key to check the signature");
+            }
         }
-        ValidationReport report = new ValidationReport(errors, warnings.stream().distinct().toList(), Optional.of(manifest), decrypted);
-        return new Result(report, objects);
+
+        /** The decryptor, made now from what was read when it depends on the archive (passphrase mode). */
+        private ArchiveChecks.SecretDecryptor decryptor() {
+            if (decryptor == null) {
+                ManifestCodec.Source source = manifestBytes::stream;
+                decryptor = checks.decryptorFactory().orElseThrow().create(manifest, source, Optional.ofNullable(signature),
+                        Optional.ofNullable(identity));
+            }
+            return decryptor;
+        }
+
+        /** Decrypts the waiting Secrets on all cores, then checks and keeps them in archive order. */
+        private void openSealed() {
+            if (sealed.isEmpty()) {
+                return;
+            }
+            ArchiveChecks.SecretDecryptor d = decryptor();
+            List<SealedSecret> batch = List.copyOf(sealed);
+            sealed.clear();
+            Object[] opened = new Object[batch.size()];
+            java.util.stream.IntStream.range(0, batch.size()).parallel().forEach(i -> {
+                try {
+                    opened[i] = d.open(batch.get(i).entry().path(), batch.get(i).ciphertext());
+                } catch (PivotctlException pe) {
+                    opened[i] = pe.getMessage();
+                }
+            });
+            for (int i = 0; i < batch.size(); i++) {
+                Manifest.Entry e = batch.get(i).entry();
+                if (opened[i] instanceof String failure) {
+                    errors.add(failure);
+                    continue;
+                }
+                byte[] plaintext = (byte[]) opened[i];
+                Optional<ObjectNode> secret = parseObject(e, plaintext, errors);
+                if (secret.isPresent()) {
+                    keep(ArchivedObject.of(e, secret.get(), plaintext, dictionary(e, plaintext)));
+                    decrypted++;
+                }
+                java.util.Arrays.fill(plaintext, (byte) 0);
+            }
+        }
+
+        Result finish(List<String> readerProblems) {
+            if (manifest == null) {
+                throw PivotctlException.invalid("not a pivotctl archive: manifest.json is missing");
+            }
+            checkSignature();
+            if (checks.decrypts()) {
+                decryptor(); // keys that cannot be used fail the command even when the archive has no Secret
+                openSealed();
+            }
+            List<String> all = new ArrayList<>(readerProblems);
+            all.addAll(errors);
+            for (Manifest.Entry e : manifest.entries()) {
+                if (e.path() != null && !present.contains(e.path())) {
+                    all.add("entry '" + e.path() + "' is listed in the manifest but missing from the archive");
+                }
+            }
+            checkKinds(manifest, ExportedKinds.withCrds(crds), all);
+            checkSecretsMetadata(manifest, listed, all);
+            if (manifest.encryption() != null && manifest.encryption().passphrase() && !listed.containsKey(EntryPaths.ARCHIVE_IDENTITY)) {
+                all.add("manifest says passphrase mode but " + EntryPaths.ARCHIVE_IDENTITY + " is not listed");
+            }
+            checkGraph(manifest, listed, all, warnings);
+            Set<ObjectId> ids = new HashSet<>();
+            Map<String, ObjectId> uids = new HashMap<>();
+            for (ArchivedObject o : objects) {
+                ids.add(o.id());
+                if (!o.uid().isEmpty()) {
+                    uids.put(o.uid(), o.id());
+                }
+            }
+            List<Manifest.SecretInfo> stubs = checks.decrypts() ? List.of() : manifest.secrets();
+            stubs.forEach(s -> ids.add(new ObjectId("", "Secret", s.namespace(), s.name())));
+            warnings.addAll(checks.closureChecker().danglingReferences(ids, uids, closure(stubs)));
+            if (!checks.decrypts() && !manifest.secrets().isEmpty()) {
+                warnings.add(manifest.secrets().size() + " Secrets not decrypted: pass --identity or --passphrase-file to check them");
+            }
+            ValidationReport report = new ValidationReport(all, warnings.stream().distinct().toList(), Optional.of(manifest), decrypted);
+            return new Result(report, objects, others, signature != null, held.total());
+        }
+
+        /** Every object parsed again as walked, plus Secrets known only from the manifest when they were not decrypted. */
+        private Iterable<JsonNode> closure(List<Manifest.SecretInfo> stubs) {
+            return () -> new Iterator<>() {
+                private int i;
+
+                @Override
+                public boolean hasNext() {
+                    return i < objects.size() + stubs.size();
+                }
+
+                @Override
+                public JsonNode next() {
+                    int at = i++;
+                    return at < objects.size() ? objects.get(at).object() : stub(stubs.get(at - objects.size()));
+                }
+            };
+        }
     }
 
     /** Every object and Secret entry must be of a kind export produces; the manifest's kind is the object's (checked above). */
@@ -158,11 +342,22 @@ public final class ArchiveValidator {
         }
     }
 
-    /** A CRD entry's content; one that does not parse widens nothing (and import reports it when installing). */
+    /**
+     * What {@link ExportedKinds} reads of a CRD entry (labels, group, kind), not the whole (large) CRD; one that does not
+     * parse widens nothing (and import reports it when installing).
+     */
     private static Optional<JsonNode> parseCrd(byte[] bytes) {
         try {
             JsonNode node = Json.YAML.readTree(bytes);
-            return node instanceof ObjectNode ? Optional.of(node) : Optional.empty();
+            if (!(node instanceof ObjectNode)) {
+                return Optional.empty();
+            }
+            ObjectNode slim = Json.MAPPER.createObjectNode();
+            slim.putObject("metadata").set("labels", node.path("metadata").path("labels").deepCopy());
+            ObjectNode spec = slim.putObject("spec");
+            spec.set("group", node.path("spec").path("group").deepCopy());
+            spec.putObject("names").set("kind", node.path("spec").path("names").path("kind").deepCopy());
+            return Optional.of(slim);
         } catch (IOException ex) {
             return Optional.empty();
         }
@@ -179,18 +374,6 @@ public final class ArchiveValidator {
         meta.set("labels", Json.MAPPER.valueToTree(s.labels()));
         meta.set("ownerReferences", Json.MAPPER.valueToTree(s.ownerReferences()));
         return o;
-    }
-
-    private static void checkSignature(ArchiveContents contents, ArchiveChecks checks, List<String> errors, List<String> warnings) {
-        if (checks.signatureVerifier().isPresent()) {
-            if (contents.signature().isEmpty()) {
-                errors.add("archive is not signed (no manifest.json.sig) but a verify key was given");
-            } else if (!checks.signatureVerifier().get().verify(contents.manifestBytes(), contents.signature().get())) {
-                errors.add("manifest signature does not verify with the given key: the archive was changed or signed by another key");
-            }
-        } else if (contents.signature().isPresent()) {
-            warnings.add("archive is signed; pass --verify-key to check the signature");
-        }
     }
 
     private static Optional<ObjectNode> parseObject(Manifest.Entry e, byte[] bytes, List<String> errors) {

@@ -112,7 +112,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         console.progress("validating " + archive + " ...");
         LoadedArchive loaded = keyOptions.load(archive, console);
-        if (loaded.contents().signature().isEmpty() && mode != ImportRequest.Mode.ROLLBACK) {
+        if (!loaded.signed() && mode != ImportRequest.Mode.ROLLBACK) {
             console.warning("the archive is not signed: its checksums catch damage, not deliberate changes; sign exports"
                     + " (export --sign-key) and import with --require-signature --verify-key FILE");
         }

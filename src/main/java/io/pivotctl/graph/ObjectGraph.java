@@ -77,10 +77,10 @@ public final class ObjectGraph {
         List<Edge> dangling = new ArrayList<>();
         for (LinkedObject l : linked) {
             List<Edge> links = new ArrayList<>(l.links());
-            resolveOwnersByUid(l.owners(), links, objects, byUid);
+            resolveOwnersByUid(l.owners(), links, objects::containsKey, byUid);
             links.addAll(conventions(l.id(), objects));
             for (Edge e : links) {
-                Edge resolved = toClusterScoped(e, objects);
+                Edge resolved = toClusterScoped(e, objects::containsKey);
                 (objects.containsKey(resolved.to()) ? present : dangling).add(resolved);
             }
         }
@@ -97,19 +97,42 @@ public final class ObjectGraph {
      * its own namespace; when only a cluster-scoped object of that kind and name exists (a
      * GlobalInClusterIPPool named by fromPoolRef), the link is to that one.
      */
-    private static Edge toClusterScoped(Edge e, Map<ObjectId, ?> objects) {
-        if (objects.containsKey(e.to()) || e.to().namespace().isEmpty()) {
+    private static Edge toClusterScoped(Edge e, java.util.function.Predicate<ObjectId> exists) {
+        if (exists.test(e.to()) || e.to().namespace().isEmpty()) {
             return e;
         }
         ObjectId global = new ObjectId(e.to().group(), e.to().kind(), "", e.to().name());
-        return objects.containsKey(global) ? new Edge(e.from(), global, e.type(), e.controller(), e.field()) : e;
+        return exists.test(global) ? new Edge(e.from(), global, e.type(), e.controller(), e.field()) : e;
+    }
+
+    /**
+     * What {@code of(objects).dangling()} finds, for objects walked one at a time (each may be parsed again as the
+     * iterable is walked) given every object's id and uid up front: references that resolve to nothing, without
+     * holding the objects. The same resolution as {@link #of} (by uid, then cluster-scoped); sorted the same way.
+     */
+    public static List<Edge> dangling(Set<ObjectId> ids, Map<String, ObjectId> byUid, Iterable<? extends JsonNode> objects) {
+        List<Edge> dangling = new ArrayList<>();
+        for (JsonNode o : objects) {
+            LinkedObject l = LinkedObject.of(o);
+            List<Edge> links = new ArrayList<>(l.links());
+            resolveOwnersByUid(l.owners(), links, ids::contains, byUid);
+            for (Edge e : links) {
+                Edge resolved = toClusterScoped(e, ids::contains);
+                if (!ids.contains(resolved.to())) {
+                    dangling.add(resolved);
+                }
+            }
+        }
+        dangling.sort(EDGE_ORDER);
+        return List.copyOf(dangling);
     }
 
     /** An ownerReference whose (kind, name) is absent but whose uid names an object we have: link by uid. */
-    private static void resolveOwnersByUid(List<LinkedObject.Owner> refs, List<Edge> links, Map<ObjectId, ?> objects, Map<String, ObjectId> byUid) {
+    private static void resolveOwnersByUid(List<LinkedObject.Owner> refs, List<Edge> links, java.util.function.Predicate<ObjectId> exists,
+            Map<String, ObjectId> byUid) {
         for (int i = 0; i < links.size(); i++) {
             Edge e = links.get(i);
-            if (e.type() != EdgeType.OWNER || objects.containsKey(e.to())) {
+            if (e.type() != EdgeType.OWNER || exists.test(e.to())) {
                 continue;
             }
             for (LinkedObject.Owner ref : refs) {

@@ -112,7 +112,7 @@ final class ReleasePlanner {
         ObjectId id = o.id();
         var e = o.entry();
         ResourceType type = types.get(e.gvk()).orElse(null);
-        String uid = o.object().path("metadata").path("uid").asText("");
+        String uid = o.uid();
         int level = levels.getOrDefault(EntryPaths.id(id), 0);
         if (type == null) {
             return new ReleaseStep(id, null, uid, phase, level, ReleaseStep.Action.LEFT_ALONE, e.kind() + " " + e.version() + " is not served by the source", host);

@@ -74,7 +74,7 @@ public final class UnpauseService {
 
     private static UnpauseResult.Item unpause(GuardedWrites writes, ResourceClient client, ResourceType type, ArchivedObject o) {
         ObjectId id = o.id();
-        String uid = o.object().path("metadata").path("uid").asText("");
+        String uid = o.uid();
         boolean cluster = id.isCapiCluster();
         for (int attempt = 1; ; attempt++) {
             Optional<ObjectNode> read;

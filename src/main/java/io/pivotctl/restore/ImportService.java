@@ -231,7 +231,7 @@ public final class ImportService {
 
     private static Set<String> archivedUids(LoadedArchive archive) {
         Set<String> out = new java.util.HashSet<>();
-        archive.objects().forEach(o -> out.add(o.object().path("metadata").path("uid").asText()));
+        archive.objects().forEach(o -> out.add(o.uid()));
         return out;
     }
 

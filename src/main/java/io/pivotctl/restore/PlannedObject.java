@@ -17,7 +17,7 @@ public record PlannedObject(ArchivedObject archived, ResourceType type, int leve
     }
 
     public String oldUid() {
-        return archived.object().path("metadata").path("uid").asText("");
+        return archived.uid();
     }
 
     @Override

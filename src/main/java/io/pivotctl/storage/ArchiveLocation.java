@@ -3,6 +3,8 @@ package io.pivotctl.storage;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchiveContents;
 import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.archive.ArchiveReader;
+import io.pivotctl.archive.HeldBudget;
 import io.pivotctl.archive.ArchiveWriter;
 import io.pivotctl.archive.Manifest;
 import java.nio.file.Path;
@@ -33,6 +35,12 @@ public sealed interface ArchiveLocation permits LocalArchive, S3Archive {
 
     /** Reads and checks the whole archive (every entry), streaming it. */
     ArchiveContents read(ArchiveLimits limits);
+
+    /**
+     * Reads the archive once as a stream, handing each safe entry to {@code sink} as it arrives
+     * ({@link ArchiveReader#scan}); returns the reader's problems.
+     */
+    List<String> scan(ArchiveLimits limits, HeldBudget held, ArchiveReader.EntrySink sink);
 
     /** Reads only what is needed for the manifest: its bytes and whether a signature entry follows it. */
     ManifestHead readHead();

@@ -4,6 +4,7 @@ import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchiveContents;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.ArchiveReader;
+import io.pivotctl.archive.HeldBudget;
 import io.pivotctl.archive.ArchiveWriter;
 import io.pivotctl.archive.Manifest;
 import java.io.IOException;
@@ -21,6 +22,11 @@ public record LocalArchive(Path path) implements ArchiveLocation {
     @Override
     public ArchiveContents read(ArchiveLimits limits) {
         return ArchiveReader.read(path, limits);
+    }
+
+    @Override
+    public List<String> scan(ArchiveLimits limits, HeldBudget held, ArchiveReader.EntrySink sink) {
+        return ArchiveReader.scan(path, limits, held, sink);
     }
 
     @Override

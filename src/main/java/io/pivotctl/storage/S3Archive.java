@@ -4,6 +4,7 @@ import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchiveContents;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.ArchiveReader;
+import io.pivotctl.archive.HeldBudget;
 import io.pivotctl.archive.ArchiveWriter;
 import io.pivotctl.archive.Digests;
 import io.pivotctl.archive.Manifest;
@@ -31,6 +32,20 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
             return ArchiveReader.read(in, limits);
         } catch (IOException e) {
             throw PivotctlException.invalid("cannot read archive " + uri + ": " + S3Errors.scrub(S3Errors.firstLine(e)));
+        } catch (RuntimeException e) {
+            throw S3Errors.describe(e, "read archive " + uri, uri);
+        }
+    }
+
+    /** Streamed from one GET: entries are checked as the bytes arrive, nothing of the object is buffered whole. */
+    @Override
+    public List<String> scan(ArchiveLimits limits, HeldBudget held, ArchiveReader.EntrySink sink) {
+        try (S3Client s3 = S3Clients.create(); InputStream in = s3.getObject(r -> r.bucket(uri.bucket()).key(uri.key()))) {
+            return ArchiveReader.scan(in, limits, held, sink);
+        } catch (IOException e) {
+            throw PivotctlException.invalid("cannot read archive " + uri + ": " + S3Errors.scrub(S3Errors.firstLine(e)));
+        } catch (PivotctlException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw S3Errors.describe(e, "read archive " + uri, uri);
         }

@@ -6,6 +6,7 @@ import io.pivotctl.archive.ArchiveChecks;
 import io.pivotctl.archive.ArchiveContents;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.ArchiveValidator;
+import io.pivotctl.archive.HeldBudget;
 import io.pivotctl.archive.Digests;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -37,34 +39,33 @@ public final class ArchiveValidation {
         return validate(new LocalArchive(archive), keys, limits, warnings);
     }
 
-    /** As {@link #validate(Path, ArchiveKeys, ArchiveLimits, Consumer)}, for a file or an object in S3-compatible storage. */
+    /**
+     * As {@link #validate(Path, ArchiveKeys, ArchiveLimits, Consumer)}, for a file or an object in S3-compatible storage.
+     * The archive is read once, as a stream: each entry is checked, decrypted and parsed as it arrives, and only the
+     * compact objects and small entries are kept (within {@link HeldBudget#HELD_HEAP_SHARE} of the heap).
+     */
     public static LoadedArchive validate(ArchiveLocation archive, ArchiveKeys keys, ArchiveLimits limits, Consumer<String> warnings) {
-        ArchiveContents contents = archive.read(limits);
         ArchiveChecks checks = ArchiveChecks.offline(ArchiveValidation::checkLeases, ArchiveValidation::dangling);
         PublicKey verifyKey = keys.verifyKey() == null ? null : ManifestSigner.readPublic(keys.verifyKey());
-        if (keys.canDecrypt()) {
-            // the manifest must parse (known major) before any key work
-            Manifest manifest = ManifestCodec.parse(contents.manifestBytes());
-            SecretOpener opener = opener(contents, manifest, keys, verifyKey, warnings);
-            checks = checks.withDecryptor(opener::open);
+        if (keys.identity() != null) {
+            // once the manifest parsed (a known major version), as every key step
+            checks = checks.withDecryptorFactory((manifest, manifestBytes, signature, identity) ->
+                    SecretOpener.fromIdentities(IdentityFiles.read(keys.identity(), warnings))::open);
+        } else if (keys.passphrase() != null) {
+            checks = checks.withDecryptorFactory((manifest, manifestBytes, signature, identity) -> {
+                byte[] sealedIdentity = identity.orElseThrow(() -> PivotctlException.invalid("a passphrase was given but the archive was not made"
+                        + " in passphrase mode (no " + EntryPaths.ARCHIVE_IDENTITY + "): use --identity"));
+                checkBeforeScrypt(manifest, manifestBytes, signature, sealedIdentity, verifyKey);
+                return SecretOpener.fromPassphrase(keys.passphrase(), sealedIdentity)::open;
+            });
         }
         if (verifyKey != null) {
             checks = checks.withSignatureVerifier((manifest, sig) -> ManifestSigner.verifySignatureFile(manifest, sig, verifyKey));
         }
-        ArchiveValidator.Result result = ArchiveValidator.validate(contents, checks);
-        return new LoadedArchive(result.report().manifest().orElseThrow(), result.objects(), withoutObjectBytes(contents), result.report(),
-                keys.canDecrypt());
-    }
-
-    /** Objects are parsed now; their bytes are not needed again, and on a large fleet they are a good part of the heap. */
-    private static ArchiveContents withoutObjectBytes(ArchiveContents c) {
-        java.util.Map<String, byte[]> kept = new java.util.LinkedHashMap<>();
-        c.entries().forEach((path, bytes) -> {
-            if (!path.startsWith("objects/") && !path.startsWith("secrets/")) {
-                kept.put(path, bytes);
-            }
-        });
-        return new ArchiveContents(c.manifestBytes(), c.signature(), kept, List.copyOf(kept.keySet()), c.problems());
+        HeldBudget held = new HeldBudget(limits.maxTotalBytes(), HeldBudget.HELD_HEAP_SHARE, "what the archive needs held in memory");
+        ArchiveValidator.Result result = ArchiveValidator.validate(sink -> archive.scan(limits, held, sink), checks, held);
+        return new LoadedArchive(result.report().manifest().orElseThrow(), result.objects(), result.otherEntries(), result.signed(),
+                result.report(), keys.canDecrypt(), result.heldBytes());
     }
 
     /** Validates and fails with exit 3 listing every problem when the archive is not valid. */
@@ -82,22 +83,16 @@ public final class ArchiveValidation {
         return loaded;
     }
 
-    private static SecretOpener opener(ArchiveContents contents, Manifest manifest, ArchiveKeys keys, PublicKey verifyKey,
-            Consumer<String> warnings) {
-        if (keys.identity() != null) {
-            return SecretOpener.fromIdentities(IdentityFiles.read(keys.identity(), warnings));
-        }
-        byte[] sealedIdentity = contents.entry(EntryPaths.ARCHIVE_IDENTITY).orElseThrow(() -> PivotctlException.invalid(
-                "a passphrase was given but the archive was not made in passphrase mode (no " + EntryPaths.ARCHIVE_IDENTITY + "): use --identity"));
-        checkBeforeScrypt(contents, manifest, sealedIdentity, verifyKey);
-        return SecretOpener.fromPassphrase(keys.passphrase(), sealedIdentity);
-    }
-
     /**
      * scrypt is the one costly step an archive can ask for: it runs only on an identity entry that matches the
      * manifest, and, when a verify key was given, only after the manifest's signature verified.
      */
     static void checkBeforeScrypt(ArchiveContents contents, Manifest manifest, byte[] sealedIdentity, PublicKey verifyKey) {
+        checkBeforeScrypt(manifest, () -> new java.io.ByteArrayInputStream(contents.manifestBytes()), contents.signature(), sealedIdentity, verifyKey);
+    }
+
+    static void checkBeforeScrypt(Manifest manifest, ManifestCodec.Source manifestBytes, Optional<byte[]> signature, byte[] sealedIdentity,
+            PublicKey verifyKey) {
         Manifest.Entry listed = manifest.entries().stream().filter(e -> EntryPaths.ARCHIVE_IDENTITY.equals(e.path())).findFirst()
                 .orElseThrow(() -> PivotctlException.invalid(EntryPaths.ARCHIVE_IDENTITY + " is not listed in the manifest: the archive was changed;"
                         + " the passphrase was not tried"));
@@ -106,13 +101,22 @@ public final class ArchiveValidation {
                     + " the passphrase was not tried");
         }
         if (verifyKey != null) {
-            if (contents.signature().isEmpty()) {
+            if (signature.isEmpty()) {
                 throw PivotctlException.invalid("archive is not signed (no manifest.json.sig) but a verify key was given; the passphrase was not tried");
             }
-            if (!ManifestSigner.verifySignatureFile(contents.manifestBytes(), contents.signature().get(), verifyKey)) {
+            if (!ManifestSigner.verifySignatureFile(readAll(manifestBytes), signature.get(), verifyKey)) {
                 throw PivotctlException.invalid("manifest signature does not verify with the given key: the archive was changed or signed by"
                         + " another key; the passphrase was not tried");
             }
+        }
+    }
+
+    /** Ed25519 in the JDK takes the message whole: the manifest is held once, only when a verify key asks for it. */
+    private static byte[] readAll(ManifestCodec.Source source) {
+        try (java.io.InputStream in = source.open()) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw PivotctlException.invalid("cannot read manifest.json: " + e.getMessage());
         }
     }
 
@@ -123,8 +127,9 @@ public final class ArchiveValidation {
         return new ArchiveChecks.LeaseSummary(file.leases().size(), problems);
     }
 
-    private static List<String> dangling(List<com.fasterxml.jackson.databind.JsonNode> objects) {
-        return ObjectGraph.of(objects).dangling().stream()
+    private static List<String> dangling(java.util.Set<io.pivotctl.graph.ObjectId> ids, java.util.Map<String, io.pivotctl.graph.ObjectId> uids,
+            Iterable<com.fasterxml.jackson.databind.JsonNode> objects) {
+        return ObjectGraph.dangling(ids, uids, objects).stream()
                 .map(e -> e.from() + " " + e.field() + " refers to " + e.to() + ", which is not in the archive").toList();
     }
 }

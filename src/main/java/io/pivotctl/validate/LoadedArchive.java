@@ -1,27 +1,32 @@
 package io.pivotctl.validate;
 
-import io.pivotctl.archive.ArchiveContents;
 import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.archive.ValidationReport;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** A validated archive: its manifest, every object (Secrets decrypted when a key was given), the lease file. */
-public record LoadedArchive(Manifest manifest, List<ArchivedObject> objects, ArchiveContents contents, ValidationReport report,
-        boolean secretsDecrypted) {
+/**
+ * A validated archive: its manifest, every object held compactly (Secrets decrypted when a key was given; each
+ * {@link ArchivedObject#object()} parses again), the verified small entries (lease file, CRDs, archive identity) by
+ * path, whether it was signed, and what the read holds in memory ({@code heldBytes}).
+ */
+public record LoadedArchive(Manifest manifest, List<ArchivedObject> objects, Map<String, byte[]> otherEntries, boolean signed,
+        ValidationReport report, boolean secretsDecrypted, long heldBytes) {
 
     public LoadedArchive {
         objects = List.copyOf(objects);
+        otherEntries = Map.copyOf(otherEntries);
     }
 
     public Optional<byte[]> leases() {
-        return contents.entry(EntryPaths.LEASES);
+        return Optional.ofNullable(otherEntries.get(EntryPaths.LEASES));
     }
 
     public Optional<byte[]> crd(String name) {
-        return contents.entry(EntryPaths.crd(name));
+        return Optional.ofNullable(otherEntries.get(EntryPaths.crd(name)));
     }
 
     @Override

@@ -105,6 +105,6 @@ final class TestArchives {
     static ArchiveChecks lenientChecks() {
         return ArchiveChecks.offline(bytes -> new ArchiveChecks.LeaseSummary(
                 (int) new String(bytes, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).count(), List.of()),
-                objects -> List.of());
+                (ids, uids, objects) -> List.of());
     }
 }
