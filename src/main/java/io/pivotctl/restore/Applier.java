@@ -1,7 +1,6 @@
 package io.pivotctl.restore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pivotctl.Json;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ObjectFields;
 import io.pivotctl.kube.ApiErrors;
@@ -98,7 +97,8 @@ final class Applier {
     private void create(PlannedObject p) {
         ObjectNode archived = p.archived().object();
         boolean viaSubresource = withStatusSubresource(p);
-        ObjectNode body = ObjectPreparer.forCreate(archived, owners, archiveId, !viaSubresource, run::warn);
+        // the marker says "created by this archive's import" and travels in the create: no separate patch per object
+        ObjectNode body = ObjectPreparer.forCreate(archived, owners, archiveId, true, run::warn);
         if (ObjectFields.hasStatus(archived) && !p.type().statusSubresource()) {
             body.set("status", archived.get("status").deepCopy()); // no /status: status travels with the create
         }
@@ -154,19 +154,6 @@ final class Applier {
             throw ApiErrors.describe(e, "write status of", id.toString(), api.server());
         }
         run.statusWritten(p);
-        markRestored(p);
-    }
-
-    private void markRestored(PlannedObject p) {
-        if (!req.has(ImportRequest.Flag.KEEP_PAUSED) && p.id().isPausable()) {
-            return; // the unpause patch at the end sets it: one request fewer per host
-        }
-        try {
-            api.mergePatch(p.type(), p.id().namespace(), p.id().name(),
-                    Json.MAPPER.valueToTree(Map.of("metadata", Map.of("annotations", Map.of(Markers.RESTORED_FROM, archiveId)))));
-        } catch (RuntimeException e) {
-            throw ApiErrors.describe(e, "annotate", p.id().toString(), api.server());
-        }
     }
 
     /** --on-conflict update: the archived content over the existing object; like a create, it is unpaused at the end. */
