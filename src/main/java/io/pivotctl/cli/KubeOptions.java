@@ -2,6 +2,7 @@ package io.pivotctl.cli;
 
 import io.pivotctl.kube.ApiEvents;
 import io.pivotctl.kube.KubeTarget;
+import io.pivotctl.kube.RequestCount;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -20,8 +21,11 @@ final class KubeOptions {
     @Option(names = "--qps", paramLabel = "N", defaultValue = "200", description = "Client-side request rate limit per second (default: ${DEFAULT-VALUE}).")
     double qps;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print every API request (verb, object, time, outcome; never a body) on stderr.")
+    @Option(names = {"-v", "--verbose"}, description = "Print every API request (verb, object, time, outcome; never a body) on stderr, and at the end how many requests were sent.")
     boolean verbose;
+
+    /** Every request sent through targets made here; printed as the last -v line (see PivotctlCommand). */
+    final RequestCount requests = new RequestCount();
 
     /** The cluster to talk to; retries are reported on {@code console} (unless -q), every request too with -v. */
     KubeTarget target(Console console) {
@@ -36,6 +40,11 @@ final class KubeOptions {
                 if (verbose) {
                     console.trace(String.format("[api] %s: %s (%d ms)", what, outcome, millis));
                 }
+            }
+
+            @Override
+            public void sent(String method, boolean dryRun) {
+                requests.record(method, dryRun);
             }
 
             @Override

@@ -61,8 +61,27 @@ public final class PivotctlCommand implements Runnable {
         return cl;
     }
 
-    /** Runs the command, then writes its --metrics-file (when it has one and it was given), also after a failure. */
+    /** Runs the command; with -v the request count is its last -v line, also after a failure (before the error line). */
     private static int executeWithMetrics(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult last = parseResult;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        KubeOptions kube = last.commandSpec().mixins().values().stream().map(CommandLine.Model.CommandSpec::userObject)
+                .filter(KubeOptions.class::isInstance).map(KubeOptions.class::cast).findFirst().orElse(null);
+        try {
+            return executeWithMetricsFile(parseResult);
+        } finally {
+            if (kube != null && kube.verbose && kube.requests.total() > 0) {
+                PrintWriter err = last.commandSpec().commandLine().getErr();
+                err.println(kube.requests.line());
+                err.flush();
+            }
+        }
+    }
+
+    /** Runs the command, then writes its --metrics-file (when it has one and it was given), also after a failure. */
+    private static int executeWithMetricsFile(CommandLine.ParseResult parseResult) {
         CommandLine.ParseResult last = parseResult;
         while (last.hasSubcommand()) {
             last = last.subcommand();

@@ -13,6 +13,13 @@ public interface ApiEvents {
     /** A transient failure of {@code what}; attempt {@code attempt + 1} follows after {@code delayMillis}. */
     void retrying(String what, int attempt, int maxAttempts, long delayMillis, String reason);
 
+    /**
+     * One HTTP request about to be sent (every attempt, discovery included): for {@link RequestCount}. Called on the
+     * client's I/O threads: must be cheap and never block.
+     */
+    default void sent(String method, boolean dryRun) {
+    }
+
     ApiEvents NONE = new ApiEvents() {
         @Override
         public void request(String what, long millis, String outcome) {

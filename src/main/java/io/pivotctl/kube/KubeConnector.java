@@ -3,6 +3,9 @@ package io.pivotctl.kube;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.pivotctl.PivotctlException;
 import java.io.File;
 import java.io.IOException;
@@ -64,7 +67,16 @@ public final class KubeConnector {
         config.setConnectionTimeout(10_000);
         config.setRequestTimeout(60_000);
         config.setLoggingInterval(0);
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        ApiEvents events = target.events();
+        // every attempt goes through the interceptors, so retries and discovery are counted too
+        Interceptor counting = new Interceptor() {
+            @Override
+            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                events.sent(request.method(), RequestCount.isDryRun(request.uri()));
+            }
+        };
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("pivotctl-request-count", counting)).build();
         String namespace = config.getNamespace() == null || config.getNamespace().isBlank() ? "default" : config.getNamespace();
         return new ClusterConnection(client, namespace, new RateLimiter(target.qps()), target.concurrency(), target.events(), target.chunkSize());
     }

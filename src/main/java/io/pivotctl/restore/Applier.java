@@ -1,12 +1,14 @@
 package io.pivotctl.restore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pivotctl.Json;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ObjectFields;
 import io.pivotctl.kube.ApiErrors;
-import io.pivotctl.kube.Parallel;
+import io.pivotctl.archive.EntryPaths;
+import io.pivotctl.archive.Manifest;
 import io.pivotctl.kube.ResourceApi;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Writes one level of the plan; objects inside a level go in parallel on a bounded pool. Each change goes
+ * Writes the plan, owners first, objects in parallel on a bounded pool (no level barrier). Each change goes
  * through {@link ImportRun}, which journals it right after the server accepted it, so rollback and resume know
  * exactly what this import did.
  *
@@ -49,12 +51,79 @@ final class Applier {
         this.owners = owners;
     }
 
-    void applyLevel(List<PlannedObject> level) {
-        Parallel.map(level, api.concurrency(), p -> {
-            run.checkCancelled();
-            apply(p);
-            return null;
-        });
+    /**
+     * Writes the whole plan: each object as soon as its owners in the archive are in place (their UIDs are what its
+     * ownerReferences get), at most {@link ResourceApi#concurrency()} at once; see {@link OwnersFirst}. Owners are
+     * the graph's {@code owner} edges into a lower level (the edges the levels were computed from; an owner inside
+     * a cycle is not waited for, as before). {@code levelDone} hears of each level once it and every level before
+     * it are complete.
+     */
+    void applyAll(List<List<PlannedObject>> levels, Manifest.GraphInfo graph, ImportProgress progress) {
+        List<PlannedObject> all = levels.stream().flatMap(List::stream).toList();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            index.put(EntryPaths.id(all.get(i).id()), i);
+        }
+        List<List<Integer>> owners = new ArrayList<>(all.size());
+        all.forEach(p -> owners.add(new ArrayList<>(1)));
+        int ownerEdges = 0;
+        for (Manifest.GraphEdge e : graph.edges()) {
+            Integer from = index.get(e.from());
+            Integer to = index.get(e.to());
+            if ("owner".equals(e.type()) && from != null && to != null && all.get(to).level() < all.get(from).level()) {
+                owners.get(from).add(to);
+                ownerEdges++;
+            }
+        }
+        LevelProgress done = new LevelProgress(levels, progress);
+        if (ownerEdges == 0 && levels.size() > 1) {
+            // levels without the edges they came from (a hand-made manifest): the only order known is level by level
+            for (List<PlannedObject> level : levels) {
+                OwnersFirst.run(level, new int[level.size()][], api.concurrency(), p -> applyOne(p, done));
+            }
+            return;
+        }
+        int[][] dependsOn = new int[all.size()][];
+        for (int i = 0; i < all.size(); i++) {
+            dependsOn[i] = owners.get(i).stream().mapToInt(Integer::intValue).toArray();
+        }
+        OwnersFirst.run(all, dependsOn, api.concurrency(), p -> applyOne(p, done));
+    }
+
+    private void applyOne(PlannedObject p, LevelProgress done) {
+        run.checkCancelled();
+        apply(p);
+        done.objectDone(p);
+    }
+
+    /** Reports levels in order: level i once it and every level before it are complete. */
+    private static final class LevelProgress {
+        private final ImportProgress progress;
+        private final int[] remaining;
+        private final int[] sizes;
+        private final Map<Integer, Integer> levelIndex = new HashMap<>();
+        private int reported;
+
+        LevelProgress(List<List<PlannedObject>> levels, ImportProgress progress) {
+            this.progress = progress;
+            this.remaining = new int[levels.size()];
+            this.sizes = new int[levels.size()];
+            for (int i = 0; i < levels.size(); i++) {
+                remaining[i] = levels.get(i).size();
+                sizes[i] = levels.get(i).size();
+                for (PlannedObject p : levels.get(i)) {
+                    levelIndex.put(p.level(), i);
+                }
+            }
+        }
+
+        synchronized void objectDone(PlannedObject p) {
+            remaining[levelIndex.get(p.level())]--;
+            while (reported < remaining.length && remaining[reported] == 0) {
+                reported++;
+                progress.levelDone(reported, remaining.length, sizes[reported - 1]);
+            }
+        }
     }
 
     static boolean isGlobal(ObjectId id) {
@@ -98,7 +167,8 @@ final class Applier {
     private void create(PlannedObject p) {
         ObjectNode archived = p.archived().object();
         boolean viaSubresource = withStatusSubresource(p);
-        ObjectNode body = ObjectPreparer.forCreate(archived, owners, archiveId, !viaSubresource, run::warn);
+        // the marker says "created by this archive's import" and travels in the create: no separate patch per object
+        ObjectNode body = ObjectPreparer.forCreate(archived, owners, archiveId, true, run::warn);
         if (ObjectFields.hasStatus(archived) && !p.type().statusSubresource()) {
             body.set("status", archived.get("status").deepCopy()); // no /status: status travels with the create
         }
@@ -154,19 +224,6 @@ final class Applier {
             throw ApiErrors.describe(e, "write status of", id.toString(), api.server());
         }
         run.statusWritten(p);
-        markRestored(p);
-    }
-
-    private void markRestored(PlannedObject p) {
-        if (!req.has(ImportRequest.Flag.KEEP_PAUSED) && p.id().isPausable()) {
-            return; // the unpause patch at the end sets it: one request fewer per host
-        }
-        try {
-            api.mergePatch(p.type(), p.id().namespace(), p.id().name(),
-                    Json.MAPPER.valueToTree(Map.of("metadata", Map.of("annotations", Map.of(Markers.RESTORED_FROM, archiveId)))));
-        } catch (RuntimeException e) {
-            throw ApiErrors.describe(e, "annotate", p.id().toString(), api.server());
-        }
     }
 
     /** --on-conflict update: the archived content over the existing object; like a create, it is unpaused at the end. */

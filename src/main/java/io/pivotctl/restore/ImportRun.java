@@ -85,7 +85,7 @@ final class ImportRun {
 
     /** A create of something that is not an archived object (the leases ConfigMap). */
     void created(ObjectId id, ResourceType type, ObjectNode live) {
-        journal.created(id, type, null, uidOf(live), -1);
+        journal.created(id, type, null, uidOf(live), -1, false); // not an archived object: never swept by type, so durable
         types.put(type.qualifiedResource(), type);
     }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code pivotctl import}, as one transaction: journal, CRDs (--install-crds), preflight (nothing written unless
- * everything checks), leases, namespaces, levels owners-first; then the run is journaled as applied and finishes
+ * everything checks), leases, namespaces, objects owners-first (each as soon as its owners are in place); then the run is journaled as applied and finishes
  * forward: unpause, finish. Any failure or cancellation before "applied" rolls back everything this run wrote,
  * unless --no-rollback keeps it for --resume.
  */
@@ -104,11 +104,7 @@ public final class ImportService {
                 if (plan != null) {
                     plan.missingNamespaces().forEach(leases::ensureNamespace);
                     plan.levels().forEach(level -> level.forEach(p -> run.knowType(p.type())));
-                    int index = 0;
-                    for (List<PlannedObject> level : plan.levels()) {
-                        applier.applyLevel(level);
-                        progress.levelDone(++index, plan.levels().size(), level.size());
-                    }
+                    applier.applyAll(plan.levels(), manifest.graph(), progress);
                 }
                 run.checkCancelled();
                 run.applied();

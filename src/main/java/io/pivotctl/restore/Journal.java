@@ -30,10 +30,33 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The import journal: one JSON line per change made to the target, written (and fsynced, with its directory)
- * before the next change, so a crashed or interrupted import can be rolled back or resumed. It names objects and
- * UIDs only, never their content. File mode 0600. While a run uses it, the file is locked: a second run on the
- * same journal is refused with the holder's name (the last {@link Op#OPEN} line).
+ * The import journal: one JSON line per change made to the target, so a crashed or interrupted import can be
+ * rolled back or resumed. It names objects and UIDs only, never their content. File mode 0600. While a run uses
+ * it, the file is locked: a second run on the same journal is refused with the holder's name (the last
+ * {@link Op#OPEN} line).
+ *
+ * <p><b>Durability (group commit).</b> Every line is written to the file (the OS holds it: a killed process loses
+ * nothing) before the caller goes on; only the fsync that makes it outlive a power cut is shared. Lines come in two
+ * kinds:
+ * <ul>
+ * <li><em>Must be durable before the next server write</em>: {@code begin}/{@code open} (the run id every created
+ * object is labelled with: without it nothing could find them), {@code namespace}, {@code crd}, {@code update},
+ * creates of objects outside the archive (the leases ConfigMap), creates of a run without a run id (journals of
+ * older versions), {@code applied} (after it the run only moves forward), {@code rollback} and {@code finish}.
+ * The caller waits until an fsync covers its line. Callers waiting at the same time share one fsync: the first
+ * one forces everything written so far, the others find their line already covered (leader/follower).</li>
+ * <li><em>May be lost in a power cut</em>: {@code create} of an archived object and {@code status}. Losing them
+ * is the same as losing the server's answer, which import already survives: every such object carries the
+ * {@link Markers#IMPORT_RUN} label with the run id, so rollback's sweep and --resume's preflight (which adopts
+ * labelled objects) find it, with its UID, from the target itself; a lost {@code status} line only makes --resume
+ * write the same status again. These lines are forced at most every {@link #GROUP_COMMIT_MILLIS} ms by whichever
+ * writer comes by first, so what a power cut can take is a few milliseconds of creates, never a run id.</li>
+ * </ul>
+ * Whatever the kind, an fsync covers every line written before it, so a durable line never follows a lost one: the
+ * file a crash leaves is a prefix of what was written (a torn last line is cut, see {@link #read}). Swept objects
+ * are deleted before journaled ones: they are the newest creates, so they own nothing journaled; should one own a
+ * journaled object anyway, the garbage collector takes that dependent and its own delete finds it gone. Every
+ * delete carries the UID precondition, so the sweep only ever removes what this run created.
  */
 public final class Journal implements AutoCloseable {
 
@@ -93,6 +116,15 @@ public final class Journal implements AutoCloseable {
     private final FileLock lock;
     private final List<Record> records = new ArrayList<>();
     private final String runId;
+    /** Lines written (guarded by this) and lines an fsync covers. */
+    private long written;
+    private volatile long forced;
+    private volatile long lastForceNanos = System.nanoTime();
+    /** Held by the one writer forcing the file; the others wait for it, then usually find their line covered. */
+    private final java.util.concurrent.locks.ReentrantLock forcing = new java.util.concurrent.locks.ReentrantLock();
+
+    /** How stale the lines that may be lost can get before someone forces them. */
+    static final long GROUP_COMMIT_MILLIS = 20;
 
     private Journal(Path path, FileChannel out, FileLock lock, List<Record> existing, String runId) throws IOException {
         this.path = path;
@@ -123,8 +155,9 @@ public final class Journal implements AutoCloseable {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             FileLock lock = lockOrRefuse(ch, path, List.of());
             Journal journal = new Journal(path, ch, lock, List.of(), java.util.UUID.randomUUID().toString());
-            journal.append(Op.BEGIN, journal.runId, null, null, null, null);
-            journal.append(Op.OPEN, holder(), null, null, null, null);
+            journal.append(Op.BEGIN, journal.runId, null, null, null, null, false);
+            journal.append(Op.OPEN, holder(), null, null, null, null, true);
+            journal.dir.force(true); // the file's name must outlive a power cut too, once
             return journal;
         } catch (IOException e) {
             throw PivotctlException.failed("cannot create import journal " + path + ": " + e.getMessage());
@@ -149,7 +182,7 @@ public final class Journal implements AutoCloseable {
                         + "): --resume cannot finish it; run again with --rollback to complete the rollback");
             }
             Journal journal = new Journal(path, ch, lock, existing, runId);
-            journal.append(Op.OPEN, holder(), null, null, null, null);
+            journal.append(Op.OPEN, holder(), null, null, null, null, true);
             return journal;
         } catch (IOException e) {
             throw PivotctlException.failed("cannot read import journal " + path + ": " + e.getMessage());
@@ -243,54 +276,113 @@ public final class Journal implements AutoCloseable {
         return "pid " + ManagementFactory.getRuntimeMXBean().getPid() + " on " + host + " since " + Instant.now();
     }
 
+    /**
+     * A create; {@code labelled}: the object carries this run's {@link Markers#IMPORT_RUN} label, so the line may be
+     * lost in a power cut (the sweep finds the object); otherwise it is durable before this returns.
+     */
+    void created(ObjectId id, ResourceType type, String oldUid, String newUid, int level, boolean labelled) {
+        append(Op.CREATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level, !labelled || runId == null);
+    }
+
+    /** A create the server confirmed of an object labelled with this run's id (see {@link #created(ObjectId, ResourceType, String, String, int, boolean)}). */
     void created(ObjectId id, ResourceType type, String oldUid, String newUid, int level) {
-        append(Op.CREATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level);
+        created(id, type, oldUid, newUid, level, true);
     }
 
     void statusWritten(ObjectId id, ResourceType type, int level) {
-        append(Op.STATUS, EntryPaths.id(id), type.qualifiedResource(), null, null, level);
+        append(Op.STATUS, EntryPaths.id(id), type.qualifiedResource(), null, null, level, false);
     }
 
     void updated(ObjectId id, ResourceType type, String oldUid, String newUid, int level) {
-        append(Op.UPDATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level);
+        append(Op.UPDATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level, true);
     }
 
     void namespaceCreated(String name, String uid) {
-        append(Op.NAMESPACE, name, ResourceType.NAMESPACE.qualifiedResource(), null, uid, -1);
+        append(Op.NAMESPACE, name, ResourceType.NAMESPACE.qualifiedResource(), null, uid, -1, true);
     }
 
     void crdCreated(String name, String uid) {
-        append(Op.CRD, name, ResourceType.CRD.qualifiedResource(), null, uid, -1);
+        append(Op.CRD, name, ResourceType.CRD.qualifiedResource(), null, uid, -1, true);
     }
 
     void applied() {
-        append(Op.APPLIED, null, null, null, null, null);
+        append(Op.APPLIED, null, null, null, null, null, true);
     }
 
     void rollbackStarted() {
-        append(Op.ROLLBACK, null, null, null, null, null);
+        append(Op.ROLLBACK, null, null, null, null, null, true);
     }
 
     void finish() {
-        append(Op.FINISH, null, null, null, null, null);
+        append(Op.FINISH, null, null, null, null, null, true);
     }
 
-    private synchronized void append(Op op, String id, String resource, String oldUid, String newUid, Integer level) {
+    /** Writes one line; when {@code durable}, returns only once an fsync covers it (see the class comment). */
+    private void append(Op op, String id, String resource, String oldUid, String newUid, Integer level, boolean durable) {
         Record r = new Record(op, id, resource, oldUid, newUid, level);
         com.fasterxml.jackson.databind.node.ObjectNode json = Json.MAPPER.valueToTree(r);
         json.put("time", Instant.now().toString());
-        try {
-            ByteBuffer line = ByteBuffer.wrap((Json.toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
-            while (line.hasRemaining()) {
-                out.write(line);
+        ByteBuffer line = ByteBuffer.wrap((Json.toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
+        long seq;
+        synchronized (this) {
+            try {
+                while (line.hasRemaining()) {
+                    out.write(line);
+                }
+            } catch (IOException e) {
+                throw PivotctlException.failed("cannot write import journal " + path + ": " + e.getMessage());
             }
-            // the change this line records is about to be (or was just) made: the line must outlive a power cut
+            records.add(r);
+            seq = ++written;
+        }
+        if (durable) {
+            awaitForced(seq);
+        } else if (System.nanoTime() - lastForceNanos > GROUP_COMMIT_MILLIS * 1_000_000 && forcing.tryLock()) {
+            try {
+                forceWritten();
+            } finally {
+                forcing.unlock();
+            }
+        }
+    }
+
+    /** Returns once an fsync covers line {@code seq}; one writer forces at a time, for everyone written so far. */
+    private void awaitForced(long seq) {
+        while (forced < seq) {
+            forcing.lock();
+            try {
+                if (forced < seq) {
+                    forceWritten();
+                }
+            } finally {
+                forcing.unlock();
+            }
+        }
+    }
+
+    /** Called holding {@link #forcing}. */
+    private void forceWritten() {
+        long upTo;
+        synchronized (this) {
+            upTo = written;
+        }
+        if (forced >= upTo) {
+            return;
+        }
+        try {
             out.force(false);
-            dir.force(true);
         } catch (IOException e) {
             throw PivotctlException.failed("cannot write import journal " + path + ": " + e.getMessage());
         }
-        records.add(r);
+        forced = upTo;
+        lastForceNanos = System.nanoTime();
+    }
+
+    /** Lines written but not yet covered by an fsync (what a power cut could take now). */
+    long unforced() {
+        synchronized (this) {
+            return written - forced;
+        }
     }
 
     public synchronized List<Record> records() {
@@ -328,6 +420,16 @@ public final class Journal implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (out.isOpen()) {
+                forcing.lock();
+                try {
+                    forceWritten(); // what may be lost in a power cut is kept once the run ends
+                } catch (PivotctlException e) {
+                    // closing after a failure: the lines were written, only their fsync failed
+                } finally {
+                    forcing.unlock();
+                }
+            }
             if (lock.isValid()) {
                 lock.release();
             }

@@ -5,7 +5,11 @@ import io.pivotctl.graph.HostPause;
 /** Annotations and fields pivotctl sets on restored objects. */
 public final class Markers {
 
-    /** Set on each object once its create (and status restore) succeeded: "this object is in place". */
+    /**
+     * In the create body of every object an import creates (and the body of every update): "created by this
+     * archive's import". It does not say the object is complete (status written, unpaused): the journal and
+     * {@code verify} prove that. Carried by the create itself, it costs no request of its own.
+     */
     public static final String RESTORED_FROM = "pivotctl.io/restored-from";
     public static final String BMH_PAUSED = HostPause.ANNOTATION;
     public static final String BMH_STATUS = "baremetalhost.metal3.io/status";

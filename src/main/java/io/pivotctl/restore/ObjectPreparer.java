@@ -40,8 +40,13 @@ public final class ObjectPreparer {
      */
     public static ObjectNode forCreate(ObjectNode archived, Owners owners, String archiveId, boolean markRestoredNow,
             Consumer<String> warnings) {
-        ObjectNode o = archived.deepCopy();
-        o.remove("status");
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        // everything but status, which is never sent with a create: a host's status (hardware) is most of its bytes
+        archived.fields().forEachRemaining(f -> {
+            if (!"status".equals(f.getKey())) {
+                o.set(f.getKey(), f.getValue().deepCopy());
+            }
+        });
         ObjectNode meta = o.with("metadata");
         SERVER_FIELDS.forEach(meta::remove);
         ObjectId id = ObjectId.of(archived);

@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * The last step: sets Clusters and hosts this import created or updated to their archived pause state, except
  * what the export paused only for the move (manifest pausedByExport): that is unpaused, or the target would stay
- * paused forever after a pivot. The same patch marks them restored. In parallel: a fleet has thousands of hosts.
+ * paused forever after a pivot. An object already as archived (a host archived paused) gets no patch. In parallel: a
+ * fleet has thousands of hosts.
  * It runs after the run is journaled as applied, so it is never rolled back: it only ever moves forward, and
  * repeating it (--resume) gives the same result.
  */
@@ -39,17 +40,16 @@ final class Unpauser {
                 .filter(p -> p.id().isPausable() && (run.created(p.id()) || run.wasUpdated(p.id())))
                 .toList();
         Parallel.map(ours, api.concurrency(), p -> {
-            patch(p, pausedForTheMove.contains(EntryPaths.id(p.id())), manifest.archiveId());
+            patch(p, pausedForTheMove.contains(EntryPaths.id(p.id())));
             return null;
         });
         return ours.size();
     }
 
-    private void patch(PlannedObject p, boolean forTheMove, String archiveId) {
+    private void patch(PlannedObject p, boolean forTheMove) {
         ObjectNode archived = p.archived().object();
         ObjectId id = p.id();
         Map<String, Object> annotations = new LinkedHashMap<>();
-        annotations.put(Markers.RESTORED_FROM, archiveId);
         Map<String, Object> patch = new LinkedHashMap<>();
         patch.put("metadata", Map.of("annotations", annotations));
         if (id.isCapiCluster()) {
@@ -60,6 +60,8 @@ final class Unpauser {
             patch.put("spec", spec);
         } else if (forTheMove || !ObjectPreparer.hasAnnotation(archived, Markers.BMH_PAUSED)) {
             annotations.put(Markers.BMH_PAUSED, null); // null removes it (JSON merge patch)
+        } else {
+            return; // archived paused, created with the archived annotation: already as it should be
         }
         try {
             api.mergePatch(p.type(), id.namespace(), id.name(), Json.MAPPER.valueToTree(patch));

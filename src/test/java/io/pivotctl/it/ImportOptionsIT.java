@@ -163,6 +163,34 @@ class ImportOptionsIT {
         assertEquals(archivedOnline, ((Map<?, ?>) host("c1-node-0").getAdditionalProperties().get("spec")).get("online"));
     }
 
+    /** -v ends with the request count (the bench parses it): at least a dry run and a create per object created. */
+    @Test
+    void verboseImportEndsWithItsRequestCount() {
+        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"));
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--install-crds",
+                "--leases-configmap", "ironic/leases", "--on-conflict", "skip", "-v");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> lines = r.err().lines().toList();
+        String last = lines.stream().filter(l -> l.startsWith("[api] ") || l.startsWith("api requests: ")).reduce((a, b) -> b).orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("api requests: (\\d+) \\(GET (\\d+), POST (\\d+), PUT (\\d+), PATCH (\\d+), DELETE (\\d+); dry-run (\\d+)\\)").matcher(last);
+        assertTrue(m.matches(), "the count is the last -v line: " + last);
+        int created = ImportWatch.perKind(servers.target(), "metal3").values().stream().mapToInt(Integer::intValue).sum();
+        long total = Long.parseLong(m.group(1));
+        long posts = Long.parseLong(m.group(3));
+        long dryRuns = Long.parseLong(m.group(7));
+        long apiLines = lines.stream().filter(l -> l.startsWith("[api] ")).count();
+        assertTrue(created > 10, "a fleet was imported: " + created);
+        assertTrue(dryRuns >= created, "every created object was dry-run first: " + dryRuns + " dry runs, " + created + " objects");
+        assertTrue(posts - dryRuns >= created, "every object was created: " + last);
+        assertTrue(total >= apiLines, "every traced call sent at least one request: " + total + " < " + apiLines);
+        assertEquals(total, Long.parseLong(m.group(2)) + posts + Long.parseLong(m.group(4)) + Long.parseLong(m.group(5)) + Long.parseLong(m.group(6)),
+                "only GET, POST, PUT, PATCH and DELETE were sent");
+        GenericKubernetesResource h = host("c1-node-0");
+        assertNotNull(h.getMetadata().getLabels().get("pivotctl.io/import-run"));
+        assertNotNull(h.getMetadata().getAnnotations().get("pivotctl.io/restored-from"), "created by this archive's import");
+    }
+
     static JsonNode parse(String json) {
         try {
             return Json.MAPPER.readTree(json);

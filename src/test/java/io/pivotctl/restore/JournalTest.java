@@ -111,4 +111,47 @@ class JournalTest {
         assertEquals(Set.of(H0), s.created());
         assertEquals(Set.of(H1), s.statusWritten(), "the line written after the torn one is read back");
     }
+
+    /** Group commit: every line is in the file at once (a killed process loses none); durable lines wait for an fsync covering them. */
+    @Test
+    void labelledCreatesAreWrittenAtOnceAndDurableLinesCoverEverythingBefore(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("j.jsonl");
+        try (Journal j = Journal.create(path)) {
+            assertEquals(0, j.unforced(), "the run id is durable before the first create (every created object is labelled with it)");
+            for (int i = 0; i < 50; i++) {
+                ObjectId h = new ObjectId("metal3.io", "BareMetalHost", "m3", "h" + i);
+                j.created(h, HOSTS, "a" + i, "b" + i, 0);
+                j.statusWritten(h, HOSTS, 0);
+            }
+            assertEquals(50, Journal.state(Journal.read(Files.readAllLines(path))).created().size(), "written, fsynced or not");
+            j.created(new ObjectId("", "ConfigMap", "ironic", "leases"), ResourceType.CONFIG_MAP, null, "c1", -1, false);
+            assertEquals(0, j.unforced(), "an unlabelled create is durable before it returns, with every line before it");
+            j.created(H0, HOSTS, "x", "y", 1);
+            j.applied();
+            assertEquals(0, j.unforced(), "applied is durable, and covers the creates before it");
+        }
+    }
+
+    @Test
+    void concurrentDurableWritersAllReturnCovered(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("j.jsonl");
+        try (Journal j = Journal.create(path)) {
+            List<Thread> threads = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int n = t;
+                Thread thread = new Thread(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        j.updated(new ObjectId("metal3.io", "BareMetalHost", "m3", "h" + n + "-" + i), HOSTS, "a", "b", 0);
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertEquals(0, j.unforced());
+            assertEquals(160, Journal.state(Journal.read(Files.readAllLines(path))).updated().size());
+        }
+    }
 }
