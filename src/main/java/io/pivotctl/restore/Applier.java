@@ -159,14 +159,15 @@ final class Applier {
             throw new IllegalStateException(p.id() + " is in the journal but no longer on the target");
         }
         run.adopt(p.oldUid(), live);
-        if (withStatusSubresource(p) && !run.statusWritten(p.id())) {
-            writeStatus(p, live);
+        ObjectNode archived = p.archived().object();
+        if (withStatusSubresource(p, archived) && !run.statusWritten(p.id())) {
+            writeStatus(p, live, archived);
         }
     }
 
     private void create(PlannedObject p) {
-        ObjectNode archived = p.archived().object();
-        boolean viaSubresource = withStatusSubresource(p);
+        ObjectNode archived = p.archived().object(); // parsed once per object: bodies are kept compressed, each call parses again
+        boolean viaSubresource = withStatusSubresource(p, archived);
         // the marker says "created by this archive's import" and travels in the create: no separate patch per object
         ObjectNode body = ObjectPreparer.forCreate(archived, owners, archiveId, true, run::warn);
         if (ObjectFields.hasStatus(archived) && !p.type().statusSubresource()) {
@@ -187,12 +188,12 @@ final class Applier {
         }
         run.created(p, live);
         if (viaSubresource) {
-            writeStatus(p, live);
+            writeStatus(p, live, archived);
         }
     }
 
-    private static boolean withStatusSubresource(PlannedObject p) {
-        return p.type().statusSubresource() && ObjectFields.hasStatus(p.archived().object());
+    private static boolean withStatusSubresource(PlannedObject p, ObjectNode archived) {
+        return p.type().statusSubresource() && ObjectFields.hasStatus(archived);
     }
 
     /**
@@ -207,18 +208,18 @@ final class Applier {
                 .filter(o -> run.runId().equals(o.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null)));
     }
 
-    private void writeStatus(PlannedObject p, ObjectNode live) {
+    private void writeStatus(PlannedObject p, ObjectNode live, ObjectNode archived) {
         ObjectId id = p.id();
         try {
             try {
-                api.updateStatus(p.type(), ObjectPreparer.forStatus(live, p.archived().object()));
+                api.updateStatus(p.type(), ObjectPreparer.forStatus(live, archived));
             } catch (RuntimeException e) {
                 if (!ApiErrors.isConflict(e)) {
                     throw e;
                 }
                 // a retried write whose first attempt landed (or a controller wrote meanwhile): same status, fresh resourceVersion
                 ObjectNode fresh = api.get(p.type(), id.namespace(), id.name()).orElseThrow(() -> e);
-                api.updateStatus(p.type(), ObjectPreparer.forStatus(fresh, p.archived().object()));
+                api.updateStatus(p.type(), ObjectPreparer.forStatus(fresh, archived));
             }
         } catch (RuntimeException e) {
             throw ApiErrors.describe(e, "write status of", id.toString(), api.server());
@@ -244,7 +245,7 @@ final class Applier {
             throw ApiErrors.describe(e, "update", id.toString(), api.server());
         }
         run.updated(p, existing, live);
-        if (withStatusSubresource(p)) {
+        if (withStatusSubresource(p, archived)) {
             try {
                 api.updateStatus(p.type(), ObjectPreparer.forStatus(live, archived));
             } catch (RuntimeException e) {
