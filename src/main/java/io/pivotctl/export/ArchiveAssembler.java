@@ -29,7 +29,7 @@ final class ArchiveAssembler {
             perKind.merge(id.qualifiedKind(), 1, Integer::sum);
             if (p.secret()) {
                 sources.add(new ArchiveWriter.Source(new Manifest.Entry(p.entryPath(), Manifest.Entry.SECRET, "", "v1", "Secret", "secrets",
-                        id.namespace(), id.name(), 0, null, true, false), p::packed));
+                        id.namespace(), id.name(), 0, null, true, false), () -> ObjectPacker.entryBytes(p)));
                 secrets.add(p.secretInfo());
             } else {
                 ResourceType type = p.type();

@@ -2,6 +2,7 @@ package io.pivotctl.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.archive.CompactBytes;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.graph.Edge;
@@ -10,7 +11,6 @@ import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.ObjectFields;
 import io.pivotctl.kube.ResourceType;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -20,9 +20,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
  * Turns one listed object into its {@link PackedObject} while the tree is at hand: serialised once to its entry
@@ -61,26 +58,27 @@ final class ObjectPacker {
         LinkedObject linked = shared(LinkedObject.of(object));
         boolean secret = linked.id().isSecret();
         byte[] plain = serializer.apply(object);
-        byte[] packed;
+        CompactBytes packed;
         List<String> readBack;
         Manifest.SecretInfo info = null;
         if (secret) {
-            packed = encrypt.apply(plain);
+            byte[] ciphertext = encrypt.apply(plain);
             Arrays.fill(plain, (byte) 0);
-            readBack = selfCheck.differences(object, packed, true);
+            readBack = selfCheck.differences(object, ciphertext, true);
+            packed = CompactBytes.of(ciphertext); // ciphertext does not shrink, but one kind of holder keeps both cases simple
             info = secretInfo(object, linked.id());
         } else {
             readBack = selfCheck.differences(object, plain, false);
-            packed = deflate(plain);
+            packed = CompactBytes.of(plain);
         }
         return new PackedObject(linked, type, meta.path("resourceVersion").asText(""), labels, annotations,
                 paused == null || paused.isNull() ? null : paused.asBoolean(false), meta.hasNonNull("deletionTimestamp"), mac,
-                ObjectFields.hasStatus(object), packed, secret ? packed.length : plain.length, readBack, info);
+                ObjectFields.hasStatus(object), packed, readBack, info);
     }
 
     /** The entry's bytes, as they were read back when the object was packed. */
     static byte[] entryBytes(PackedObject p) {
-        return p.secret() ? p.packed() : inflate(p.packed(), p.size());
+        return p.packed().bytes();
     }
 
     private LinkedObject shared(LinkedObject l) {
@@ -147,45 +145,5 @@ final class ObjectPacker {
             out.put(e.getKey(), e.getValue().asText());
         }
         return out;
-    }
-
-    static byte[] deflate(byte[] plain) {
-        Deflater d = new Deflater(Deflater.BEST_SPEED);
-        try {
-            d.setInput(plain);
-            d.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 3));
-            byte[] buf = new byte[8192];
-            while (!d.finished()) {
-                out.write(buf, 0, d.deflate(buf));
-            }
-            return out.toByteArray();
-        } finally {
-            d.end();
-        }
-    }
-
-    static byte[] inflate(byte[] packed, int size) {
-        Inflater i = new Inflater();
-        try {
-            i.setInput(packed);
-            byte[] out = new byte[size];
-            int n = 0;
-            while (n < size && !i.finished()) {
-                int got = i.inflate(out, n, size - n);
-                if (got == 0 && (i.needsInput() || i.needsDictionary())) {
-                    break;
-                }
-                n += got;
-            }
-            if (n != size) {
-                throw new IllegalStateException("a packed object did not inflate to its size");
-            }
-            return out;
-        } catch (DataFormatException e) {
-            throw new IllegalStateException("a packed object does not inflate", e);
-        } finally {
-            i.end();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.pivotctl.export;
 
+import io.pivotctl.archive.CompactBytes;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.graph.LinkedObject;
@@ -16,17 +17,21 @@ import java.util.Map;
  * @param labels only the labels selection reads (move, move-hierarchy, baremetal environment)
  * @param annotations only the annotations pausing reads, as the server had them (before the pause marker is dropped)
  * @param specPaused {@code spec.paused}, null when the object has no such field
- * @param size the length of the entry's bytes (inflated)
  * @param readBack empty when the entry reads back as the server returned the object; else the differing fields
  * @param secretInfo the manifest's description of a Secret, null for other objects
  */
 record PackedObject(LinkedObject linked, ResourceType type, String resourceVersion, Map<String, String> labels,
         Map<String, String> annotations, Boolean specPaused, boolean deleting, String bootMac, boolean hasStatus,
-        byte[] packed, int size, List<String> readBack, Manifest.SecretInfo secretInfo) {
+        CompactBytes packed, List<String> readBack, Manifest.SecretInfo secretInfo) {
 
     PackedObject withLinked(LinkedObject other) {
-        return new PackedObject(other, type, resourceVersion, labels, annotations, specPaused, deleting, bootMac, hasStatus, packed, size,
+        return new PackedObject(other, type, resourceVersion, labels, annotations, specPaused, deleting, bootMac, hasStatus, packed,
                 readBack, secretInfo);
+    }
+
+    /** The length of the entry's bytes. */
+    int size() {
+        return packed.length();
     }
 
     ObjectId id() {
