@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.FaultProxy;
 import io.pivotctl.testing.ImportWatch;
 import io.pivotctl.testing.TargetReset;
 import io.pivotctl.testing.InventoryLoader;
@@ -77,14 +78,17 @@ class SignalIT {
 
     private void interruptImport(String signal, int expectedExit) throws Exception {
         Path err = dir.resolve("import-" + signal + ".err");
-        Process p = pivotctl(err, "import", archive.toString(), "--kubeconfig", servers.target().kubeconfig().toString(),
-                "--identity", identity.toString(), "--concurrency", "4");
-        int creates = ImportWatch.awaitCreates(dir.resolve("home"), 30, p::isAlive);
-        signal(p, signal);
-        assertTrue(p.waitFor(200, TimeUnit.SECONDS), "the process ends after rolling back");
+        // every write is held 40 ms, so the signal lands mid-apply however fast the import is (810 objects: over 10 s)
+        try (FaultProxy slow = new FaultProxy(servers.target().url()).delayWrites(40)) {
+            Process p = pivotctl(err, "import", archive.toString(), "--kubeconfig", slow.kubeconfig(dir).toString(),
+                    "--identity", identity.toString(), "--concurrency", "4");
+            int creates = ImportWatch.awaitCreates(dir.resolve("home"), 30, p::isAlive);
+            signal(p, signal);
+            assertTrue(p.waitFor(200, TimeUnit.SECONDS), "the process ends after rolling back");
+            assertTrue(creates >= 30, "interrupted mid-apply");
+            assertEquals(expectedExit, p.exitValue(), Files.readString(err));
+        }
         String stderr = Files.readString(err);
-        assertEquals(expectedExit, p.exitValue(), stderr);
-        assertTrue(creates >= 30, "interrupted mid-apply");
         assertTrue(stderr.contains("import failed: interrupted (Ctrl-C/SIGTERM); rolled back"), stderr);
         assertFalse(stderr.contains("could NOT be rolled back"), stderr);
         assertFalse(stderr.contains("Exception"), "no stack trace: " + stderr);

@@ -74,6 +74,7 @@ public final class FaultProxy implements AutoCloseable {
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     private volatile boolean down;
+    private volatile long writeDelayMillis;
 
     static {
         // the test apiserver's certificate is self-signed: the proxy (test code, loopback only) does not verify it
@@ -95,6 +96,15 @@ public final class FaultProxy implements AutoCloseable {
 
     public void clearRules() {
         rules.clear();
+    }
+
+    /**
+     * Holds every real write (POST, PUT, PATCH, DELETE; dry runs pass at once) this long before forwarding it: an
+     * import then takes long enough for a test to act in the middle of it, however fast pivotctl becomes.
+     */
+    public FaultProxy delayWrites(long millis) {
+        this.writeDelayMillis = millis;
+        return this;
     }
 
     /** While down, every request is dropped: the apiserver looks unreachable. */
@@ -172,6 +182,13 @@ public final class FaultProxy implements AutoCloseable {
                     os.write(status);
                 }
                 return;
+            }
+        }
+        if (writeDelayMillis > 0 && !"GET".equals(method) && !path.contains("dryRun")) {
+            try {
+                Thread.sleep(writeDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         forward(ex, method, path, body);
