@@ -37,6 +37,9 @@ record Measured(double seconds, Long peakRssKb, Long apiRequests) {
                 if (m.find()) {
                     requests = Long.valueOf(m.group(1));
                 }
+                if (line.startsWith("\t")) {
+                    continue; // /usr/bin/time -v's report (tab-indented): the tail is for pivotctl's own last words
+                }
                 tail.addLast(line);
                 if (tail.size() > TAIL_LINES) {
                     tail.removeFirst();
