@@ -27,13 +27,7 @@ final class HeadReader {
 
     static Optional<ManifestHead> read(InputStream prefix, long archiveBytes) {
         try {
-            BufferedInputStream in = new BufferedInputStream(prefix, 1 << 16);
-            in.mark(2);
-            int b1 = in.read();
-            int b2 = in.read();
-            in.reset();
-            InputStream stream = b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
-            TarArchiveInputStream tar = new TarArchiveInputStream(stream, StandardCharsets.UTF_8.name());
+            TarArchiveInputStream tar = tarOf(prefix);
             TarArchiveEntry first = tar.getNextEntry();
             if (first == null) {
                 throw notAnArchive("no tar entry found");
@@ -65,13 +59,7 @@ final class HeadReader {
      * fleet's manifest is far larger than a "head" (about 100 MB at 5,000 hosts).
      */
     static String manifestSha256(InputStream archive) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(archive, 1 << 16);
-        in.mark(2);
-        int b1 = in.read();
-        int b2 = in.read();
-        in.reset();
-        InputStream stream = b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
-        TarArchiveInputStream tar = new TarArchiveInputStream(stream, StandardCharsets.UTF_8.name());
+        TarArchiveInputStream tar = tarOf(archive);
         TarArchiveEntry first = tar.getNextEntry();
         if (first == null || !EntryPaths.MANIFEST.equals(first.getName())) {
             throw notAnArchive("the first entry is not " + EntryPaths.MANIFEST);
@@ -88,6 +76,13 @@ final class HeadReader {
             left -= n;
         }
         return io.pivotctl.archive.Digests.hex(digest);
+    }
+
+    /** The archive's tar stream, gunzipped when it starts with the gzip magic bytes. */
+    private static TarArchiveInputStream tarOf(InputStream archive) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(archive, 1 << 16);
+        InputStream stream = io.pivotctl.archive.ArchiveReader.isGzip(in) ? new GZIPInputStream(in, 1 << 16) : in;
+        return new TarArchiveInputStream(stream, StandardCharsets.UTF_8.name());
     }
 
     static PivotctlException notAnArchive(String why) {
