@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.twoWithProxiedTarget();
 
     @TempDir
     static Path dir;
@@ -78,11 +78,16 @@ class SignalIT {
 
     private void interruptImport(String signal, int expectedExit) throws Exception {
         Path err = dir.resolve("import-" + signal + ".err");
-        // every write is held 40 ms, so the signal lands mid-apply however fast the import is (810 objects: over 10 s)
-        try (FaultProxy slow = new FaultProxy(servers.target().url()).delayWrites(40)) {
+        // every write is held 25 ms, so the signal lands mid-apply however fast the import is (810 objects: about 7 s)
+        try (FaultProxy slow = new FaultProxy(servers.target().url()).delayWrites(25)) {
             Process p = pivotctl(err, "import", archive.toString(), "--kubeconfig", slow.kubeconfig(dir).toString(),
                     "--identity", identity.toString(), "--concurrency", "4");
-            int creates = ImportWatch.awaitCreates(dir.resolve("home"), 30, p::isAlive);
+            int creates;
+            try {
+                creates = ImportWatch.awaitCreates(dir.resolve("home"), 30, p::isAlive);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": " + Files.readString(err), e);
+            }
             signal(p, signal);
             assertTrue(p.waitFor(200, TimeUnit.SECONDS), "the process ends after rolling back");
             assertTrue(creates >= 30, "interrupted mid-apply");

@@ -11,26 +11,38 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class ApiServersExtension implements BeforeAllCallback, AfterAllCallback {
 
     private final int count;
+    private final boolean targetAcceptsProxy;
     private TestApiServer source;
     private TestApiServer target;
 
-    private ApiServersExtension(int count) {
+    private ApiServersExtension(int count, boolean targetAcceptsProxy) {
         this.count = count;
+        this.targetAcceptsProxy = targetAcceptsProxy;
     }
 
     public static ApiServersExtension one() {
-        return new ApiServersExtension(1);
+        return new ApiServersExtension(1, false);
     }
 
     public static ApiServersExtension two() {
-        return new ApiServersExtension(2);
+        return new ApiServersExtension(2, false);
+    }
+
+    /** As {@link #two()}, with a target that also accepts {@link FaultProxy}'s token, so a test can reach it through one. */
+    public static ApiServersExtension twoWithProxiedTarget() {
+        return new ApiServersExtension(2, true);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         source = TestApiServer.start();
         if (count > 1) {
-            target = TestApiServer.start();
+            try {
+                target = targetAcceptsProxy ? TestApiServer.start(java.nio.file.Files.createTempDirectory("pivotctl-tokens").resolve("tokens.csv"))
+                        : TestApiServer.start();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 

@@ -54,7 +54,7 @@ public final class ImportWatch {
             }
             Thread.sleep(2);
         }
-        throw new AssertionError("the import never reached " + creates + " creates");
+        throw new AssertionError("the import never reached " + creates + " creates (it ended or stalled first)");
     }
 
     /** Objects per kind in {@code namespace}: every custom kind, Secrets and ConfigMaps; kinds with none are left out. */
