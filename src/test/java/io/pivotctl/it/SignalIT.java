@@ -10,6 +10,7 @@ import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.FaultProxy;
 import io.pivotctl.testing.ImportWatch;
+import io.pivotctl.testing.Sigint;
 import io.pivotctl.testing.TargetReset;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
@@ -67,6 +68,7 @@ class SignalIT {
 
     @Test
     void ctrlCDuringImportRollsBackBeforeExiting() throws Exception {
+        Sigint.assumeDeliverable();
         interruptImport("INT", 130);
     }
 

@@ -203,6 +203,7 @@ class ReleaseSourceIT {
     @Test
     @Order(4)
     void ctrlCWhileWaitingForBmoStopsBeforeAnyDeleteAndSaysHowToFinish() throws Exception {
+        io.pivotctl.testing.Sigint.assumeDeliverable();
         Set<String> before = snapshot().keySet();
         Path stderr = dir.resolve("release.err");
         ProcessBuilder pb = new ProcessBuilder("java", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar"), "release-source",
@@ -216,7 +217,7 @@ class ReleaseSourceIT {
         }
         assertTrue(p.isAlive(), Files.readString(stderr));
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "ends soon after Ctrl-C");
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), () -> "ends soon after Ctrl-C: " + uncheckedRead(stderr));
         String err = Files.readString(stderr);
         assertNotEquals(0, p.exitValue(), err);
         assertTrue(err.contains("interrupted (Ctrl-C/SIGTERM)") && err.contains("0 object(s) deleted") && err.contains("run release-source again"), err);
@@ -443,6 +444,14 @@ class ReleaseSourceIT {
     static Set<java.nio.file.attribute.PosixFilePermission> uncheckedPermissions(Path p) {
         try {
             return Files.getPosixFilePermissions(p);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String uncheckedRead(Path p) {
+        try {
+            return Files.readString(p);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
