@@ -84,12 +84,20 @@ public final class ManifestCodec {
         }
     }
 
+    /** A parser of a streamed manifest, past its opening brace; anything but a JSON object is refused in one line. */
+    private static com.fasterxml.jackson.core.JsonParser topLevelObject(InputStream in) throws IOException {
+        com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(in);
+        p.setCodec(Json.MAPPER);
+        if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+            p.close();
+            throw PivotctlException.invalid("manifest.json is not a JSON object");
+        }
+        return p;
+    }
+
     /** The format version check of a streamed manifest: reads only the top level, skipping every value but formatVersion. */
     static void checkFormatVersion(Source source) {
-        try (InputStream in = source.open(); com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(in)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                throw PivotctlException.invalid("manifest.json is not a JSON object");
-            }
+        try (InputStream in = source.open(); com.fasterxml.jackson.core.JsonParser p = topLevelObject(in)) {
             com.fasterxml.jackson.databind.node.ObjectNode top = Json.MAPPER.createObjectNode();
             while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -148,11 +156,7 @@ public final class ManifestCodec {
      */
     public static List<String> schemaProblems(Source source) {
         List<String> out = new java.util.ArrayList<>();
-        try (InputStream in = source.open(); com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(in)) {
-            p.setCodec(Json.MAPPER);
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                throw PivotctlException.invalid("manifest.json is not a JSON object");
-            }
+        try (InputStream in = source.open(); com.fasterxml.jackson.core.JsonParser p = topLevelObject(in)) {
             com.fasterxml.jackson.databind.node.ObjectNode skeleton = Json.MAPPER.createObjectNode();
             while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                 String field = p.currentName();
