@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Provides envtest-style binaries (kube-apiserver 1.20.2, etcd, kubectl) for the integration
-# tests and the demo. Docker does not run on our machines, so we build the apiserver from
+# Provides envtest-style binaries (kube-apiserver 1.20.2, kube-controller-manager 1.20.2, etcd,
+# kubectl) for the integration tests and the demo. The controller-manager runs the garbage-collector
+# and namespace controllers wherever a test deletes: every real cluster cascades deletes through
+# ownerReferences and namespaces, and a test that deletes without them proves nothing. Docker does not run on our machines, so we build the apiserver from
 # Debian's `kubernetes` source package, with three fixes that the Go 1.15-era source needs
 # under Debian's Go 1.19 (see the foundation issue / README "Test servers").
 # Idempotent: does nothing when the binaries are already installed. Also installs the `age` CLI
@@ -33,7 +35,7 @@ apt_install() {
 # Tools the tests use directly, even when the apiserver is already built.
 apt_install age jq time
 
-if [ -x "$DEST/kube-apiserver" ] && [ -x "$DEST/etcd" ] && [ -x "$DEST/kubectl" ]; then
+if [ -x "$DEST/kube-apiserver" ] && [ -x "$DEST/kube-controller-manager" ] && [ -x "$DEST/etcd" ] && [ -x "$DEST/kubectl" ]; then
   say "binaries present in $DEST"
   exit 0
 fi
@@ -44,8 +46,9 @@ command -v kubectl >/dev/null || apt_install kubernetes-client || die "no kubect
 mkdir -p "$CACHE" "$DEST"
 SRC_ROOT="$CACHE/src"
 BIN="$CACHE/kube-apiserver-${K8S_VERSION}"
+KCM="$CACHE/kube-controller-manager-${K8S_VERSION}"
 
-if [ ! -x "$BIN" ]; then
+if [ ! -x "$BIN" ] || [ ! -x "$KCM" ]; then
   if ! ls "$SRC_ROOT"/kubernetes-*/Makefile >/dev/null 2>&1; then
     # Debian source indexes: a deb-src copy of the existing Debian entry.
     if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
@@ -89,18 +92,23 @@ if [ ! -x "$BIN" ]; then
     if ! grep -q 'reflect\.' "$f"; then sed -i '/^\s*"reflect"$/d' "$f"; fi
   done
 
-  say "building cmd/kube-apiserver (about 4 minutes on 2 cores from cold)"
+  say "building cmd/kube-apiserver and cmd/kube-controller-manager (about 7 minutes on 2 cores from cold)"
   export GOPATH="$CACHE/gopath" GOCACHE="$CACHE/gocache" CGO_ENABLED=0 GOFLAGS=-mod=vendor GO111MODULE=on
-  (cd "$SRC" && make WHAT=cmd/kube-apiserver >"$CACHE/build.log" 2>&1) || { tail -40 "$CACHE/build.log" >&2; die "kube-apiserver build failed (log: $CACHE/build.log)"; }
+  (cd "$SRC" && make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >"$CACHE/build.log" 2>&1) || { tail -40 "$CACHE/build.log" >&2; die "kube-apiserver/kube-controller-manager build failed (log: $CACHE/build.log)"; }
   built=$(find "$SRC/_output" -type f -name kube-apiserver | head -1)
   [ -x "$built" ] || die "build produced no kube-apiserver binary"
   cp "$built" "$BIN"
+  built=$(find "$SRC/_output" -type f -name kube-controller-manager | head -1)
+  [ -x "$built" ] || die "build produced no kube-controller-manager binary"
+  cp "$built" "$KCM"
   rm -rf "$SRC_ROOT" "$GOCACHE"   # 2+ GB we no longer need
 fi
 
 say "installing into $DEST"
 cp "$BIN" "$DEST/kube-apiserver"
+cp "$KCM" "$DEST/kube-controller-manager"
 ln -sf "$(command -v etcd)" "$DEST/etcd"
 ln -sf "$(command -v kubectl)" "$DEST/kubectl"
 "$DEST/kube-apiserver" --version >&2
+"$DEST/kube-controller-manager" --version >&2
 say "done"

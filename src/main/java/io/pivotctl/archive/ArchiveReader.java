@@ -1,5 +1,6 @@
 package io.pivotctl.archive;
 
+import io.pivotctl.Printable;
 import io.pivotctl.PivotctlException;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -124,16 +125,16 @@ public final class ArchiveReader {
                 String unsafe = unsafeName(name);
                 // problems are held too: a hundred thousand of them must count against the budget
                 if (unsafe != null) {
-                    problem(problems, held, "entry '" + printable(name) + "': " + unsafe);
+                    problem(problems, held, "entry '" + Printable.of(name) + "': " + unsafe);
                     continue;
                 }
                 if (!isRegularFile(e)) {
-                    problem(problems, held, "entry '" + printable(name) + "': not a regular file (" + typeName(e) + ")");
+                    problem(problems, held, "entry '" + Printable.of(name) + "': not a regular file (" + typeName(e) + ")");
                     continue;
                 }
                 // the names of every entry are kept to find duplicates: count them too
                 if (!seen.add(name)) {
-                    problem(problems, held, "entry '" + printable(name) + "': duplicate entry");
+                    problem(problems, held, "entry '" + Printable.of(name) + "': duplicate entry");
                     continue;
                 }
                 held.add(name.length() + 40L);
@@ -147,7 +148,7 @@ public final class ArchiveReader {
                     continue;
                 }
                 if (size < 0 || size > limits.maxEntryBytes()) {
-                    throw PivotctlException.invalid("entry '" + printable(name) + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes());
+                    throw PivotctlException.invalid("entry '" + Printable.of(name) + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes());
                 }
                 sink.entry(name, readFully(tar, (int) size, name));
             }
@@ -221,7 +222,7 @@ public final class ArchiveReader {
     private static void checkInStep(TarArchiveEntry e, TarHeaderGuard guard) {
         long skipped = e.isDirectory() ? 0 : e.getSize();
         if (e.isSparse() || e.getRealSize() != e.getSize() || skipped != guard.entryDataLength()) {
-            throw PivotctlException.invalid("entry '" + printable(e.getName()) + "': a " + (e.isDirectory() ? "directory" : "sparse")
+            throw PivotctlException.invalid("entry '" + Printable.of(e.getName()) + "': a " + (e.isDirectory() ? "directory" : "sparse")
                     + " entry with data (" + guard.entryDataLength() + " bytes), which pivotctl archives never contain");
         }
     }
@@ -252,10 +253,10 @@ public final class ArchiveReader {
 
     private static String typeName(TarArchiveEntry e) {
         if (e.isSymbolicLink()) {
-            return "symbolic link to '" + printable(e.getLinkName()) + "'";
+            return "symbolic link to '" + Printable.of(e.getLinkName()) + "'";
         }
         if (e.isLink()) {
-            return "hard link to '" + printable(e.getLinkName()) + "'";
+            return "hard link to '" + Printable.of(e.getLinkName()) + "'";
         }
         if (e.isDirectory()) {
             return "directory";
@@ -312,20 +313,9 @@ public final class ArchiveReader {
         return b;
     }
 
-    static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            b.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return b.length() > 200 ? b.substring(0, 200) + "..." : b.toString();
-    }
-
     static String oneLine(Throwable t) {
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         int nl = m.indexOf('\n');
-        return printable(nl < 0 ? m : m.substring(0, nl));
+        return Printable.of(nl < 0 ? m : m.substring(0, nl));
     }
 }

@@ -1,5 +1,6 @@
 package io.pivotctl.archive;
 
+import io.pivotctl.Printable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -222,7 +223,7 @@ final class TarHeaderGuard extends FilterInputStream {
             }
             String key = new String(p, space + 1, eq - space - 1, StandardCharsets.UTF_8);
             if (key.equals("size") || key.startsWith("GNU.sparse.")) {
-                throw new Refused("archive has a PAX header setting '" + ArchiveReader.printable(key)
+                throw new Refused("archive has a PAX header setting '" + Printable.of(key)
                         + "', which pivotctl archives never contain (sparse or over-8-GiB entries)");
             }
             i += recordLength;

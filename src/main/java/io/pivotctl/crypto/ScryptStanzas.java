@@ -1,5 +1,6 @@
 package io.pivotctl.crypto;
 
+import io.pivotctl.Printable;
 import com.exceptionfactory.jagged.FileKey;
 import com.exceptionfactory.jagged.RecipientStanza;
 import com.exceptionfactory.jagged.RecipientStanzaReader;
@@ -80,7 +81,7 @@ final class ScryptStanzas {
                 throw new GeneralSecurityException("malformed scrypt stanza");
             }
             if (salt.length != SALT_BYTES || logN < 1 || logN > MAX_LOG_N || !args.get(1).equals(Integer.toString(logN))) {
-                throw new WorkFactorException("scrypt work factor " + printable(args.get(1)) + " is over pivotctl's limit of " + MAX_LOG_N
+                throw new WorkFactorException("scrypt work factor " + Printable.of(args.get(1)) + " is over pivotctl's limit of " + MAX_LOG_N
                         + " (export writes " + PassphraseSealer.DEFAULT_LOG_N + ")");
             }
             requireMemoryFor(logN);
@@ -114,10 +115,6 @@ final class ScryptStanzas {
         return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 
-    private static String printable(String s) {
-        String p = s.replaceAll("[^0-9A-Za-z+-]", "?");
-        return p.length() > 12 ? p.substring(0, 12) + "..." : p;
-    }
 
     private static byte[] wrapKey(byte[] pass, byte[] salt, int logN) {
         byte[] label = LABEL.getBytes(StandardCharsets.US_ASCII);

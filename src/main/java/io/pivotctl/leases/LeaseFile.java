@@ -1,5 +1,6 @@
 package io.pivotctl.leases;
 
+import io.pivotctl.Printable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,7 +65,7 @@ public record LeaseFile(List<Lease> leases, String serverDuid, List<LeaseProblem
                     throw new NumberFormatException();
                 }
             } catch (NumberFormatException e) {
-                problems.add(new LeaseProblem(lineNo, "invalid expiry '" + printable(f[0]) + "' (seconds since the epoch, 0 = never)"));
+                problems.add(new LeaseProblem(lineNo, "invalid expiry '" + Printable.of(f[0]) + "' (seconds since the epoch, 0 = never)"));
                 continue;
             }
             boolean v6 = f[2].contains(":");
@@ -73,20 +74,20 @@ public record LeaseFile(List<Lease> leases, String serverDuid, List<LeaseProblem
                     problems.add(new LeaseProblem(lineNo, "IPv6 lease before the duid line"));
                 }
                 if (!IPV6.matcher(f[2]).matches()) {
-                    problems.add(new LeaseProblem(lineNo, "invalid IPv6 address '" + printable(f[2]) + "'"));
+                    problems.add(new LeaseProblem(lineNo, "invalid IPv6 address '" + Printable.of(f[2]) + "'"));
                     continue;
                 }
                 if (!f[1].matches("\\d+")) {
-                    problems.add(new LeaseProblem(lineNo, "invalid IAID '" + printable(f[1]) + "'"));
+                    problems.add(new LeaseProblem(lineNo, "invalid IAID '" + Printable.of(f[1]) + "'"));
                     continue;
                 }
             } else {
                 if (!MAC.matcher(f[1]).matches()) {
-                    problems.add(new LeaseProblem(lineNo, "invalid MAC address '" + printable(f[1]) + "'"));
+                    problems.add(new LeaseProblem(lineNo, "invalid MAC address '" + Printable.of(f[1]) + "'"));
                     continue;
                 }
                 if (!IPV4.matcher(f[2]).matches()) {
-                    problems.add(new LeaseProblem(lineNo, "invalid IPv4 address '" + printable(f[2]) + "'"));
+                    problems.add(new LeaseProblem(lineNo, "invalid IPv4 address '" + Printable.of(f[2]) + "'"));
                     continue;
                 }
             }
@@ -126,8 +127,4 @@ public record LeaseFile(List<Lease> leases, String serverDuid, List<LeaseProblem
         return "*".equals(s) ? null : s;
     }
 
-    private static String printable(String s) {
-        String p = s.replaceAll("\\p{Cntrl}", "?");
-        return p.length() > 60 ? p.substring(0, 60) + "..." : p;
-    }
 }

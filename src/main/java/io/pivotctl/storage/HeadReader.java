@@ -1,5 +1,6 @@
 package io.pivotctl.storage;
 
+import io.pivotctl.Printable;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.EntryPaths;
 import java.io.BufferedInputStream;
@@ -33,7 +34,7 @@ final class HeadReader {
                 throw notAnArchive("no tar entry found");
             }
             if (!EntryPaths.MANIFEST.equals(first.getName())) {
-                throw notAnArchive("the first entry is '" + printable(first.getName()) + "', not " + EntryPaths.MANIFEST);
+                throw notAnArchive("the first entry is '" + Printable.of(first.getName()) + "', not " + EntryPaths.MANIFEST);
             }
             if (first.getSize() < 0 || first.getSize() > MAX_MANIFEST_BYTES) {
                 throw notAnArchive("manifest.json is " + first.getSize() + " bytes, over the limit of " + MAX_MANIFEST_BYTES);
@@ -89,8 +90,4 @@ final class HeadReader {
         return PivotctlException.invalid("not a pivotctl archive: " + why);
     }
 
-    private static String printable(String s) {
-        String p = s.replaceAll("\\p{Cntrl}", "?");
-        return p.length() > 100 ? p.substring(0, 100) + "..." : p;
-    }
 }
