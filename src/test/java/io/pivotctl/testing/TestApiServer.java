@@ -24,6 +24,8 @@ public final class TestApiServer implements AutoCloseable {
     private final KubeAPIServer server;
     private final KubernetesClient client;
     private final Path kubeconfig;
+    private ControllerManager controllers;
+    private java.util.Set<String> crdsWhenControllersStarted;
 
     private TestApiServer(KubeAPIServer server, KubernetesClient client, Path kubeconfig) {
         this.server = server;
@@ -132,8 +134,38 @@ public final class TestApiServer implements AutoCloseable {
         return client.getMasterUrl().toString();
     }
 
+    /**
+     * Runs kube-controller-manager's garbage-collector and namespace controllers against this server from now on,
+     * as every real cluster does. Call it after installing CRDs (or again after installing more): it restarts the
+     * controllers when the CRDs changed since they started, because the garbage collector only watches the resource
+     * types that were served when it started (until its 30-second resync). Cheap when nothing changed.
+     */
+    public synchronized ControllerManager ensureGarbageCollector() {
+        java.util.Set<String> crds = new java.util.TreeSet<>();
+        client.apiextensions().v1().customResourceDefinitions().list().getItems()
+                .forEach(c -> crds.add(c.getMetadata().getName() + "@" + c.getMetadata().getResourceVersion()));
+        if (controllers == null) {
+            controllers = ControllerManager.start(this);
+        } else if (!crds.equals(crdsWhenControllersStarted)) {
+            controllers.restart();
+        }
+        crdsWhenControllersStarted = crds;
+        return controllers;
+    }
+
+    /** Whether {@link #ensureGarbageCollector()} started the controllers on this server. */
+    public synchronized boolean hasGarbageCollector() {
+        return controllers != null;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (controllers != null) {
+                controllers.close();
+                controllers = null;
+            }
+        }
         try {
             client.close();
         } finally {
