@@ -57,12 +57,12 @@ export PIVOTCTL_HOME="$work/home"   # journals of this demo stay in its temp dir
 ln -s "$here/samples" samples
 
 bold "== 1. Make a key (keep it safe: it decrypts the archive's Secrets)"
-recipient="$(run pivotctl keygen -o key.txt)"
+recipient="$(run pivotctl keygen key.txt)"
 echo "$recipient   (written key.txt, mode $(stat -c %a key.txt))"
 
 bold "== 2. Pause prod-a on the source and export it, with the DHCP leases"
-run pivotctl export --kubeconfig "$SRC" -n metal3 --cluster prod-a --pause --recipient "$recipient" \
-  --leases-file samples/dnsmasq.leases -o prod-a.tar.gz
+run pivotctl export prod-a.tar.gz --kubeconfig "$SRC" -n metal3 --cluster prod-a --pause --recipient "$recipient" \
+  --leases-file samples/dnsmasq.leases
 
 bold "== 3. Inspect and validate the archive (offline)"
 run pivotctl inspect prod-a.tar.gz

@@ -1,8 +1,6 @@
 package io.pivotctl.cli;
 
 import io.pivotctl.PivotctlException;
-import io.pivotctl.kube.NamespacedName;
-import io.pivotctl.storage.ArchiveLocation;
 import io.pivotctl.release.ReleaseProgress;
 import io.pivotctl.release.ReleaseRequest;
 import io.pivotctl.release.ReleaseService;
@@ -14,13 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "release-source", mixinStandardHelpOptions = true,
         description = {
@@ -39,32 +35,32 @@ import picocli.CommandLine.Spec;
             "Exit 1 on a detach timeout: nothing deleted, the hosts stay in place.",
             ""
         })
-final class ReleaseSourceCommand implements Callable<Integer> {
+final class ReleaseSourceCommand extends PrintingCommand implements OptionCheck {
 
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive: a file or s3://BUCKET/KEY.")
-    ArchiveLocation archive;
+    @Mixin
+    ArchiveInput archive;
 
     @Mixin
     KubeOptions kube;
 
-    @Mixin
-    KeyOptions keyOptions;
-
     @Option(names = "--yes", description = "Execute the plan (default: print it and write nothing).")
     boolean yes;
 
-    @Option(names = "--verified-on", paramLabel = "TARGET_KUBECONFIG",
-            description = "Run pivotctl verify against the target first; refuse unless it equals the archive.")
-    Path verifiedOn;
+    /** How the target was checked: by pivotctl verify against it, or by the user. */
+    static final class TargetCheck {
+        @Option(names = "--verified-on", paramLabel = "TARGET_KUBECONFIG",
+                description = "Run pivotctl verify against the target first; refuse unless it equals the archive.")
+        Path verifiedOn;
+
+        @Option(names = "--skip-verify", description = "Release without checking the target (you verified it yourself).")
+        boolean skipVerify;
+    }
+
+    @ArgGroup(exclusive = true)
+    TargetCheck targetCheck;
 
     @Option(names = "--verified-on-context", paramLabel = "NAME", description = "Kubeconfig context for --verified-on.")
     String verifiedOnContext;
-
-    @Option(names = "--skip-verify", description = "Release without checking the target (you verified it yourself).")
-    boolean skipVerify;
 
     @Option(names = "--detach-timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
             description = "How long to wait for BMO to detach the hosts (default: ${DEFAULT-VALUE}); 0 skips the wait (the source's BMO is gone).")
@@ -73,43 +69,38 @@ final class ReleaseSourceCommand implements Callable<Integer> {
     @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class, hidden = true)
     Duration pollInterval;
 
-    @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
-            converter = NamespacedNameConverter.class, description = "Leases ConfigMap on the target, for --verified-on (default: ${DEFAULT-VALUE}).")
-    NamespacedName leasesConfigMap;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
-
-    enum Format { table, json }
-
-    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
-            description = "table or json: the plan or the outcome, every object with its action and reason (default: ${DEFAULT-VALUE}).")
-    Format format;
+    @Mixin
+    LeasesConfigMapOption leases;
 
     @Override
-    public Integer call() throws Exception {
-        Console console = new Console(spec, quiet);
-        if (verifiedOn != null && skipVerify) {
-            throw PivotctlException.usage("--verified-on and --skip-verify exclude each other");
+    public void check() {
+        if (verifiedOnContext != null && (targetCheck == null || targetCheck.verifiedOn == null)) {
+            throw PivotctlException.usage("--verified-on-context needs --verified-on TARGET_KUBECONFIG");
         }
-        LoadedArchive loaded = keyOptions.load(archive, console);
+    }
+
+    @Override
+    int run(Console console) {
+        LoadedArchive loaded = archive.load(console);
+        Path verifiedOn = targetCheck == null ? null : targetCheck.verifiedOn;
+        boolean skipVerify = targetCheck != null && targetCheck.skipVerify;
         ReleaseRequest request = new ReleaseRequest(loaded, kube.target(console),
-                verifiedOn == null ? null : kube.target(console, verifiedOn, verifiedOnContext), skipVerify, leasesConfigMap.namespace(), leasesConfigMap.name(), yes, detachTimeout,
-                pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);
+                verifiedOn == null ? null : kube.target(console, verifiedOn, verifiedOnContext), skipVerify, leases.configMap.namespace(),
+                leases.configMap.name(), yes, detachTimeout, pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);
         ReleaseSummary s = new ReleaseService().run(request, progress(console));
-        if (format == Format.json) {
-            console.result(json(s));
-            return 0;
-        }
+        format.print(console, () -> json(s), () -> printTable(console, s));
+        return 0;
+    }
+
+    private static void printTable(Console console, ReleaseSummary s) {
         if (!s.executed()) {
             printPlan(console, s);
-            return 0;
+            return;
         }
         printLeftAlone(console, s.leftAlone());
         console.result("RELEASED from " + s.source() + ": " + s.hostsDetached() + " host(s) detached, " + s.deleted() + " object(s) deleted, "
                 + s.alreadyGone() + " already gone, " + s.leftAlone().size() + " left alone" + (s.leftAlone().isEmpty() ? "" : " (listed above)")
                 + "; journal " + s.journal());
-        return 0;
     }
 
     private static ReleaseProgress progress(Console console) {
@@ -154,29 +145,15 @@ final class ReleaseSourceCommand implements Callable<Integer> {
                 + " left alone. Nothing was changed: run again with --yes to release the source.");
     }
 
-    private static String json(ReleaseSummary s) throws com.fasterxml.jackson.core.JsonProcessingException {
-        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
-        out.put("archiveId", s.archiveId());
-        out.put("source", s.source());
-        out.put("executed", s.executed());
-        out.put("hostsDetached", s.hostsDetached());
-        out.put("deleted", s.deleted());
-        out.put("alreadyGone", s.alreadyGone());
-        out.put("journal", s.journal().toString());
-        out.put("steps", s.steps().stream().map(ReleaseSourceCommand::row).toList());
-        out.put("leftAlone", s.leftAlone().stream().map(ReleaseSourceCommand::row).toList());
-        return io.pivotctl.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out);
+    private static Map<String, Object> json(ReleaseSummary s) {
+        return OutputFormat.fields("archiveId", s.archiveId(), "source", s.source(), "executed", s.executed(), "hostsDetached", s.hostsDetached(),
+                "deleted", s.deleted(), "alreadyGone", s.alreadyGone(), "journal", s.journal().toString(),
+                "steps", s.steps().stream().map(ReleaseSourceCommand::row).toList(), "leftAlone", s.leftAlone().stream().map(ReleaseSourceCommand::row).toList());
     }
 
-    private static java.util.Map<String, Object> row(ReleaseStep st) {
-        java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
-        r.put("object", st.id().toString());
-        r.put("uid", st.uid());
-        r.put("action", st.action().name());
-        r.put("phase", st.phase().name());
-        r.put("level", st.level());
-        r.put("reason", st.reason());
-        return r;
+    private static Map<String, Object> row(ReleaseStep st) {
+        return OutputFormat.fields("object", st.id().toString(), "uid", st.uid(), "action", st.action().name(), "phase", st.phase().name(),
+                "level", st.level(), "reason", st.reason());
     }
 
     private static void printLeftAlone(Console console, List<ReleaseStep> leftAlone) {

@@ -86,8 +86,8 @@ public final class Bench {
                     "kubectl-list", false)));
 
             log("N=" + hosts + ": pivotctl export");
-            rows.add(Row.of(hosts, objects, "export", Command.run(Command.pivotctl(jar, "export", "-q", "-v", "--kubeconfig", src, "-n", NAMESPACE,
-                    "--recipient", id.recipient(), "-o", archive.toString()), dir, "export", true)));
+            rows.add(Row.of(hosts, objects, "export", Command.run(Command.pivotctl(jar, "export", archive.toString(), "-q", "-v", "--kubeconfig", src,
+                    "-n", NAMESPACE, "--recipient", id.recipient()), dir, "export", true)));
             long archiveBytes = Files.size(archive);
 
             log("N=" + hosts + ": pivotctl export to S3");
@@ -95,8 +95,8 @@ public final class Bench {
                 s3.createBucket("bench");
                 List<String> cmd = new ArrayList<>(List.of("env", "AWS_ENDPOINT_URL=" + s3.endpoint(), "AWS_REGION=us-east-1",
                         "AWS_ACCESS_KEY_ID=" + S3Server.IDENTITY, "AWS_SECRET_ACCESS_KEY=" + S3Server.CREDENTIAL));
-                cmd.addAll(Command.pivotctl(jar, "export", "-q", "-v", "--kubeconfig", src, "-n", NAMESPACE, "--recipient", id.recipient(),
-                        "-o", "s3://bench/fleet.tar.gz"));
+                cmd.addAll(Command.pivotctl(jar, "export", "s3://bench/fleet.tar.gz", "-q", "-v", "--kubeconfig", src, "-n", NAMESPACE,
+                        "--recipient", id.recipient()));
                 rows.add(Row.of(hosts, objects, "export-s3", Command.run(cmd, dir, "export-s3", true)));
             }
 

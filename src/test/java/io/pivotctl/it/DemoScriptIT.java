@@ -1,6 +1,7 @@
 package io.pivotctl.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pivotctl.testing.TestApiServer;
@@ -22,6 +23,7 @@ class DemoScriptIT {
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "demo took over 5 minutes");
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("PASS"), out);
+        assertFalse(out.contains("deprecated"), "the demo shows the current spellings: " + out);
         assertTrue(out.contains("EQUAL: 80 objects checked"), out);
         assertTrue(out.contains("matches no exported host"), "the stale lease is reported");
         assertTrue(Path.of("target/pivotctl.jar").toFile().exists());

@@ -95,7 +95,7 @@ class DrSamplesIT {
     void exportSucceedsWithOnlyTheSampleServiceAccountToken() throws Exception {
         Path kubeconfig = kubeconfigFor("pivotctl-backup");
         Path out = dir.resolve("dr.tar.gz");
-        Cli.Result r = Cli.run("export", "--kubeconfig", kubeconfig.toString(), "-A", "-o", out.toString(), "--recipient", recipient, "-q");
+        Cli.Result r = Cli.run("export", out.toString(), "--kubeconfig", kubeconfig.toString(), "-A", "--recipient", recipient, "-q");
         assertEquals(0, r.exitCode(), r.toString());
         var manifest = ManifestCodec.parse(ArchiveReader.read(out, ArchiveLimits.DEFAULT).manifestBytes());
         assertTrue(manifest.secrets().size() > 0, "Secrets were read and archived");
@@ -103,7 +103,7 @@ class DrSamplesIT {
         assertTrue(manifest.entries().stream().anyMatch(e -> "crd".equals(e.role())), "CRDs were read");
 
         // the ServiceAccount cannot change anything: a pause needs patch, which the sample role does not grant
-        Cli.Result pause = Cli.run("export", "--kubeconfig", kubeconfig.toString(), "-A", "-o", dir.resolve("p.tar").toString(),
+        Cli.Result pause = Cli.run("export", dir.resolve("p.tar").toString(), "--kubeconfig", kubeconfig.toString(), "-A",
                 "--recipient", recipient, "--pause", "-q");
         assertEquals(1, pause.exitCode(), pause.toString());
         assertTrue(pause.err().contains("forbidden (403)") && pause.err().contains("grant the 'patch' permission"), pause.err());
@@ -127,7 +127,7 @@ class DrSamplesIT {
                 .withName("no-secrets").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "no-secrets")
                 .addNewSubject().withKind("ServiceAccount").withName("no-secrets").withNamespace(NS).endSubject().build()).create();
 
-        Cli.Result r = Cli.run("export", "--kubeconfig", kubeconfigFor("no-secrets").toString(), "-A", "-o", dir.resolve("x.tar.gz").toString(),
+        Cli.Result r = Cli.run("export", dir.resolve("x.tar.gz").toString(), "--kubeconfig", kubeconfigFor("no-secrets").toString(), "-A",
                 "--recipient", recipient, "-q");
         assertEquals(1, r.exitCode(), r.toString());
         assertEquals(1, r.err().lines().count(), r.err());

@@ -144,7 +144,7 @@ class ObjectStorageIT {
         System.setProperty("aws.secretAccessKey", "not-the-right-secret-4711");
         Cli.Result denied;
         try {
-            denied = Cli.run("export", "--kubeconfig", source, "-n", "metal3", "-o", "s3://" + BUCKET + "/denied.tar.gz", "--recipient", recipient);
+            denied = Cli.run("export", "s3://" + BUCKET + "/denied.tar.gz", "--kubeconfig", source, "-n", "metal3", "--recipient", recipient);
         } finally {
             System.setProperty("aws.secretAccessKey", good);
         }
@@ -154,7 +154,7 @@ class ObjectStorageIT {
                 denied.err());
         assertFalse(denied.err().contains("not-the-right-secret") || denied.err().contains(S3Server.IDENTITY), denied.err());
 
-        Cli.Result missing = Cli.run("export", "--kubeconfig", source, "-n", "metal3", "-o", "s3://no-such-bucket/x.tar.gz", "--recipient", recipient);
+        Cli.Result missing = Cli.run("export", "s3://no-such-bucket/x.tar.gz", "--kubeconfig", source, "-n", "metal3", "--recipient", recipient);
         assertEquals(1, missing.exitCode(), missing.toString());
         assertEquals("error: cannot write archive s3://no-such-bucket/x.tar.gz: bucket no-such-bucket does not exist"
                 + " (create it, or check the location and AWS_ENDPOINT_URL)\n", missing.err());
