@@ -11,6 +11,7 @@ import io.pivotctl.export.LeftOut;
 import io.pivotctl.export.LeaseSource;
 import io.pivotctl.export.Pauser;
 import io.pivotctl.storage.ArchiveLocation;
+import io.pivotctl.vocabulary.ClusterApi;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--block-move-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
             description = "With --pause: how long to wait, after pausing the Clusters and before pausing the hosts, until no selected object "
-                    + "carries clusterctl.cluster.x-k8s.io/block-move (e.g. 90s, 5m; default: ${DEFAULT-VALUE}).")
+                    + "carries " + ClusterApi.BLOCK_MOVE + " (e.g. 90s, 5m; default: ${DEFAULT-VALUE}).")
     Duration blockMoveTimeout;
 
     @Option(names = "--no-crds", description = "Do not include the CustomResourceDefinitions.")

@@ -4,6 +4,8 @@ import io.pivotctl.storage.ArchiveLocation;
 import io.pivotctl.release.UnpauseResult;
 import io.pivotctl.release.UnpauseService;
 import io.pivotctl.validate.LoadedArchive;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Abort a pivot: on the SOURCE, undo exactly what export --pause paused, as the",
             "archive's manifest records it: spec.paused on Clusters, the annotation",
-            "baremetalhost.metal3.io/paused=pivotctl on hosts. A pause set by CAPM3",
+            Metal3.HOST_PAUSED + "=" + PivotctlMarks.PAUSED_BY_PIVOTCTL + " on hosts. A pause set by CAPM3",
             "(metal3.io/capm3) or a person is never touched. Idempotent; prints what it",
             "changed. No key needed.",
             ""

@@ -6,7 +6,8 @@ import io.pivotctl.graph.LinkedObject;
 import io.pivotctl.graph.EdgeType;
 import io.pivotctl.graph.ObjectGraph;
 import io.pivotctl.graph.ObjectId;
-import io.pivotctl.kube.Discovery;
+import io.pivotctl.vocabulary.ClusterApi;
+import io.pivotctl.vocabulary.Metal3;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,12 +33,11 @@ import java.util.TreeSet;
  * <li>Objects and kinds labelled {@code move} travel; {@code move-hierarchy} brings what they own too.</li>
  * <li>A Secret or ConfigMap joins when it belongs to an exported object: owned by it, referenced by it by
  * name (also nested, as kubeadm's {@code contentFrom.secret}), labelled or named for an exported Cluster,
- * labelled for move, or (without --cluster) labelled {@code environment.metal3.io=baremetal}.</li>
+ * labelled for move, or (without --cluster) labelled {@link Metal3#ENVIRONMENT} = {@link Metal3#ENVIRONMENT_BAREMETAL}.</li>
  * </ul>
  */
 final class ExportSelection {
 
-    static final String BAREMETAL_LABEL = "environment.metal3.io";
     static final String BEING_DELETED = "being deleted";
     static final String OWNER_BEING_DELETED = "owned by an object being deleted";
     static final String OTHER_CLUSTER = "belongs to a Cluster that was not selected";
@@ -92,7 +92,7 @@ final class ExportSelection {
                 continue;
             }
             boolean labelledForMove = moveLabel(labels, id, moveLabelledKinds) != null;
-            boolean baremetal = clusters.isEmpty() && "baremetal".equals(labels.of(id, BAREMETAL_LABEL));
+            boolean baremetal = clusters.isEmpty() && Metal3.ENVIRONMENT_BAREMETAL.equals(labels.of(id, Metal3.ENVIRONMENT));
             if ((labelledForMove && (clusters.isEmpty() || !affinity.foreignTo(id, wanted))) || baremetal) {
                 selected.add(id);
             }
@@ -163,7 +163,7 @@ final class ExportSelection {
         }
         Deque<ObjectId> queue = new ArrayDeque<>();
         for (ObjectId id : core) {
-            if (Discovery.MOVE_HIERARCHY_LABEL.equals(moveLabel(labels, id, moveLabelledKinds))) {
+            if (ClusterApi.MOVE_HIERARCHY.equals(moveLabel(labels, id, moveLabelledKinds))) {
                 queue.add(id);
             }
         }
@@ -178,11 +178,11 @@ final class ExportSelection {
 
     /** The move label that applies to an object: its own label, else its kind's CRD label; null when none. */
     private static String moveLabel(Labels labels, ObjectId id, Map<String, String> moveLabelledKinds) {
-        if (labels.of(id, Discovery.MOVE_HIERARCHY_LABEL) != null) {
-            return Discovery.MOVE_HIERARCHY_LABEL;
+        if (labels.of(id, ClusterApi.MOVE_HIERARCHY) != null) {
+            return ClusterApi.MOVE_HIERARCHY;
         }
-        if (labels.of(id, Discovery.MOVE_LABEL) != null) {
-            return Discovery.MOVE_LABEL;
+        if (labels.of(id, ClusterApi.MOVE) != null) {
+            return ClusterApi.MOVE;
         }
         return moveLabelledKinds.get(id.qualifiedKind());
     }

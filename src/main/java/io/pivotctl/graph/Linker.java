@@ -2,6 +2,8 @@ package io.pivotctl.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pivotctl.Json;
+import io.pivotctl.vocabulary.ClusterApi;
+import io.pivotctl.vocabulary.Metal3;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -17,8 +19,6 @@ import java.util.Set;
  */
 public final class Linker {
 
-    public static final String CLUSTER_LABEL = "cluster.x-k8s.io/cluster-name";
-    public static final String HOST_ANNOTATION = "metal3.io/BareMetalHost";
     static final String CAPI = "cluster.x-k8s.io";
     static final String IPAM = "ipam.metal3.io";
 
@@ -44,15 +44,15 @@ public final class Linker {
         if (spec != null) {
             generic(self, spec, "spec", edges);
         }
-        String host = object.path("metadata").path("annotations").path(HOST_ANNOTATION).asText(null);
+        String host = object.path("metadata").path("annotations").path(Metal3.MACHINE_HOST).asText(null);
         if (host != null && "Metal3Machine".equals(self.kind()) && host.contains("/")) {
             edges.add(new Edge(self, new ObjectId("metal3.io", "BareMetalHost", host.substring(0, host.indexOf('/')),
-                    host.substring(host.indexOf('/') + 1)), EdgeType.ANNOTATION, false, "metadata.annotations[" + HOST_ANNOTATION + "]"));
+                    host.substring(host.indexOf('/') + 1)), EdgeType.ANNOTATION, false, "metadata.annotations[" + Metal3.MACHINE_HOST + "]"));
         }
-        String cluster = object.path("metadata").path("labels").path(CLUSTER_LABEL).asText(null);
+        String cluster = object.path("metadata").path("labels").path(ClusterApi.CLUSTER_NAME).asText(null);
         if (cluster != null && !cluster.isEmpty() && !(CAPI.equals(self.group()) && "Cluster".equals(self.kind()))) {
             edges.add(new Edge(self, new ObjectId(CAPI, "Cluster", self.namespace(), cluster), EdgeType.LABEL, false,
-                    "metadata.labels[" + CLUSTER_LABEL + "]"));
+                    "metadata.labels[" + ClusterApi.CLUSTER_NAME + "]"));
         }
         return dedupe(new ArrayList<>(edges));
     }

@@ -7,6 +7,7 @@ import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.kube.ResourceApi;
+import io.pivotctl.vocabulary.Metal3;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -173,9 +174,9 @@ final class Applier {
         if (ObjectFields.hasStatus(archived) && !p.type().statusSubresource()) {
             body.set("status", archived.get("status").deepCopy()); // no /status: status travels with the create
         }
-        Markers.labelRun(body, run.runId());
+        RunLabel.put(body, run.runId());
         if (req.has(ImportRequest.Flag.BMH_STATUS_ANNOTATION) && ObjectFields.hasStatus(archived) && p.id().isBareMetalHost()) {
-            body.with("metadata").with("annotations").put(Markers.BMH_STATUS, ObjectPreparer.bmhStatusAnnotation(archived));
+            body.with("metadata").with("annotations").put(Metal3.HOST_STATUS, ObjectPreparer.bmhStatusAnnotation(archived));
         }
         ObjectNode live;
         try {
@@ -204,8 +205,7 @@ final class Applier {
         if (run.runId() == null) {
             return Optional.empty();
         }
-        return api.get(p.type(), p.id().namespace(), p.id().name())
-                .filter(o -> run.runId().equals(o.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null)));
+        return api.get(p.type(), p.id().namespace(), p.id().name()).filter(o -> RunLabel.carries(o, run.runId()));
     }
 
     private void writeStatus(PlannedObject p, ObjectNode live, ObjectNode archived) {

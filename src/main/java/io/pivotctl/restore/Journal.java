@@ -9,6 +9,7 @@ import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -47,7 +48,7 @@ import java.util.Set;
  * one forces everything written so far, the others find their line already covered (leader/follower).</li>
  * <li><em>May be lost in a power cut</em>: {@code create} of an archived object and {@code status}. Losing them
  * is the same as losing the server's answer, which import already survives: every such object carries the
- * {@link Markers#IMPORT_RUN} label with the run id, so rollback's sweep and --resume's preflight (which adopts
+ * {@link PivotctlMarks#IMPORT_RUN} label with the run id, so rollback's sweep and --resume's preflight (which adopts
  * labelled objects) find it, with its UID, from the target itself; a lost {@code status} line only makes --resume
  * write the same status again. These lines are forced at most every {@link #GROUP_COMMIT_MILLIS} ms by whichever
  * writer comes by first, so what a power cut can take is a few milliseconds of creates, never a run id.</li>
@@ -277,7 +278,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * A create; {@code labelled}: the object carries this run's {@link Markers#IMPORT_RUN} label, so the line may be
+     * A create; {@code labelled}: the object carries this run's {@link PivotctlMarks#IMPORT_RUN} label, so the line may be
      * lost in a power cut (the sweep finds the object); otherwise it is durable before this returns.
      */
     void created(ObjectId id, ResourceType type, String oldUid, String newUid, int level, boolean labelled) {
@@ -395,7 +396,7 @@ public final class Journal implements AutoCloseable {
 
     /**
      * This import run's id (the first record): every object the run creates carries it in the label
-     * {@link Markers#IMPORT_RUN}, so a create the server made but never confirmed is still found. Null for journals
+     * {@link PivotctlMarks#IMPORT_RUN}, so a create the server made but never confirmed is still found. Null for journals
      * written before run ids existed.
      */
     public String runId() {

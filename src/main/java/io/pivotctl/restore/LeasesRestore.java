@@ -8,18 +8,18 @@ import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.kube.ResourceApi;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.leases.DnsmasqLeasesPatch;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes the archived dnsmasq lease file into a ConfigMap (key dnsmasq.leases) so it exists before
+ * Writes the archived dnsmasq lease file into a ConfigMap (key {@link DnsmasqLeasesPatch#KEY}) so it exists before
  * dnsmasq starts on the target; creates its namespace when needed. Every write is safe to repeat after an
  * answer was lost: a create that landed is recognised by this run's label, an update by its content.
  */
 final class LeasesRestore {
-
-    static final String KEY = "dnsmasq.leases";
 
     private final ResourceApi api;
     private final ImportRun run;
@@ -46,8 +46,8 @@ final class LeasesRestore {
     }
 
     private static boolean holds(ObjectNode cm, byte[] leases, String archiveId) {
-        return archiveId.equals(cm.path("metadata").path("annotations").path(Markers.RESTORED_FROM).asText(null))
-                && new String(leases, StandardCharsets.UTF_8).equals(cm.path("data").path(KEY).asText(null));
+        return archiveId.equals(cm.path("metadata").path("annotations").path(PivotctlMarks.RESTORED_FROM).asText(null))
+                && new String(leases, StandardCharsets.UTF_8).equals(cm.path("data").path(DnsmasqLeasesPatch.KEY).asText(null));
     }
 
     /** Returns true when written (false when skipped by --on-conflict skip). */
@@ -55,8 +55,8 @@ final class LeasesRestore {
         ensureNamespace(where.namespace());
         ObjectNode cm = Json.MAPPER.valueToTree(Map.of(
                 "apiVersion", "v1", "kind", "ConfigMap",
-                "metadata", Map.of("name", where.name(), "namespace", where.namespace(), "annotations", Map.of(Markers.RESTORED_FROM, archiveId)),
-                "data", Map.of(KEY, new String(leases, StandardCharsets.UTF_8))));
+                "metadata", Map.of("name", where.name(), "namespace", where.namespace(), "annotations", Map.of(PivotctlMarks.RESTORED_FROM, archiveId)),
+                "data", Map.of(DnsmasqLeasesPatch.KEY, new String(leases, StandardCharsets.UTF_8))));
         ObjectId id = new ObjectId("", "ConfigMap", where.namespace(), where.name());
         try {
             Optional<ObjectNode> existing = api.get(ResourceType.CONFIG_MAP, where.namespace(), where.name());
@@ -71,7 +71,7 @@ final class LeasesRestore {
                 update(cm, existing.get(), id, leases, archiveId);
                 return true;
             }
-            Markers.labelRun(cm, run.runId());
+            RunLabel.put(cm, run.runId());
             run.created(id, ResourceType.CONFIG_MAP, createOrFindOurs(ResourceType.CONFIG_MAP, cm, where.namespace(), where.name()));
             return true;
         } catch (PivotctlException e) {
@@ -106,7 +106,7 @@ final class LeasesRestore {
                 throw e;
             }
             return api.get(type, namespace, name)
-                    .filter(o -> run.runId().equals(o.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null)))
+                    .filter(o -> RunLabel.carries(o, run.runId()))
                     .orElseThrow(() -> e);
         }
     }
@@ -118,7 +118,7 @@ final class LeasesRestore {
                 return;
             }
             ObjectNode body = Json.MAPPER.valueToTree(Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", namespace)));
-            Markers.labelRun(body, run.runId());
+            RunLabel.put(body, run.runId());
             run.namespaceCreated(createOrFindOurs(ResourceType.NAMESPACE, body, null, namespace));
         } catch (RuntimeException e) {
             if (ApiErrors.isConflict(e)) {

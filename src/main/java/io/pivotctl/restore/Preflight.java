@@ -131,7 +131,7 @@ final class Preflight {
         for (PlannedObject p : planned) {
             ObjectNode live = existing.get(p.id());
             if (live != null && !alreadyRestored.contains(p.id())
-                    && resumedRunId != null && resumedRunId.equals(live.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null))) {
+                    && RunLabel.carries(live, resumedRunId)) {
                 adopted.add(p.id());
                 notes.add(p.id() + " was created by the interrupted run (its answer was lost): resumed");
             } else if (live != null && Applier.isGlobal(p.id()) && !alreadyRestored.contains(p.id())) {

@@ -14,8 +14,10 @@ import io.pivotctl.kube.Parallel;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.ObjectDiff;
 import io.pivotctl.kube.ResourceType;
-import io.pivotctl.restore.Markers;
+import io.pivotctl.leases.DnsmasqLeasesPatch;
 import io.pivotctl.validate.LoadedArchive;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class VerifyService {
 
-    static final Set<String> IGNORED_ANNOTATIONS = Set.of(Markers.RESTORED_FROM, Markers.BMH_STATUS, Markers.IMPORT_RUN);
+    static final Set<String> IGNORED_ANNOTATIONS = Set.of(PivotctlMarks.RESTORED_FROM, Metal3.HOST_STATUS, PivotctlMarks.IMPORT_RUN);
 
     public VerifyReport run(KubeTarget target, LoadedArchive archive, String leasesNamespace, String leasesConfigMap) {
         return run(target, archive, leasesNamespace, leasesConfigMap, false);
@@ -157,7 +159,7 @@ public final class VerifyService {
                 continue;
             }
             IGNORED_ANNOTATIONS.forEach(a::remove);
-            a.remove(Markers.BMH_PAUSED); // compared as pause state, see checkLiveState
+            a.remove(Metal3.HOST_PAUSED); // compared as pause state, see checkLiveState
             for (String d : ObjectDiff.missingOrDifferent(a, live.path("metadata").path(map), "metadata." + map)) {
                 diffs.add(new Difference(id, Difference.Kind.METADATA, d));
             }
@@ -239,8 +241,8 @@ public final class VerifyService {
         }
         if (cm.isEmpty()) {
             diffs.add(new Difference(what, Difference.Kind.LEASES, "leases ConfigMap not found"));
-        } else if (!new String(leases, StandardCharsets.UTF_8).equals(cm.get().path("data").path("dnsmasq.leases").asText(null))) {
-            diffs.add(new Difference(what, Difference.Kind.LEASES, "data.dnsmasq.leases differs from the archived lease file"));
+        } else if (!new String(leases, StandardCharsets.UTF_8).equals(cm.get().path("data").path(DnsmasqLeasesPatch.KEY).asText(null))) {
+            diffs.add(new Difference(what, Difference.Kind.LEASES, "data." + DnsmasqLeasesPatch.KEY + " differs from the archived lease file"));
         }
     }
 }
