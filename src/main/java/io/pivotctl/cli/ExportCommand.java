@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -112,9 +111,9 @@ final class ExportCommand implements Callable<Integer> {
         }
         char[] passphrase = Passphrases.read(passphraseFile);
         try {
-            ExportRequest request = new ExportRequest(chunk.apply(kube.target(console)), output, namespaces, allNamespaces, clusters,
-                    io.pivotctl.crypto.Recipients.collect(recipients, recipientsFile), passphrase, leaseSource(), pause, !noCrds,
-                    Optional.ofNullable(signKey), ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR, blockMoveTimeout);
+            ExportRequest request = ExportRequest.of(chunk.apply(kube.target(console)), output).namespaces(namespaces).allNamespaces(allNamespaces)
+                    .clusters(clusters).recipients(io.pivotctl.crypto.Recipients.collect(recipients, recipientsFile)).passphrase(passphrase)
+                    .leases(leaseSource()).pause(pause).includeCrds(!noCrds).signKey(signKey).blockMoveTimeout(blockMoveTimeout).build();
             ExportSummary summary = new ExportService().export(request, progress(console));
             printSummary(console, summary);
             metrics.record(summary.objectCount(), summary.secretsEncrypted(), metrics.file == null ? 0 : output.size());

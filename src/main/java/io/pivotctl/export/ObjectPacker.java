@@ -73,9 +73,9 @@ final class ObjectPacker {
             readBack = selfCheck.differences(object, plain, false);
             packed = CompactBytes.of(plain);
         }
-        return new PackedObject(linked, type, meta.path("resourceVersion").asText(""), labels, annotations,
-                paused == null || paused.isNull() ? null : paused.asBoolean(false), meta.hasNonNull("deletionTimestamp"), mac,
-                ObjectFields.hasStatus(object), packed, readBack, info);
+        return PackedObject.of(linked, type).resourceVersion(meta.path("resourceVersion").asText("")).labels(labels).annotations(annotations)
+                .specPaused(paused == null || paused.isNull() ? null : paused.asBoolean(false)).deleting(meta.hasNonNull("deletionTimestamp"))
+                .bootMac(mac).hasStatus(ObjectFields.hasStatus(object)).entry(packed, readBack).secretInfo(info).build();
     }
 
     /** The entry's bytes, as they were read back when the object was packed. */
