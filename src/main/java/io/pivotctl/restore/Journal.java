@@ -100,6 +100,11 @@ public final class Journal implements AutoCloseable {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Record(Op op, String id, String resource, String oldUid, String newUid, Integer level) {
 
+        /** A line that names no object: the run's start (id: the run id), an opening (id: who opened it), or a step. */
+        static Record mark(Op op, String id) {
+            return new Record(op, id, null, null, null, null);
+        }
+
         /** The object a CREATE/STATUS/UPDATE line names. */
         ObjectId objectId() {
             return EntryPaths.parseId(id);
@@ -156,8 +161,8 @@ public final class Journal implements AutoCloseable {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             FileLock lock = lockOrRefuse(ch, path, List.of());
             Journal journal = new Journal(path, ch, lock, List.of(), java.util.UUID.randomUUID().toString());
-            journal.append(Op.BEGIN, journal.runId, null, null, null, null, false);
-            journal.append(Op.OPEN, holder(), null, null, null, null, true);
+            journal.append(Record.mark(Op.BEGIN, journal.runId), false);
+            journal.append(Record.mark(Op.OPEN, holder()), true);
             journal.dir.force(true); // the file's name must outlive a power cut too, once
             return journal;
         } catch (IOException e) {
@@ -183,7 +188,7 @@ public final class Journal implements AutoCloseable {
                         + "): --resume cannot finish it; run again with --rollback to complete the rollback");
             }
             Journal journal = new Journal(path, ch, lock, existing, runId);
-            journal.append(Op.OPEN, holder(), null, null, null, null, true);
+            journal.append(Record.mark(Op.OPEN, holder()), true);
             return journal;
         } catch (IOException e) {
             throw PivotctlException.failed("cannot read import journal " + path + ": " + e.getMessage());
@@ -282,7 +287,7 @@ public final class Journal implements AutoCloseable {
      * lost in a power cut (the sweep finds the object); otherwise it is durable before this returns.
      */
     void created(ObjectId id, ResourceType type, String oldUid, String newUid, int level, boolean labelled) {
-        append(Op.CREATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level, !labelled || runId == null);
+        append(new Record(Op.CREATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level), !labelled || runId == null);
     }
 
     /** A create the server confirmed of an object labelled with this run's id (see {@link #created(ObjectId, ResourceType, String, String, int, boolean)}). */
@@ -291,36 +296,35 @@ public final class Journal implements AutoCloseable {
     }
 
     void statusWritten(ObjectId id, ResourceType type, int level) {
-        append(Op.STATUS, EntryPaths.id(id), type.qualifiedResource(), null, null, level, false);
+        append(new Record(Op.STATUS, EntryPaths.id(id), type.qualifiedResource(), null, null, level), false);
     }
 
     void updated(ObjectId id, ResourceType type, String oldUid, String newUid, int level) {
-        append(Op.UPDATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level, true);
+        append(new Record(Op.UPDATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level), true);
     }
 
     void namespaceCreated(String name, String uid) {
-        append(Op.NAMESPACE, name, ResourceType.NAMESPACE.qualifiedResource(), null, uid, -1, true);
+        append(new Record(Op.NAMESPACE, name, ResourceType.NAMESPACE.qualifiedResource(), null, uid, -1), true);
     }
 
     void crdCreated(String name, String uid) {
-        append(Op.CRD, name, ResourceType.CRD.qualifiedResource(), null, uid, -1, true);
+        append(new Record(Op.CRD, name, ResourceType.CRD.qualifiedResource(), null, uid, -1), true);
     }
 
     void applied() {
-        append(Op.APPLIED, null, null, null, null, null, true);
+        append(Record.mark(Op.APPLIED, null), true);
     }
 
     void rollbackStarted() {
-        append(Op.ROLLBACK, null, null, null, null, null, true);
+        append(Record.mark(Op.ROLLBACK, null), true);
     }
 
     void finish() {
-        append(Op.FINISH, null, null, null, null, null, true);
+        append(Record.mark(Op.FINISH, null), true);
     }
 
     /** Writes one line; when {@code durable}, returns only once an fsync covers it (see the class comment). */
-    private void append(Op op, String id, String resource, String oldUid, String newUid, Integer level, boolean durable) {
-        Record r = new Record(op, id, resource, oldUid, newUid, level);
+    private void append(Record r, boolean durable) {
         com.fasterxml.jackson.databind.node.ObjectNode json = Json.MAPPER.valueToTree(r);
         json.put("time", Instant.now().toString());
         ByteBuffer line = ByteBuffer.wrap((Json.toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
