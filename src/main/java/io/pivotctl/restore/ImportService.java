@@ -43,7 +43,7 @@ public final class ImportService {
             }
             boolean writeLeases = leasesToWrite(api, req, archive, progress);
             if (req.mode() == ImportRequest.Mode.DRY_RUN) {
-                PreflightResult plan = req.writesObjects() ? preflight(new Preflight(api, discovery), archive, req, null, progress) : null;
+                PreflightResult plan = req.writesObjects() ? preflight(new Preflight(api, discovery, req.onConflict()), archive, req, null, progress) : null;
                 return ImportSummary.dryRun(archive.manifest().archiveId(), plan, millisSince(start));
             }
             Journal journal = req.mode() == ImportRequest.Mode.RESUME ? Journal.open(journalPath, "--resume") : Journal.create(journalPath);
@@ -86,7 +86,7 @@ public final class ImportService {
             Manifest manifest = archive.manifest();
             Applier applier = new Applier(api, run, req, manifest.archiveId(), new OwnerLookup(run, archivedUids(archive), discovery, api));
             if (run.isApplied()) {
-                plan = preflight(new Preflight(api, discovery), archive, req, run, progress);
+                plan = preflight(new Preflight(api, discovery, req.onConflict()), archive, req, run, progress);
                 return applier; // resuming after every level was in place: only the unpause is left
             }
             try {
@@ -94,7 +94,7 @@ public final class ImportService {
                     new CrdInstaller(api, discovery, run).install(archive, progress);
                 }
                 if (req.writesObjects()) {
-                    plan = preflight(new Preflight(api, discovery), archive, req, run, progress);
+                    plan = preflight(new Preflight(api, discovery, req.onConflict()), archive, req, run, progress);
                 }
                 LeasesRestore leases = new LeasesRestore(api, run);
                 if (writeLeases) {
@@ -175,7 +175,7 @@ public final class ImportService {
     /** The preflight; problems end the run before anything else is written. */
     private static PreflightResult preflight(Preflight preflight, LoadedArchive archive, ImportRequest req, ImportRun run, ImportProgress progress) {
         progress.phase("preflight: checking " + archive.objects().size() + " objects against the target (server-side dry run)");
-        PreflightResult result = preflight.run(archive, req, run == null ? Set.of() : run.createdBefore(),
+        PreflightResult result = preflight.run(archive, run == null ? Set.of() : run.createdBefore(),
                 req.mode() == ImportRequest.Mode.RESUME ? run.runId() : null);
         if (!result.problems().isEmpty()) {
             throw new PreflightFailed(result.problems());
