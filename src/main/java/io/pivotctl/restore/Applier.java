@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +35,17 @@ final class Applier {
 
         static void inc(Map<String, AtomicInteger> m, String kind) {
             m.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+        }
+
+        /** The counts as the summary reports them. */
+        ImportSummary.Counts summary(boolean leasesRestored) {
+            return new ImportSummary.Counts(snapshot(created), snapshot(skipped), snapshot(updated), leasesRestored);
+        }
+
+        private static Map<String, Integer> snapshot(Map<String, AtomicInteger> m) {
+            Map<String, Integer> out = new TreeMap<>();
+            m.forEach((k, v) -> out.put(k, v.get()));
+            return out;
         }
     }
 

@@ -122,6 +122,8 @@ public final class Journal implements AutoCloseable {
     private final FileLock lock;
     private final List<Record> records = new ArrayList<>();
     private final String runId;
+    /** Kept by an earlier run and opened again (--resume, --rollback), not created by this one. */
+    private final boolean reopened;
     /** Lines written (guarded by this) and lines an fsync covers. */
     private long written;
     private volatile long forced;
@@ -132,13 +134,14 @@ public final class Journal implements AutoCloseable {
     /** How stale the lines that may be lost can get before someone forces them. */
     static final long GROUP_COMMIT_MILLIS = 20;
 
-    private Journal(Path path, FileChannel out, FileLock lock, List<Record> existing, String runId) throws IOException {
+    private Journal(Path path, FileChannel out, FileLock lock, List<Record> existing, String runId, boolean reopened) throws IOException {
         this.path = path;
         this.out = out;
         this.lock = lock;
         this.dir = FileChannel.open(path.getParent(), StandardOpenOption.READ);
         this.records.addAll(existing);
         this.runId = runId;
+        this.reopened = reopened;
     }
 
     /** ~/.pivotctl/journal/&lt;archiveId&gt;-&lt;targetClusterId&gt;.jsonl (PIVOTCTL_HOME or -Dpivotctl.home overrides ~/.pivotctl). */
@@ -160,7 +163,7 @@ public final class Journal implements AutoCloseable {
             Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             FileLock lock = lockOrRefuse(ch, path, List.of());
-            Journal journal = new Journal(path, ch, lock, List.of(), java.util.UUID.randomUUID().toString());
+            Journal journal = new Journal(path, ch, lock, List.of(), java.util.UUID.randomUUID().toString(), false);
             journal.append(Record.mark(Op.BEGIN, journal.runId), false);
             journal.append(Record.mark(Op.OPEN, holder()), true);
             journal.dir.force(true); // the file's name must outlive a power cut too, once
@@ -187,7 +190,7 @@ public final class Journal implements AutoCloseable {
                 throw PivotctlException.failed("a rollback of this import was started and cut short (journal " + path
                         + "): --resume cannot finish it; run again with --rollback to complete the rollback");
             }
-            Journal journal = new Journal(path, ch, lock, existing, runId);
+            Journal journal = new Journal(path, ch, lock, existing, runId, true);
             journal.append(Record.mark(Op.OPEN, holder()), true);
             return journal;
         } catch (IOException e) {
@@ -409,6 +412,11 @@ public final class Journal implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /** Whether an earlier run kept this journal and it was opened again (--resume, --rollback), rather than created now. */
+    boolean reopened() {
+        return reopened;
     }
 
     /** Removes the journal after a complete import or a complete rollback. */

@@ -16,8 +16,8 @@ import java.util.Optional;
 
 /**
  * Writes the archived dnsmasq lease file into a ConfigMap (key {@link DnsmasqLeasesPatch#KEY}) so it exists before
- * dnsmasq starts on the target; creates its namespace when needed. Every write is safe to repeat after an
- * answer was lost: a create that landed is recognised by this run's label, an update by its content.
+ * dnsmasq starts on the target; its namespace is created when needed ({@link Namespaces}). Every write is safe to repeat
+ * after an answer was lost: a create that landed is recognised by this run's label, an update by its content.
  */
 final class LeasesRestore {
 
@@ -32,7 +32,25 @@ final class LeasesRestore {
     /** What is on the target now: nothing, this archive's leases already (an earlier --only leases), or something else. */
     enum Existing { NONE, SAME_ARCHIVE, OTHER }
 
-    static Existing existing(ResourceApi api, byte[] leases, NamespacedName where, String archiveId) {
+    /** Whether the leases ConfigMap is to be written; refuses (nothing changed) when it holds other content and --on-conflict is fail. */
+    static boolean toWrite(ResourceApi api, ImportJob job) {
+        ImportRequest req = job.req();
+        if (!req.writesLeases() || job.archive().leases().isEmpty()) {
+            return false;
+        }
+        Existing now = existing(api, job.archive().leases().get(), req.leases(), job.archiveId());
+        if (now == Existing.SAME_ARCHIVE) {
+            job.progress().phase("leases ConfigMap " + req.leases() + " already holds this archive's leases");
+            return false;
+        }
+        if (now == Existing.OTHER && req.onConflict() == ConflictPolicy.FAIL) {
+            throw PivotctlException.invalid("leases ConfigMap " + req.leases() + " already exists on the target with other content"
+                    + " (use --on-conflict skip or update, or --leases-configmap NS/NAME); nothing was changed");
+        }
+        return true;
+    }
+
+    private static Existing existing(ResourceApi api, byte[] leases, NamespacedName where, String archiveId) {
         Optional<ObjectNode> cm;
         try {
             cm = api.get(ResourceType.CONFIG_MAP, where.namespace(), where.name());
@@ -52,7 +70,7 @@ final class LeasesRestore {
 
     /** Returns true when written (false when skipped by --on-conflict skip). */
     boolean restore(byte[] leases, NamespacedName where, ConflictPolicy policy, String archiveId) {
-        ensureNamespace(where.namespace());
+        new Namespaces(api, run).ensure(where.namespace());
         ObjectNode cm = Json.MAPPER.valueToTree(Map.of(
                 "apiVersion", "v1", "kind", "ConfigMap",
                 "metadata", Map.of("name", where.name(), "namespace", where.namespace(), "annotations", Map.of(PivotctlMarks.RESTORED_FROM, archiveId)),
@@ -72,7 +90,7 @@ final class LeasesRestore {
                 return true;
             }
             RunLabel.put(cm, run.runId());
-            run.created(id, ResourceType.CONFIG_MAP, createOrFindOurs(ResourceType.CONFIG_MAP, cm, where.namespace(), where.name()));
+            run.created(id, ResourceType.CONFIG_MAP, RunLabel.createOrFindOurs(api, ResourceType.CONFIG_MAP, cm, run.runId()));
             return true;
         } catch (PivotctlException e) {
             throw e;
@@ -95,36 +113,5 @@ final class LeasesRestore {
             }
         }
         run.updated(id, ResourceType.CONFIG_MAP, before);
-    }
-
-    /** Creates; after "already exists", the object is ours when it carries this run's label (a retried create that landed). */
-    private ObjectNode createOrFindOurs(ResourceType type, ObjectNode body, String namespace, String name) {
-        try {
-            return api.create(type, body, false);
-        } catch (RuntimeException e) {
-            if (!ApiErrors.isConflict(e) || run.runId() == null) {
-                throw e;
-            }
-            return api.get(type, namespace, name)
-                    .filter(o -> RunLabel.carries(o, run.runId()))
-                    .orElseThrow(() -> e);
-        }
-    }
-
-    /** Creates the namespace when missing, journaled as this run's; one that exists (or appears meanwhile) is left as it is. */
-    void ensureNamespace(String namespace) {
-        try {
-            if (api.get(ResourceType.NAMESPACE, null, namespace).isPresent()) {
-                return;
-            }
-            ObjectNode body = Json.MAPPER.valueToTree(Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", namespace)));
-            RunLabel.put(body, run.runId());
-            run.namespaceCreated(createOrFindOurs(ResourceType.NAMESPACE, body, null, namespace));
-        } catch (RuntimeException e) {
-            if (ApiErrors.isConflict(e)) {
-                return; // created concurrently by someone else: it exists, which is all we need, and it is not ours
-            }
-            throw ApiErrors.describe(e, "create", "namespace " + namespace, api.server());
-        }
     }
 }

@@ -2,6 +2,8 @@ package io.pivotctl.restore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.ObjectDiff;
+import io.pivotctl.Outcome;
+import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -42,6 +45,42 @@ final class Preflight {
         this.discovery = discovery;
         this.onConflict = onConflict;
         this.concurrency = client.concurrency();
+    }
+
+    /** Preflight found problems: exit 3, nothing changed (unless CRDs this run installed had to be rolled back). */
+    static final class Failed extends PivotctlException {
+        private static final long serialVersionUID = 1L;
+
+        Failed(List<String> problems) {
+            super(Outcome.INVALID, "preflight failed: " + problems.size() + " problem(s); nothing was changed on the target", problems);
+        }
+    }
+
+    /** Runs the preflight and says so; problems end the run ({@link Failed}) before anything else is written. */
+    PreflightResult require(LoadedArchive archive, Set<ObjectId> alreadyRestored, String resumedRunId, ImportProgress progress) {
+        progress.phase("preflight: checking " + archive.objects().size() + " objects against the target (server-side dry run)");
+        PreflightResult result = run(archive, alreadyRestored, resumedRunId);
+        if (!result.problems().isEmpty()) {
+            throw new Failed(result.problems());
+        }
+        return result;
+    }
+
+    /** Tells what preflight noted (conflicts skipped, namespaces to create, fields the target drops) and the plan. */
+    static void report(PreflightResult result, ImportProgress progress) {
+        result.notes().forEach(progress::warning);
+        progress.phase(planText(result));
+    }
+
+    static String planText(PreflightResult preflight) {
+        StringBuilder b = new StringBuilder("plan: " + preflight.objectCount() + " objects in " + preflight.levels().size() + " levels");
+        int i = 0;
+        for (List<PlannedObject> level : preflight.levels()) {
+            Map<String, Integer> kinds = new TreeMap<>();
+            level.forEach(p -> kinds.merge(p.id().qualifiedKind(), 1, Integer::sum));
+            b.append("\n  level ").append(i++).append(": ").append(level.size()).append(" ").append(kinds);
+        }
+        return b.toString();
     }
 
     /** What preflight found: problems stop the import, notes are told. Filled from several threads. */
