@@ -26,15 +26,25 @@ class JournalUndoTest {
     /** A kind the rollback is not told about: its create cannot be undone. */
     private static final ResourceType WIDGETS = new ResourceType("example.io", "v1", "Widget", "widgets", true, false);
 
+    /** A target holding the leases ConfigMap a run created (UID u1), and that run's journal. */
+    private static Journal leasesCreated(Path path, FakeResourceApi target) {
+        target.put(ResourceType.CONFIG_MAP, "metal3", LEASES.name(), "u1");
+        Journal journal = Journal.create(path);
+        journal.created(LEASES, ResourceType.CONFIG_MAP, null, "u1", -1, false);
+        return journal;
+    }
+
+    private static Rollback.Report undo(Journal journal, FakeResourceApi target) {
+        return new JournalUndo(new ImportTarget(target, null, journal.path()), Set.of("metal3")).undo(journal, Map.of(), Map.of());
+    }
+
     @Test
     void everythingUndoneRemovesTheJournal(@TempDir Path dir) {
         Path path = dir.resolve("journal").resolve("a-b.jsonl");
         FakeResourceApi target = new FakeResourceApi();
-        target.put(ResourceType.CONFIG_MAP, "metal3", LEASES.name(), "u1");
-        Journal journal = Journal.create(path);
-        journal.created(LEASES, ResourceType.CONFIG_MAP, null, "u1", -1, false);
+        Journal journal = leasesCreated(path, target);
 
-        Rollback.Report report = new JournalUndo(new ImportTarget(target, null, path), Set.of("metal3")).undo(journal, Map.of(), Map.of());
+        Rollback.Report report = undo(journal, target);
 
         assertEquals(List.of("deleted ConfigMap metal3/dnsmasq-leases-configmap"), report.undone());
         assertEquals(List.of(), report.failures());
@@ -45,12 +55,10 @@ class JournalUndoTest {
     void whatCouldNotBeUndoneKeepsTheJournalForRollbackOnly(@TempDir Path dir) {
         Path path = dir.resolve("journal").resolve("a-b.jsonl");
         FakeResourceApi target = new FakeResourceApi();
-        target.put(ResourceType.CONFIG_MAP, "metal3", LEASES.name(), "u1");
-        Journal journal = Journal.create(path);
-        journal.created(LEASES, ResourceType.CONFIG_MAP, null, "u1", -1, false);
+        Journal journal = leasesCreated(path, target);
         journal.created(new ObjectId("example.io", "Widget", "metal3", "w"), WIDGETS, "a", "u2", 0);
 
-        Rollback.Report report = new JournalUndo(new ImportTarget(target, null, path), Set.of("metal3")).undo(journal, Map.of(), Map.of());
+        Rollback.Report report = undo(journal, target);
 
         assertEquals(1, report.failures().size(), report.failures().toString());
         assertTrue(report.failures().get(0).contains("unknown resource widgets.example.io"), report.failures().get(0));
