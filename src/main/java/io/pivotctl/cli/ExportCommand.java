@@ -12,13 +12,13 @@ import io.pivotctl.export.LeftOut;
 import io.pivotctl.export.LeaseSource;
 import io.pivotctl.export.Pauser;
 import io.pivotctl.storage.ArchiveLocation;
+import io.pivotctl.vocabulary.ClusterApi;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,7 +89,7 @@ final class ExportCommand extends PrintingCommand implements OptionCheck, Output
 
     @Option(names = "--block-move-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
             description = "With --pause: how long to wait, after pausing the Clusters and before pausing the hosts, until no selected object "
-                    + "carries clusterctl.cluster.x-k8s.io/block-move (e.g. 90s, 5m; default: ${DEFAULT-VALUE}).")
+                    + "carries " + ClusterApi.BLOCK_MOVE + " (e.g. 90s, 5m; default: ${DEFAULT-VALUE}).")
     Duration blockMoveTimeout;
 
     @Option(names = "--no-crds", description = "Do not include the CustomResourceDefinitions.")
@@ -120,9 +120,9 @@ final class ExportCommand extends PrintingCommand implements OptionCheck, Output
         boolean allNamespaces = scope != null && scope.all;
         char[] passphrase = Passphrases.read(passphraseFile);
         try {
-            ExportRequest request = new ExportRequest(kube.target(console), output, namespaces, allNamespaces, clusters,
-                    io.pivotctl.crypto.Recipients.collect(recipients, recipientsFile), passphrase, leaseSource(), pause, !noCrds,
-                    Optional.ofNullable(signKey), ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR, blockMoveTimeout);
+            ExportRequest request = ExportRequest.of(kube.target(console), output).namespaces(namespaces).allNamespaces(allNamespaces)
+                    .clusters(clusters).recipients(io.pivotctl.crypto.Recipients.collect(recipients, recipientsFile)).passphrase(passphrase)
+                    .leases(leaseSource()).pause(pause).includeCrds(!noCrds).signKey(signKey).blockMoveTimeout(blockMoveTimeout).build();
             ExportSummary summary = new ExportService().export(request, progress(console));
             format.print(console, () -> json(summary), () -> printSummary(console, summary));
             metrics.record(summary.objectCount(), summary.secretsEncrypted(), metrics.file == null ? 0 : output.size());

@@ -9,6 +9,7 @@ import io.pivotctl.restore.ImportService;
 import io.pivotctl.restore.ImportSummary;
 import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.storage.ArchiveLocation;
+import io.pivotctl.vocabulary.Metal3;
 import java.util.Map;
 import java.util.TreeSet;
 import picocli.CommandLine.ArgGroup;
@@ -69,7 +70,7 @@ final class ImportCommand extends PrintingCommand implements OptionCheck {
     @Option(names = "--keep-paused", description = "Leave restored Clusters and BareMetalHosts paused.")
     boolean keepPaused;
 
-    @Option(names = "--bmh-status-annotation", description = "Also write the baremetalhost.metal3.io/status annotation BMO uses for restores.")
+    @Option(names = "--bmh-status-annotation", description = "Also write the " + Metal3.HOST_STATUS + " annotation BMO uses for restores.")
     boolean bmhStatusAnnotation;
 
     @Option(names = "--no-rollback", description = "On failure keep what was created and the journal (then --resume or --rollback).")

@@ -8,6 +8,7 @@ import io.pivotctl.release.ReleaseStep;
 import io.pivotctl.release.ReleaseSummary;
 import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.verify.VerifyReport;
+import io.pivotctl.vocabulary.Metal3;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
         description = {
             "Finish a pivot: remove from the SOURCE cluster exactly what the archive moved",
             "(matched by UID), without deprovisioning a host.",
-            "Hosts first: one write sets baremetalhost.metal3.io/detached and lifts",
+            "Hosts first: one write sets " + Metal3.HOST_DETACHED + " and lifts",
             "pivotctl's own pause; then it waits until BMO reports",
             "status.operationalStatus=detached and deletes the hosts, their BMC Secrets",
             "and HardwareData. Then the rest, dependents",

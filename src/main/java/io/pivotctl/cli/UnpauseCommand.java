@@ -3,6 +3,8 @@ package io.pivotctl.cli;
 import io.pivotctl.release.UnpauseResult;
 import io.pivotctl.release.UnpauseService;
 import java.util.Map;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -10,7 +12,7 @@ import picocli.CommandLine.Mixin;
         description = {
             "Abort a pivot: on the SOURCE, undo exactly what export --pause paused, as the",
             "archive's manifest records it: spec.paused on Clusters, the annotation",
-            "baremetalhost.metal3.io/paused=pivotctl on hosts. A pause set by CAPM3",
+            Metal3.HOST_PAUSED + "=" + PivotctlMarks.PAUSED_BY_PIVOTCTL + " on hosts. A pause set by CAPM3",
             "(metal3.io/capm3) or a person is never touched. Idempotent; prints what it",
             "changed. No key needed.",
             ""

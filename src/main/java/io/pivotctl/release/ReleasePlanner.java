@@ -13,6 +13,8 @@ import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
 import io.pivotctl.validate.LoadedArchive;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -135,8 +137,8 @@ final class ReleasePlanner {
             return new ReleaseStep(id, type, uid, phase, level, ReleaseStep.Action.LEFT_ALONE, "changed since export: " + String.join(", ", changed), host);
         }
         if (id.isBareMetalHost()) {
-            String paused = l.path("metadata").path("annotations").path(HostAnnotations.PAUSED).asText(null);
-            if (paused != null && !HostAnnotations.PAUSED_BY_PIVOTCTL.equals(paused)) {
+            String paused = l.path("metadata").path("annotations").path(Metal3.HOST_PAUSED).asText(null);
+            if (paused != null && !PivotctlMarks.PAUSED_BY_PIVOTCTL.equals(paused)) {
                 return new ReleaseStep(id, type, uid, phase, level, ReleaseStep.Action.LEFT_ALONE,
                         "paused by '" + paused + "', not by pivotctl: not ours to lift", host);
             }

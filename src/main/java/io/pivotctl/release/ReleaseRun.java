@@ -10,6 +10,8 @@ import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.Parallel;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -117,22 +119,22 @@ final class ReleaseRun {
                 return false;
             }
             var annotations = live.path("metadata").path("annotations");
-            String paused = annotations.path(HostAnnotations.PAUSED).asText(null);
-            if (paused != null && !HostAnnotations.PAUSED_BY_PIVOTCTL.equals(paused)) {
+            String paused = annotations.path(Metal3.HOST_PAUSED).asText(null);
+            if (paused != null && !PivotctlMarks.PAUSED_BY_PIVOTCTL.equals(paused)) {
                 report(h.leftAlone("paused by '" + paused + "', not by pivotctl: not ours to lift"));
                 return false;
             }
-            if (annotations.has(HostAnnotations.DETACHED) && paused == null) {
+            if (annotations.has(Metal3.HOST_DETACHED) && paused == null) {
                 progress.step("already detached", h);
                 return true;
             }
             ObjectNode patch = Json.MAPPER.createObjectNode();
             ObjectNode ann = patch.with("metadata").with("annotations");
-            if (!annotations.has(HostAnnotations.DETACHED)) {
-                ann.put(HostAnnotations.DETACHED, HostAnnotations.DETACHED_VALUE);
+            if (!annotations.has(Metal3.HOST_DETACHED)) {
+                ann.put(Metal3.HOST_DETACHED, Metal3.DETACH_DELETE_ACTION);
             }
             if (paused != null) {
-                ann.putNull(HostAnnotations.PAUSED);
+                ann.putNull(Metal3.HOST_PAUSED);
             }
             try {
                 if (writes.patch(h.type(), h.id(), h.uid(), live.path("metadata").path("resourceVersion").asText(), patch) == null) {
@@ -174,7 +176,7 @@ final class ReleaseRun {
                 } else if (!h.uid().equals(live.path("metadata").path("uid").asText())) {
                     pending.remove(h.id());
                     report(h.leftAlone("replaced by another object with the same name while waiting for BMO"));
-                } else if (HostAnnotations.OPERATIONAL_DETACHED.equals(live.path("status").path("operationalStatus").asText())) {
+                } else if (Metal3.OPERATIONAL_DETACHED.equals(live.path("status").path("operationalStatus").asText())) {
                     pending.remove(h.id());
                     journal.append("detached", EntryPaths.id(h.id()), h.uid());
                 }

@@ -2,7 +2,6 @@ package io.pivotctl.release;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.Json;
-import io.pivotctl.export.Pauser;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.EntryPaths;
@@ -17,6 +16,8 @@ import io.pivotctl.kube.KubeTarget;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
 import io.pivotctl.validate.LoadedArchive;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -97,20 +98,20 @@ public final class UnpauseService {
                     return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.ALREADY_UNPAUSED, "spec.paused is not true");
                 }
                 patch.with("spec").put("paused", false);
-                if (live.path("metadata").path("annotations").has(Pauser.CLUSTER_PAUSED_BY)) {
-                    patch.with("metadata").with("annotations").putNull(Pauser.CLUSTER_PAUSED_BY); // export's marker: who paused it
+                if (live.path("metadata").path("annotations").has(PivotctlMarks.PAUSED_BY)) {
+                    patch.with("metadata").with("annotations").putNull(PivotctlMarks.PAUSED_BY); // export's marker: who paused it
                 }
                 change = "spec.paused: true -> false";
             } else {
-                String paused = live.path("metadata").path("annotations").path(HostAnnotations.PAUSED).asText(null);
+                String paused = live.path("metadata").path("annotations").path(Metal3.HOST_PAUSED).asText(null);
                 if (paused == null) {
-                    return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.ALREADY_UNPAUSED, "no " + HostAnnotations.PAUSED + " annotation");
+                    return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.ALREADY_UNPAUSED, "no " + Metal3.HOST_PAUSED + " annotation");
                 }
-                if (!HostAnnotations.PAUSED_BY_PIVOTCTL.equals(paused)) {
+                if (!PivotctlMarks.PAUSED_BY_PIVOTCTL.equals(paused)) {
                     return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.LEFT_ALONE, "paused by '" + paused + "', not by pivotctl");
                 }
-                patch.with("metadata").with("annotations").putNull(HostAnnotations.PAUSED);
-                change = "annotation " + HostAnnotations.PAUSED + "=" + HostAnnotations.PAUSED_BY_PIVOTCTL + " removed";
+                patch.with("metadata").with("annotations").putNull(Metal3.HOST_PAUSED);
+                change = "annotation " + Metal3.HOST_PAUSED + "=" + PivotctlMarks.PAUSED_BY_PIVOTCTL + " removed";
             }
             try {
                 if (writes.patch(type, id, uid, live.path("metadata").path("resourceVersion").asText(), patch) == null) {

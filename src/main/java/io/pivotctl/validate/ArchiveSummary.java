@@ -3,6 +3,7 @@ package io.pivotctl.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.Manifest;
+import io.pivotctl.vocabulary.ClusterApi;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,8 +20,6 @@ public record ArchiveSummary(String formatVersion, String archiveId, String crea
 
     public record ClusterHosts(String cluster, List<Host> hosts) {
     }
-
-    static final String CLUSTER_LABEL = "cluster.x-k8s.io/cluster-name";
 
     /**
      * From the manifest alone (what a ranged read of an archive in object storage gives): counts per kind, but no
@@ -55,7 +54,7 @@ public record ArchiveSummary(String formatVersion, String archiveId, String crea
             Host h = new Host(o.id().namespace() + "/" + o.id().name(), obj.path("status").path("provisioning").path("state").asText("unknown"),
                     obj.path("status").path("poweredOn").asBoolean(false), obj.path("spec").path("bootMACAddress").asText(null),
                     consumer.isMissingNode() ? null : consumer.path("kind").asText() + " " + consumer.path("name").asText());
-            String cluster = obj.path("metadata").path("labels").path(CLUSTER_LABEL).asText(null);
+            String cluster = obj.path("metadata").path("labels").path(ClusterApi.CLUSTER_NAME).asText(null);
             if (cluster == null) {
                 unclaimed.add(h);
             } else {

@@ -24,7 +24,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,9 +56,8 @@ class ExportSelfCheckIT {
     }
 
     static ExportRequest request(Path out) {
-        return new ExportRequest(new KubeTarget(servers.source().kubeconfig(), null, 4, 0), new io.pivotctl.storage.LocalArchive(out), List.of("metal3"), false, List.of(),
-                List.of(AgeIdentity.generate().recipient()), null, new LeaseSource.None(), false, true, Optional.empty(),
-                ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR);
+        return ExportRequest.of(new KubeTarget(servers.source().kubeconfig(), null, 4, 0), new io.pivotctl.storage.LocalArchive(out))
+                .namespaces(List.of("metal3")).recipients(List.of(AgeIdentity.generate().recipient())).build();
     }
 
     /** The writer pivotctl had before its scalar rule: plain strings wherever Jackson thought them safe. */

@@ -14,12 +14,13 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.pivotctl.Json;
-import io.pivotctl.restore.Markers;
 import io.pivotctl.testing.TestApiServer;
 import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.FaultProxy;
 import io.pivotctl.testing.HandMadeArchive;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +144,7 @@ class ImportGlobalsIT {
         assertEquals(Map.of("x", "theirs"), a.getAdditionalProperties().get("spec"), "and never updated, even with --on-conflict update");
         GenericKubernetesResource b = get(POOLS, "g1-b");
         assertNotNull(b, "a missing global is created");
-        assertNotNull(b.getMetadata().getLabels().get(Markers.IMPORT_RUN));
+        assertNotNull(b.getMetadata().getLabels().get(PivotctlMarks.IMPORT_RUN));
         GenericKubernetesResource h1 = get(HOSTS, "g1-h1");
         assertEquals(theirPool, h1.getMetadata().getOwnerReferences().get(0).getUid(), "a reference to the adopted global gets its target UID");
         GenericKubernetesResource hw = get(HWD, "g1-h1");
@@ -154,9 +155,9 @@ class ImportGlobalsIT {
         GenericKubernetesResource c = get(CLUSTERS, "g1-c");
         assertEquals(Map.of("paused", false, "note", "archived"), c.getAdditionalProperties().get("spec"));
         GenericKubernetesResource h0 = get(HOSTS, "g1-h0");
-        assertTrue(h0.getMetadata().getAnnotations() == null || !h0.getMetadata().getAnnotations().containsKey(Markers.BMH_PAUSED),
+        assertTrue(h0.getMetadata().getAnnotations() == null || !h0.getMetadata().getAnnotations().containsKey(Metal3.HOST_PAUSED),
                 "the updated host is not left paused: " + h0.getMetadata().getAnnotations());
-        assertNull(get(HOSTS, "g1-h1").getMetadata().getAnnotations().get(Markers.BMH_PAUSED), "the created host is unpaused as well");
+        assertNull(get(HOSTS, "g1-h1").getMetadata().getAnnotations().get(Metal3.HOST_PAUSED), "the created host is unpaused as well");
     }
 
     @Test

@@ -16,7 +16,6 @@ import io.pivotctl.archive.Manifest;
 import io.pivotctl.archive.ManifestCodec;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ClusterConnection;
-import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.KubeConnector;
 import io.pivotctl.kube.KubeTarget;
 import io.pivotctl.kube.ResourceClient;
@@ -28,6 +27,7 @@ import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.RealSite;
 import io.pivotctl.testing.TestApiServer;
 import io.pivotctl.testing.TestKey;
+import io.pivotctl.vocabulary.ClusterApi;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +63,7 @@ class RealSiteIT {
         // upstream's kustomize labels the in-cluster IPAM CRDs for clusterctl move-hierarchy at install time
         for (TestApiServer s : List.of(servers.source(), servers.target())) {
             s.client().apiextensions().v1().customResourceDefinitions().withName(GLOBAL_POOL_CRD)
-                    .edit(c -> { c.getMetadata().getLabels().put(Discovery.MOVE_HIERARCHY_LABEL, ""); return c; });
+                    .edit(c -> { c.getMetadata().getLabels().put(ClusterApi.MOVE_HIERARCHY, ""); return c; });
         }
         InventoryLoader.load(servers.source().kubeconfig(), RealSite.objects(), 8);
         // a Machine in scale-down: finalizer pending, deletionTimestamp set
