@@ -49,17 +49,21 @@ public final class TestApiServer implements AutoCloseable {
         Assumptions.assumeTrue(present, msg);
     }
 
+    /**
+     * A new server that also accepts {@link #PROXY_TOKEN} (a static token file), so that any server can have a
+     * {@link FaultProxy} in front of it: the proxy passes requests through without holding a client certificate.
+     */
     public static TestApiServer start() {
-        return start(null);
+        try {
+            return start(Files.createTempDirectory("pivotctl-tokens").resolve("tokens.csv"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** The bearer token {@link #start(Path)} accepts, for user "proxy" in group system:masters. */
+    /** The bearer token every server accepts, for user "proxy" in group system:masters. */
     public static final String PROXY_TOKEN = "pivotctl-test-proxy-token";
 
-    /**
-     * With {@code tokenFile} non-null the server also accepts {@link #PROXY_TOKEN} (a static token file): a
-     * proxy in front of it can then pass requests through without holding a client certificate.
-     */
     /**
      * kube-api-test gives up at once when the apiserver process exits early (seen once in a full run: every class after
      * the demo failed within 50 ms, leaving its etcd running); stop what it started and try once more, saying so.
@@ -88,6 +92,7 @@ public final class TestApiServer implements AutoCloseable {
         }
     }
 
+    /** As {@link #start()}, with the token file at {@code tokenFile} (null: no token file). */
     public static TestApiServer start(Path tokenFile) {
         requireBinaries();
         KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
@@ -153,6 +158,23 @@ public final class TestApiServer implements AutoCloseable {
         return controllers;
     }
 
+    /** Stops the controllers {@link #ensureGarbageCollector()} started, if any: the server is bare again. */
+    public synchronized void stopGarbageCollector() {
+        if (controllers != null) {
+            controllers.close();
+            controllers = null;
+            crdsWhenControllersStarted = null;
+        }
+    }
+
+    /** Creates the namespace unless it exists. */
+    public void ensureNamespace(String name) {
+        if (client.namespaces().withName(name).get() == null) {
+            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(name).endMetadata()
+                    .build()).create();
+        }
+    }
+
     /** Whether {@link #ensureGarbageCollector()} started the controllers on this server. */
     public synchronized boolean hasGarbageCollector() {
         return controllers != null;
@@ -160,12 +182,7 @@ public final class TestApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (controllers != null) {
-                controllers.close();
-                controllers = null;
-            }
-        }
+        stopGarbageCollector();
         try {
             client.close();
         } finally {
