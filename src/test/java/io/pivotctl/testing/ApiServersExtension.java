@@ -315,10 +315,4 @@ public final class ApiServersExtension implements BeforeAllCallback, BeforeEachC
         pb.environment().put("PIVOTCTL_HOME", home().toString());
         return pb;
     }
-
-    /** @deprecated use {@code two().withProxiedTarget()} (kept until every test has moved). */
-    @Deprecated
-    public static ApiServersExtension twoWithProxiedTarget() {
-        return two().withProxiedTarget();
-    }
 }
