@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.CrdSet;
@@ -206,7 +209,38 @@ class ImportFailureIT {
             CustomResourceDefinition now = c.apiextensions().v1().customResourceDefinitions().withName("baremetalhosts.metal3.io").get();
             now.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().put("status", strict);
             c.apiextensions().v1().customResourceDefinitions().resource(now).update(); // the next test gets the strict schema back
-            Thread.sleep(2000);
+            awaitHostStatusSchema(false);
+        }
+    }
+
+    /**
+     * The apiserver picks a changed CRD schema up asynchronously: polls, with a probe host and server-side dry runs of
+     * the archived broken status, until the target accepts it ({@code open}) or refuses it (strict again).
+     */
+    static void awaitHostStatusSchema(boolean open) {
+        var hosts = servers.target().client().genericKubernetesResources("metal3.io/v1alpha1", "BareMetalHost").inNamespace("metal3");
+        GenericKubernetesResource probe = hosts.resource(Serialization.unmarshal("""
+                apiVersion: metal3.io/v1alpha1
+                kind: BareMetalHost
+                metadata: {name: schema-probe}
+                spec: {online: false}
+                """, GenericKubernetesResource.class)).create();
+        probe.setAdditionalProperty("status", Map.of("errorCount", 0, "errorMessage", "", "operationalStatus", "not-a-valid-state",
+                "poweredOn", false, "provisioningFailCount", 0, "provisioning", Map.of("ID", "", "state", "available")));
+        try {
+            TargetReset.await("the target's BareMetalHost status schema is " + (open ? "open" : "strict"), () -> {
+                try {
+                    hosts.resource(probe).dryRun().updateStatus();
+                    return open;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 422) {
+                        throw e;
+                    }
+                    return !open;
+                }
+            });
+        } finally {
+            hosts.withName("schema-probe").delete();
         }
     }
 
@@ -216,7 +250,7 @@ class ImportFailureIT {
         open.setXKubernetesPreserveUnknownFields(true);
         crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().put("status", open);
         c.apiextensions().v1().customResourceDefinitions().resource(crd).update();
-        Thread.sleep(2000); // the apiserver picks the new schema up asynchronously
+        awaitHostStatusSchema(true);
 
         Cli.Result resumed = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--resume");
         assertEquals(0, resumed.exitCode(), resumed.toString());

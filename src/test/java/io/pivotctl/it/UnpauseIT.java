@@ -39,7 +39,7 @@ class UnpauseIT {
             new Metal3Fleet.ClusterSpec("edge-b", 1, 0)), 2);
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstreamFor(INVENTORY)).withFleet(INVENTORY);
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstream()).withFleet(INVENTORY);
 
     static TestKey key;
     static Map<String, String> beforeExport;

@@ -57,9 +57,9 @@ class ReleaseSourceIT {
 
     static final List<ObjectNode> INVENTORY = Metal3Fleet.of(NS, List.of(new Metal3Fleet.ClusterSpec("prod-a", 2, 1)), 3);
 
-    /** Source and target serve the upstream CRDs of the inventory's kinds; the source holds the inventory. */
+    /** Source and target serve the upstream CRDs; the source holds the inventory. */
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstreamFor(INVENTORY)).withFleet(INVENTORY);
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstream()).withFleet(INVENTORY);
 
     @TempDir
     static Path dir;
@@ -416,10 +416,7 @@ class ReleaseSourceIT {
     }
 
     static void awaitGone(java.util.function.Supplier<Object> get) {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (get.get() != null && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait();
-        }
+        io.pivotctl.testing.TargetReset.await("deleted", () -> get.get() == null);
     }
 
     static Path onlyJournal() {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -27,15 +29,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *         .withTargetNamespace("metal3").withProxiedTarget().withGarbageCollector();
  * }</pre>
  *
- * <p>Before the class: the servers (started in parallel), their CRDs, the namespaces, the fleet, then the controllers (after the CRDs, so that the
+ * <p>Before the class: the servers (from {@link ServerPool}: servers an earlier class gave back, emptied, or new ones
+ * started in parallel), their CRDs, the namespaces, the fleet, then the controllers (after the CRDs, so that the
  * garbage collector watches them), the proxies, the home ({@code pivotctl.home} for in-process runs,
  * {@code PIVOTCTL_HOME} for {@link #process}) and the key. Before each test: the controllers restarted when the CRDs
  * changed, and with {@link #withTargetResetBeforeEach()} a target without archived objects or journals. After each
- * test: the proxies pass everything through again. After the class: the servers stop, the home and
+ * test: the proxies pass everything through again. After the class: the servers go back to the pool, the home and
  * key are deleted, and {@code pivotctl.home} is what it was.
  */
 public final class ApiServersExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
+    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(ApiServersExtension.class);
     private static final String DEFAULT_NAMESPACE = "metal3";
 
     private final int count;
@@ -48,6 +52,7 @@ public final class ApiServersExtension implements BeforeAllCallback, BeforeEachC
     private boolean garbageCollector;
     private boolean resetTargetBeforeEach;
 
+    private ServerPool pool;
     private final List<TestApiServer> servers = new ArrayList<>();
     private FaultProxy sourceProxy;
     private FaultProxy targetProxy;
@@ -140,7 +145,8 @@ public final class ApiServersExtension implements BeforeAllCallback, BeforeEachC
         if (garbageCollector) {
             ControllerManager.requireBinary();
         }
-        servers.addAll(startServers());
+        pool = context.getRoot().getStore(STORE).getOrComputeIfAbsent(ServerPool.class, k -> new ServerPool(), ServerPool.class);
+        servers.addAll(pool.take(wants()));
         if (!fleet.isEmpty()) {
             InventoryLoader.load(source().kubeconfig(), fleet, 8);
         }
@@ -155,39 +161,21 @@ public final class ApiServersExtension implements BeforeAllCallback, BeforeEachC
         }
     }
 
-    /** The servers, started in parallel, each with its CRDs and the target's namespace. */
-    private List<TestApiServer> startServers() {
-        List<CrdSet> crds = count == 1 ? List.of(sourceCrds) : List.of(sourceCrds, targetCrds);
-        crds.forEach(CrdSet::require);
-        List<java.util.concurrent.CompletableFuture<TestApiServer>> started = crds.stream()
-                .map(c -> java.util.concurrent.CompletableFuture.supplyAsync(() -> withCrds(TestApiServer.start(), c))).toList();
-        List<TestApiServer> out = new ArrayList<>();
-        RuntimeException failure = null;
-        for (var f : started) {
-            try {
-                out.add(f.join());
-            } catch (java.util.concurrent.CompletionException e) {
-                failure = e.getCause() instanceof RuntimeException r ? r : e;
+    /** Per server: its CRDs, and the namespaces the class creates on it anyway (so a pooled server that has them will do). */
+    private List<ServerPool.Want> wants() {
+        Set<String> sourceNamespaces = new TreeSet<>();
+        fleet.forEach(o -> {
+            String ns = o.path("metadata").path("namespace").asText();
+            if (!ns.isEmpty()) {
+                sourceNamespaces.add(ns);
             }
+        });
+        Set<String> targetNamespaces = targetNamespace == null ? Set.of() : Set.of(targetNamespace);
+        if (count == 1) {
+            sourceNamespaces.addAll(targetNamespaces);
+            return List.of(new ServerPool.Want(sourceCrds, sourceNamespaces));
         }
-        if (failure != null) {
-            out.forEach(TestApiServer::close);
-            throw failure;
-        }
-        if (targetNamespace != null) {
-            out.get(out.size() - 1).ensureNamespace(targetNamespace);
-        }
-        return out;
-    }
-
-    private static TestApiServer withCrds(TestApiServer s, CrdSet crds) {
-        try {
-            crds.install(s.client());
-            return s;
-        } catch (RuntimeException | AssertionError e) {
-            s.close();
-            throw e;
-        }
+        return List.of(new ServerPool.Want(sourceCrds, sourceNamespaces), new ServerPool.Want(targetCrds, targetNamespaces));
     }
 
     @Override
@@ -216,7 +204,9 @@ public final class ApiServersExtension implements BeforeAllCallback, BeforeEachC
                 p.close();
             }
         }
-        servers.forEach(TestApiServer::close);
+        if (pool != null) {
+            servers.forEach(pool::giveBack);
+        }
         servers.clear();
         if (homeBefore == null) {
             System.clearProperty("pivotctl.home");

@@ -112,17 +112,12 @@ public final class Crds {
         return parsed;
     }
 
-    /**
-     * Fresh copies of the upstream CRDs: only the files named (relative to {@link #upstreamDir()}) when any are, only
-     * the kinds named when any are, else all of them.
-     */
-    static List<CustomResourceDefinition> upstream(Set<String> files, Set<String> kinds) {
+    /** Fresh copies of the upstream CRDs: only the files named (relative to {@link #upstreamDir()}) when any are, else all of them. */
+    static List<CustomResourceDefinition> upstream(Set<String> files) {
         Path dir = requireUpstream();
         List<CustomResourceDefinition> out = new ArrayList<>();
         parsedUpstream().forEach((file, crd) -> {
-            boolean fileWanted = files.isEmpty() || files.contains(dir.relativize(file).toString());
-            boolean kindWanted = kinds.isEmpty() || kinds.contains(crd.getSpec().getNames().getKind());
-            if (fileWanted && kindWanted) {
+            if (files.isEmpty() || files.contains(dir.relativize(file).toString())) {
                 out.add(copy(crd));
             }
         });
@@ -138,7 +133,7 @@ public final class Crds {
 
     /** Installs every upstream CRD and waits until all are Established. */
     public static List<CustomResourceDefinition> installUpstream(KubernetesClient client) {
-        return install(client, upstream(Set.of(), Set.of()));
+        return install(client, upstream(Set.of()));
     }
 
     /** Installs pivotctl's own fixture CRDs (open schemas with status subresources). */

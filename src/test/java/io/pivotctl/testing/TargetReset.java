@@ -68,23 +68,47 @@ public final class TargetReset {
         for (CustomResourceDefinition crd : c.apiextensions().v1().customResourceDefinitions().list().getItems()) {
             deleteAll(c, crd, null, List.of());
         }
-        c.secrets().inAnyNamespace().list().getItems().stream().filter(s -> !s.getType().startsWith("kubernetes.io/service-account"))
-                .forEach(s -> c.secrets().inNamespace(s.getMetadata().getNamespace()).withName(s.getMetadata().getName()).delete());
-        c.configMaps().inAnyNamespace().list().getItems().stream().filter(m -> !SERVER_CONFIG_MAPS.contains(m.getMetadata().getName()))
-                .forEach(m -> c.configMaps().inNamespace(m.getMetadata().getNamespace()).withName(m.getMetadata().getName()).delete());
+        for (var s : c.secrets().inAnyNamespace().list().getItems()) {
+            if (!s.getType().startsWith("kubernetes.io/service-account")) {
+                var one = c.secrets().inNamespace(s.getMetadata().getNamespace()).withName(s.getMetadata().getName());
+                if (s.getMetadata().getFinalizers() != null && !s.getMetadata().getFinalizers().isEmpty()) {
+                    one.edit(x -> {
+                        x.getMetadata().setFinalizers(List.of());
+                        return x;
+                    });
+                }
+                one.delete();
+            }
+        }
+        for (var m : c.configMaps().inAnyNamespace().list().getItems()) {
+            if (!SERVER_CONFIG_MAPS.contains(m.getMetadata().getName())) {
+                var one = c.configMaps().inNamespace(m.getMetadata().getNamespace()).withName(m.getMetadata().getName());
+                if (m.getMetadata().getFinalizers() != null && !m.getMetadata().getFinalizers().isEmpty()) {
+                    one.edit(x -> {
+                        x.getMetadata().setFinalizers(List.of());
+                        return x;
+                    });
+                }
+                one.delete();
+            }
+        }
+    }
+
+    /** What {@link #everything} could not delete: objects still there (a finalizer set again meanwhile, say). */
+    static int leftAfterEverything(KubernetesClient c) {
+        int n = 0;
+        for (CustomResourceDefinition crd : c.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+            n += list(c, crd, null).size();
+        }
+        n += (int) c.secrets().inAnyNamespace().list().getItems().stream().filter(s -> !s.getType().startsWith("kubernetes.io/service-account")).count();
+        n += (int) c.configMaps().inAnyNamespace().list().getItems().stream().filter(m -> !SERVER_CONFIG_MAPS.contains(m.getMetadata().getName())).count();
+        return n;
     }
 
     /** Every object of {@code crd} in {@code namespace} (null: everywhere) except those named in {@code kept}, finalizers stripped first. */
     private static void deleteAll(KubernetesClient c, CustomResourceDefinition crd, String namespace, List<String> kept) {
-        String version = crd.getSpec().getVersions().stream().filter(x -> x.getStorage()).findFirst().orElseThrow().getName();
-        boolean namespaced = "Namespaced".equals(crd.getSpec().getScope());
-        // by explicit context: a CRD created a moment ago may not be in the client's discovery cache yet
-        ResourceDefinitionContext type = new ResourceDefinitionContext.Builder().withGroup(crd.getSpec().getGroup()).withVersion(version)
-                .withKind(crd.getSpec().getNames().getKind()).withPlural(crd.getSpec().getNames().getPlural()).withNamespaced(namespaced).build();
-        var all = c.genericKubernetesResources(type);
-        List<GenericKubernetesResource> items = namespace != null ? all.inNamespace(namespace).list().getItems()
-                : namespaced ? all.inAnyNamespace().list().getItems() : all.list().getItems();
-        for (GenericKubernetesResource o : items) {
+        var all = c.genericKubernetesResources(context(crd));
+        for (GenericKubernetesResource o : list(c, crd, namespace)) {
             if (kept.contains(o.getMetadata().getName())) {
                 continue;
             }
@@ -98,6 +122,22 @@ public final class TargetReset {
             }
             one.delete();
         }
+    }
+
+    /** Every object of {@code crd} in {@code namespace} (null: everywhere). */
+    private static List<GenericKubernetesResource> list(KubernetesClient c, CustomResourceDefinition crd, String namespace) {
+        ResourceDefinitionContext type = context(crd);
+        var all = c.genericKubernetesResources(type);
+        return namespace != null ? all.inNamespace(namespace).list().getItems()
+                : type.isNamespaceScoped() ? all.inAnyNamespace().list().getItems() : all.list().getItems();
+    }
+
+    /** By explicit context: a CRD created a moment ago may not be in the client's discovery cache yet. */
+    private static ResourceDefinitionContext context(CustomResourceDefinition crd) {
+        String version = crd.getSpec().getVersions().stream().filter(x -> x.getStorage()).findFirst().orElseThrow().getName();
+        return new ResourceDefinitionContext.Builder().withGroup(crd.getSpec().getGroup()).withVersion(version)
+                .withKind(crd.getSpec().getNames().getKind()).withPlural(crd.getSpec().getNames().getPlural())
+                .withNamespaced("Namespaced".equals(crd.getSpec().getScope())).build();
     }
 
     /** Polls {@code done} every 100 ms for up to 60 s. */
