@@ -3,7 +3,7 @@ package io.pivotctl.release;
 import io.pivotctl.graph.HostPause;
 
 /**
- * The BareMetalHost annotations the release and unpause steps read and write (see shared DOMAIN notes):
+ * The BareMetalHost annotations the release and unpause steps read and write (docs/baremetalhost.md):
  * BMO does nothing for a paused host, whatever the value; pivotctl only ever lifts the value it set itself.
  */
 public final class HostAnnotations {

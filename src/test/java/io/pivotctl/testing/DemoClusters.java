@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Demo code: starts two real API servers (source and target) on loopback, installs the CRDs (upstream
- * from ../shared/crds when present, else pivotctl's fixtures), writes their kubeconfigs to DIR, creates
+ * Demo code: starts two real API servers (source and target) on loopback, installs the CRDs (the upstream ones
+ * when {@link Crds#upstreamDir()} finds them, else pivotctl's fixtures), writes their kubeconfigs to DIR, creates
  * DIR/ready, and runs until killed (the servers stop with the JVM). Usage: {@code DemoClusters DIR}.
  */
 public final class DemoClusters {
@@ -28,7 +28,7 @@ public final class DemoClusters {
         Crds.installPreferUpstream(target.client());
         Files.copy(source.kubeconfig(), dir.resolve("source.kubeconfig"));
         Files.copy(target.kubeconfig(), dir.resolve("target.kubeconfig"));
-        Files.writeString(dir.resolve("ready"), upstream ? "upstream CRDs from ../shared/crds\n" : "pivotctl's own CRD fixtures\n");
+        Files.writeString(dir.resolve("ready"), upstream ? "upstream CRDs from " + Crds.upstreamDir() + "\n" : "pivotctl's own CRD fixtures\n");
         forever.await();
     }
 }
