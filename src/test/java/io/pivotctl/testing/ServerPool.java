@@ -25,8 +25,6 @@ import java.util.function.Function;
 final class ServerPool implements AutoCloseable {
 
     static final int MAX_IDLE = 4;
-    /** The namespaces a fresh kube-apiserver 1.20 creates itself. */
-    static final Set<String> SERVER_NAMESPACES = Set.of("default", "kube-system", "kube-public", "kube-node-lease");
 
     /** One server waiting, with what it serves. */
     private record Idle(TestApiServer server, String crdKey, Set<String> namespaces) {
@@ -205,11 +203,12 @@ final class ServerPool implements AutoCloseable {
         b.append(what).append('=').append(keys).append('\n');
     }
 
-    /** The namespaces a test made (the apiserver's own left out). */
+    /** The namespaces a test made (the four a fresh kube-apiserver 1.20 creates itself left out). */
     private static Set<String> testNamespaces(KubernetesClient c) {
         Set<String> out = new TreeSet<>();
         c.namespaces().list().getItems().forEach(n -> out.add(n.getMetadata().getName()));
-        out.removeAll(SERVER_NAMESPACES);
+        out.remove("default");
+        out.removeAll(TargetReset.SERVER_NAMESPACES);
         return out;
     }
 

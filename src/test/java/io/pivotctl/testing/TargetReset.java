@@ -22,6 +22,8 @@ public final class TargetReset {
 
     /** What the apiserver itself keeps in every namespace; never a test's. */
     static final Set<String> SERVER_CONFIG_MAPS = Set.of("kube-root-ca.crt");
+    /** Where the apiserver keeps its own Secrets and ConfigMaps (and re-creates them when deleted); no test writes there. */
+    static final Set<String> SERVER_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");
 
     private TargetReset() {
     }
@@ -69,7 +71,7 @@ public final class TargetReset {
             deleteAll(c, crd, null, List.of());
         }
         for (var s : c.secrets().inAnyNamespace().list().getItems()) {
-            if (!s.getType().startsWith("kubernetes.io/service-account")) {
+            if (ours(s)) {
                 var one = c.secrets().inNamespace(s.getMetadata().getNamespace()).withName(s.getMetadata().getName());
                 if (s.getMetadata().getFinalizers() != null && !s.getMetadata().getFinalizers().isEmpty()) {
                     one.edit(x -> {
@@ -81,7 +83,7 @@ public final class TargetReset {
             }
         }
         for (var m : c.configMaps().inAnyNamespace().list().getItems()) {
-            if (!SERVER_CONFIG_MAPS.contains(m.getMetadata().getName())) {
+            if (ours(m)) {
                 var one = c.configMaps().inNamespace(m.getMetadata().getNamespace()).withName(m.getMetadata().getName());
                 if (m.getMetadata().getFinalizers() != null && !m.getMetadata().getFinalizers().isEmpty()) {
                     one.edit(x -> {
@@ -100,9 +102,20 @@ public final class TargetReset {
         for (CustomResourceDefinition crd : c.apiextensions().v1().customResourceDefinitions().list().getItems()) {
             n += list(c, crd, null).size();
         }
-        n += (int) c.secrets().inAnyNamespace().list().getItems().stream().filter(s -> !s.getType().startsWith("kubernetes.io/service-account")).count();
-        n += (int) c.configMaps().inAnyNamespace().list().getItems().stream().filter(m -> !SERVER_CONFIG_MAPS.contains(m.getMetadata().getName())).count();
+        n += (int) c.secrets().inAnyNamespace().list().getItems().stream().filter(TargetReset::ours).count();
+        n += (int) c.configMaps().inAnyNamespace().list().getItems().stream().filter(TargetReset::ours).count();
         return n;
+    }
+
+    /** A Secret or ConfigMap a test may have written: not one the apiserver keeps for itself. */
+    private static boolean ours(io.fabric8.kubernetes.api.model.HasMetadata o) {
+        if (SERVER_NAMESPACES.contains(o.getMetadata().getNamespace())) {
+            return false;
+        }
+        if (o instanceof io.fabric8.kubernetes.api.model.Secret s) {
+            return !s.getType().startsWith("kubernetes.io/service-account");
+        }
+        return !SERVER_CONFIG_MAPS.contains(o.getMetadata().getName());
     }
 
     /** Every object of {@code crd} in {@code namespace} (null: everywhere) except those named in {@code kept}, finalizers stripped first. */

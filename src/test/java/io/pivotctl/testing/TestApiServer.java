@@ -112,9 +112,10 @@ public final class TestApiServer implements AutoCloseable {
             Path kubeconfig = Files.createTempFile("pivotctl-test-kubeconfig", ".yaml",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(kubeconfig, server.getKubeConfigYaml());
-            KubernetesClient client = new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
-                    .build();
+            Config clientConfig = Config.fromKubeconfig(server.getKubeConfigYaml());
+            // a CRD create waits for the apiserver to rebuild its OpenAPI document: past 10 s on two loaded cores
+            clientConfig.setRequestTimeout(120_000);
+            KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
             return new TestApiServer(server, client, kubeconfig);
         } catch (IOException e) {
             server.stop();
