@@ -1,8 +1,12 @@
 package io.pivotctl.testing;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,30 +74,27 @@ public final class TargetReset {
         for (CustomResourceDefinition crd : c.apiextensions().v1().customResourceDefinitions().list().getItems()) {
             deleteAll(c, crd, null, List.of());
         }
-        for (var s : c.secrets().inAnyNamespace().list().getItems()) {
-            if (ours(s)) {
-                var one = c.secrets().inNamespace(s.getMetadata().getNamespace()).withName(s.getMetadata().getName());
-                if (s.getMetadata().getFinalizers() != null && !s.getMetadata().getFinalizers().isEmpty()) {
-                    one.edit(x -> {
-                        x.getMetadata().setFinalizers(List.of());
-                        return x;
-                    });
-                }
-                one.delete();
+        deleteOurs(c.secrets());
+        deleteOurs(c.configMaps());
+    }
+
+    private static <T extends HasMetadata, L extends KubernetesResourceList<T>> void deleteOurs(MixedOperation<T, L, Resource<T>> kind) {
+        for (T o : kind.inAnyNamespace().list().getItems()) {
+            if (ours(o)) {
+                stripAndDelete(kind.inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName()), o);
             }
         }
-        for (var m : c.configMaps().inAnyNamespace().list().getItems()) {
-            if (ours(m)) {
-                var one = c.configMaps().inNamespace(m.getMetadata().getNamespace()).withName(m.getMetadata().getName());
-                if (m.getMetadata().getFinalizers() != null && !m.getMetadata().getFinalizers().isEmpty()) {
-                    one.edit(x -> {
-                        x.getMetadata().setFinalizers(List.of());
-                        return x;
-                    });
-                }
-                one.delete();
-            }
+    }
+
+    /** Finalizers first: no controller runs here that would ever remove them. */
+    private static <T extends HasMetadata> void stripAndDelete(Resource<T> one, T seen) {
+        if (seen.getMetadata().getFinalizers() != null && !seen.getMetadata().getFinalizers().isEmpty()) {
+            one.edit(x -> {
+                x.getMetadata().setFinalizers(List.of());
+                return x;
+            });
         }
+        one.delete();
     }
 
     /** What {@link #everything} could not delete: objects still there (a finalizer set again meanwhile, say). */
@@ -108,7 +109,7 @@ public final class TargetReset {
     }
 
     /** A Secret or ConfigMap a test may have written: not one the apiserver keeps for itself. */
-    private static boolean ours(io.fabric8.kubernetes.api.model.HasMetadata o) {
+    private static boolean ours(HasMetadata o) {
         if (SERVER_NAMESPACES.contains(o.getMetadata().getNamespace())) {
             return false;
         }
@@ -125,15 +126,8 @@ public final class TargetReset {
             if (kept.contains(o.getMetadata().getName())) {
                 continue;
             }
-            var one = o.getMetadata().getNamespace() != null ? all.inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName())
-                    : all.withName(o.getMetadata().getName());
-            if (o.getMetadata().getFinalizers() != null && !o.getMetadata().getFinalizers().isEmpty()) {
-                one.edit(x -> {
-                    x.getMetadata().setFinalizers(List.of());
-                    return x;
-                });
-            }
-            one.delete();
+            stripAndDelete(o.getMetadata().getNamespace() != null ? all.inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName())
+                    : all.withName(o.getMetadata().getName()), o);
         }
     }
 
