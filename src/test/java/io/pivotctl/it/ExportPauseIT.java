@@ -235,7 +235,8 @@ class ExportPauseIT {
                 "--cluster", "c1", "--pause", "--block-move-timeout", "120s").redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            long until = System.currentTimeMillis() + 60_000;
+            // a poll, not a timing: a fresh JVM listing 47 kinds took over 60 s on two cores under a load of 25
+            long until = System.currentTimeMillis() + 180_000;
             while (!Files.readString(err).contains("waiting up to") && p.isAlive() && System.currentTimeMillis() < until) {
                 Thread.sleep(50);
             }
