@@ -122,12 +122,27 @@ public final class TargetReset {
     /** Every object of {@code crd} in {@code namespace} (null: everywhere) except those named in {@code kept}, finalizers stripped first. */
     private static void deleteAll(KubernetesClient c, CustomResourceDefinition crd, String namespace, List<String> kept) {
         var all = c.genericKubernetesResources(context(crd));
+        Set<String> namespaces = new java.util.TreeSet<>();
         for (GenericKubernetesResource o : list(c, crd, namespace)) {
             if (kept.contains(o.getMetadata().getName())) {
                 continue;
             }
-            stripAndDelete(o.getMetadata().getNamespace() != null ? all.inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName())
-                    : all.withName(o.getMetadata().getName()), o);
+            String ns = o.getMetadata().getNamespace();
+            var one = ns != null ? all.inNamespace(ns).withName(o.getMetadata().getName()) : all.withName(o.getMetadata().getName());
+            boolean held = o.getMetadata().getFinalizers() != null && !o.getMetadata().getFinalizers().isEmpty();
+            if (held || !kept.isEmpty()) {
+                stripAndDelete(one, o);
+            } else {
+                namespaces.add(ns == null ? "" : ns);
+            }
+        }
+        // the rest in one request per namespace: a reset of a fleet's 800 objects need not be 800 requests
+        for (String ns : namespaces) {
+            if (ns.isEmpty()) {
+                all.delete();
+            } else {
+                all.inNamespace(ns).delete();
+            }
         }
     }
 
