@@ -3,6 +3,7 @@ package io.pivotctl.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -17,15 +18,19 @@ public final class DemoClusters {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         Path dir = Path.of(args[0]);
-        TestApiServer source = TestApiServer.start();
-        TestApiServer target = TestApiServer.start();
+        // both at once: most of the wait is each apiserver rebuilding its OpenAPI document per CRD
+        CompletableFuture<TestApiServer> startingSource = CompletableFuture.supplyAsync(TestApiServer::start);
+        CompletableFuture<TestApiServer> startingTarget = CompletableFuture.supplyAsync(TestApiServer::start);
+        TestApiServer source = startingSource.join();
+        TestApiServer target = startingTarget.join();
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             target.close();
             source.close();
         }));
-        boolean upstream = Crds.installPreferUpstream(source.client());
+        CompletableFuture<Boolean> sourceCrds = CompletableFuture.supplyAsync(() -> Crds.installPreferUpstream(source.client()));
         Crds.installPreferUpstream(target.client());
+        boolean upstream = sourceCrds.join();
         Files.copy(source.kubeconfig(), dir.resolve("source.kubeconfig"));
         Files.copy(target.kubeconfig(), dir.resolve("target.kubeconfig"));
         Files.writeString(dir.resolve("ready"), upstream ? "upstream CRDs from " + Crds.upstreamDir() + "\n" : "pivotctl's own CRD fixtures\n");
