@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -102,12 +101,7 @@ class ImportFailureIT {
         TargetReset.removeAllCrds(servers.target().client());
         boolean namespaceBefore = servers.target().client().namespaces().withName("metal3").get() != null;
         // one group is there, but at a version the archive was not written with (a provider older or newer than the source's)
-        var otherVersion = new CustomResourceDefinitionBuilder().withNewMetadata().withName("ippools.ipam.metal3.io").endMetadata()
-                .withNewSpec().withGroup("ipam.metal3.io").withScope("Namespaced")
-                .withNewNames().withKind("IPPool").withPlural("ippools").withSingular("ippool").withListKind("IPPoolList").endNames()
-                .addNewVersion().withName("v1alpha9").withServed(true).withStorage(true)
-                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
-                .endVersion().endSpec().build();
+        var otherVersion = Crds.openSchema("ipam.metal3.io", "v1alpha9", "IPPool", "ippools", true);
         var crds = servers.target().client().apiextensions().v1().customResourceDefinitions();
         Crds.install(servers.target().client(), List.of(otherVersion));
         int before = objectsOnTarget();

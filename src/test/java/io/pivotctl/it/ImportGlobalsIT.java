@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.pivotctl.Json;
@@ -17,6 +16,7 @@ import io.pivotctl.restore.Markers;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.CrdSet;
+import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.FaultProxy;
 import io.pivotctl.testing.HandMadeArchive;
 import java.nio.file.Path;
@@ -51,13 +51,7 @@ class ImportGlobalsIT {
     @RegisterExtension
     static final ApiServersExtension servers = ApiServersExtension.one()
             // a tiny cluster-scoped CRD of the real group and kind, defined here (the upstream one is not needed for this)
-            .withCrds(CrdSet.fixtures().and(new CustomResourceDefinitionBuilder().withNewMetadata()
-                    .withName("globalinclusterippools.ipam.cluster.x-k8s.io").endMetadata().withNewSpec().withGroup("ipam.cluster.x-k8s.io")
-                    .withScope("Cluster").withNewNames().withKind("GlobalInClusterIPPool").withPlural("globalinclusterippools")
-                    .withListKind("GlobalInClusterIPPoolList").endNames()
-                    .addNewVersion().withName("v1beta1").withServed(true).withStorage(true).withNewSubresources().withNewStatus().endStatus()
-                    .endSubresources().withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
-                    .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build()))
+            .withCrds(CrdSet.fixtures().and(Crds.openSchema("ipam.cluster.x-k8s.io", "v1beta1", "GlobalInClusterIPPool", "globalinclusterippools", false)))
             .withTargetNamespace("metal3").withProxiedTarget();
 
     static KubernetesClient client() {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.pivotctl.testing.ApiServersExtension;
@@ -98,12 +97,7 @@ class ImportSafetyIT {
 
     @Test
     void aCrdTheTargetServesAtAnotherVersionIsNeverWrittenNorRolledBack() {
-        CustomResourceDefinition otherVersion = new CustomResourceDefinitionBuilder().withNewMetadata().withName("ippools.ipam.metal3.io").endMetadata()
-                .withNewSpec().withGroup("ipam.metal3.io").withScope("Namespaced")
-                .withNewNames().withKind("IPPool").withPlural("ippools").withSingular("ippool").withListKind("IPPoolList").endNames()
-                .addNewVersion().withName("v1alpha9").withServed(true).withStorage(true)
-                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
-                .endVersion().endSpec().build();
+        CustomResourceDefinition otherVersion = Crds.openSchema("ipam.metal3.io", "v1alpha9", "IPPool", "ippools", true);
         Crds.install(target(), List.of(otherVersion));
         String uid = crdUids().get("ippools.ipam.metal3.io");
 

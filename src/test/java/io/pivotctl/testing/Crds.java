@@ -127,6 +127,21 @@ public final class Crds {
         return out;
     }
 
+    /**
+     * A CRD of a real group and kind with an open schema and a status subresource, for a test where only the kind,
+     * the version served and the scope matter: a provider that serves another version than an archive's, say, or a
+     * cluster-scoped pool.
+     */
+    public static CustomResourceDefinition openSchema(String group, String version, String kind, String plural, boolean namespaced) {
+        return new CustomResourceDefinitionBuilder().withNewMetadata().withName(plural + "." + group).endMetadata()
+                .withNewSpec().withGroup(group).withScope(namespaced ? "Namespaced" : "Cluster")
+                .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase(java.util.Locale.ROOT)).withListKind(kind + "List")
+                .endNames()
+                .addNewVersion().withName(version).withServed(true).withStorage(true).withNewSubresources().withNewStatus().endStatus().endSubresources()
+                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
+                .endVersion().endSpec().build();
+    }
+
     static CustomResourceDefinition copy(CustomResourceDefinition crd) {
         return new CustomResourceDefinitionBuilder(crd).build();
     }
