@@ -3,7 +3,7 @@ package io.pivotctl.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -18,19 +18,15 @@ public final class DemoClusters {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         Path dir = Path.of(args[0]);
-        // both at once: most of the wait is each apiserver rebuilding its OpenAPI document per CRD
-        CompletableFuture<TestApiServer> startingSource = CompletableFuture.supplyAsync(TestApiServer::start);
-        CompletableFuture<TestApiServer> startingTarget = CompletableFuture.supplyAsync(TestApiServer::start);
-        TestApiServer source = startingSource.join();
-        TestApiServer target = startingTarget.join();
+        List<TestApiServer> both = TestApiServer.startAll(List.of(CrdSet.upstreamOrFixtures(), CrdSet.upstreamOrFixtures()));
+        TestApiServer source = both.get(0);
+        TestApiServer target = both.get(1);
+        boolean upstream = Crds.upstreamDir() != null;
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             target.close();
             source.close();
         }));
-        CompletableFuture<Boolean> sourceCrds = CompletableFuture.supplyAsync(() -> Crds.installPreferUpstream(source.client()));
-        Crds.installPreferUpstream(target.client());
-        boolean upstream = sourceCrds.join();
         Files.copy(source.kubeconfig(), dir.resolve("source.kubeconfig"));
         Files.copy(target.kubeconfig(), dir.resolve("target.kubeconfig"));
         Files.writeString(dir.resolve("ready"), upstream ? "upstream CRDs from " + Crds.upstreamDir() + "\n" : "pivotctl's own CRD fixtures\n");

@@ -8,7 +8,6 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -42,33 +41,35 @@ final class ServerPool implements AutoCloseable {
     private final Set<String> wantedEver = new TreeSet<>();
     private boolean closed;
 
-    /** A server per want, in order: idle ones when they match, else started (in parallel) and given their CRDs. */
+    /** A server per want, in order: idle ones when they match, else new ones (started in parallel) with their CRDs. */
     List<TestApiServer> take(List<Want> wants) {
-        List<CompletableFuture<TestApiServer>> futures = new ArrayList<>();
-        for (Want w : wants) {
+        List<TestApiServer> servers = new ArrayList<>(java.util.Collections.nCopies(wants.size(), null));
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < wants.size(); i++) {
+            Want w = wants.get(i);
             w.crds().require();
             synchronized (this) {
                 wantedEver.addAll(w.namespaces());
             }
             Idle reused = takeIdle(w);
-            futures.add(reused != null ? CompletableFuture.completedFuture(ensureNamespaces(reused.server(), w.namespaces()))
-                    : CompletableFuture.supplyAsync(() -> fresh(w)));
-        }
-        List<TestApiServer> servers = new ArrayList<>();
-        RuntimeException failure = null;
-        for (CompletableFuture<TestApiServer> f : futures) {
-            try {
-                servers.add(f.join());
-            } catch (java.util.concurrent.CompletionException e) {
-                failure = e.getCause() instanceof RuntimeException r ? r : e;
+            if (reused != null) {
+                servers.set(i, reused.server());
+            } else {
+                missing.add(i);
             }
         }
-        if (failure != null) {
-            servers.forEach(TestApiServer::close);
-            throw failure;
+        try {
+            List<TestApiServer> started = TestApiServer.startAll(missing.stream().map(i -> wants.get(i).crds()).toList());
+            for (int k = 0; k < missing.size(); k++) {
+                servers.set(missing.get(k), started.get(k));
+            }
+        } catch (RuntimeException | AssertionError e) {
+            servers.stream().filter(java.util.Objects::nonNull).forEach(TestApiServer::close);
+            throw e;
         }
         synchronized (this) {
             for (int i = 0; i < servers.size(); i++) {
+                wants.get(i).namespaces().forEach(servers.get(i)::ensureNamespace);
                 handedOut.put(servers.get(i), fingerprint(servers.get(i)));
                 crdKeys.put(servers.get(i), wants.get(i).crds().key());
             }
@@ -102,22 +103,6 @@ final class ServerPool implements AutoCloseable {
         } catch (RuntimeException e) {
             return false;
         }
-    }
-
-    private static TestApiServer fresh(Want w) {
-        TestApiServer s = TestApiServer.start();
-        try {
-            w.crds().install(s.client());
-            return ensureNamespaces(s, w.namespaces());
-        } catch (RuntimeException | AssertionError e) {
-            s.close();
-            throw e;
-        }
-    }
-
-    private static TestApiServer ensureNamespaces(TestApiServer s, Set<String> namespaces) {
-        namespaces.forEach(s::ensureNamespace);
-        return s;
     }
 
     /**

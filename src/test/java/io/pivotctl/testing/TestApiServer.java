@@ -10,6 +10,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -120,6 +124,43 @@ public final class TestApiServer implements AutoCloseable {
         } catch (IOException e) {
             server.stop();
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One new server per CRD set, started and given its CRDs in parallel: most of the wait is each apiserver
+     * rebuilding its OpenAPI document for every CRD. All are closed when any fails.
+     */
+    public static List<TestApiServer> startAll(List<CrdSet> crds) {
+        crds.forEach(CrdSet::require);
+        List<CompletableFuture<TestApiServer>> starting = crds.stream().map(c -> CompletableFuture.supplyAsync(() -> startWith(c))).toList();
+        List<TestApiServer> started = new ArrayList<>();
+        Throwable failure = null;
+        for (CompletableFuture<TestApiServer> f : starting) {
+            try {
+                started.add(f.join());
+            } catch (CompletionException e) {
+                failure = e.getCause();
+            }
+        }
+        if (failure != null) {
+            started.forEach(TestApiServer::close);
+            if (failure instanceof Error err) {
+                throw err;
+            }
+            throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
+        }
+        return started;
+    }
+
+    private static TestApiServer startWith(CrdSet crds) {
+        TestApiServer s = start();
+        try {
+            crds.install(s.client());
+            return s;
+        } catch (RuntimeException | Error e) {
+            s.close();
+            throw e;
         }
     }
 
