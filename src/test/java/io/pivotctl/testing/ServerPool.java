@@ -40,6 +40,8 @@ final class ServerPool implements AutoCloseable {
     /** Every namespace a class asked for so far: a server left with others is of no use to anyone and is closed. */
     private final Set<String> wantedEver = new TreeSet<>();
     private boolean closed;
+    private int started;
+    private int handedOn;
 
     /** A server per want, in order: idle ones when they match, else new ones (started in parallel) with their CRDs. */
     List<TestApiServer> take(List<Want> wants) {
@@ -54,12 +56,18 @@ final class ServerPool implements AutoCloseable {
             Idle reused = takeIdle(w);
             if (reused != null) {
                 servers.set(i, reused.server());
+                synchronized (this) {
+                    handedOn++;
+                }
             } else {
                 missing.add(i);
             }
         }
         try {
             List<TestApiServer> started = TestApiServer.startAll(missing.stream().map(i -> wants.get(i).crds()).toList());
+            synchronized (this) {
+                this.started += started.size();
+            }
             for (int k = 0; k < missing.size(); k++) {
                 servers.set(missing.get(k), started.get(k));
             }
@@ -199,6 +207,10 @@ final class ServerPool implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (!closed) {
+            System.err.println("[ServerPool] " + (started + handedOn) + " server(s) handed to test classes: " + started + " started, "
+                    + handedOn + " handed on from an earlier class");
+        }
         closed = true;
         idle.forEach(i -> i.server().close());
         idle.clear();
