@@ -29,13 +29,15 @@ public final class TestApiServer implements AutoCloseable {
     private final KubeAPIServer server;
     private final KubernetesClient client;
     private final Path kubeconfig;
+    private final Path tokenFile;
     private ControllerManager controllers;
     private java.util.Set<String> crdsWhenControllersStarted;
 
-    private TestApiServer(KubeAPIServer server, KubernetesClient client, Path kubeconfig) {
+    private TestApiServer(KubeAPIServer server, KubernetesClient client, Path kubeconfig, Path tokenFile) {
         this.server = server;
         this.client = client;
         this.kubeconfig = kubeconfig;
+        this.tokenFile = tokenFile;
     }
 
     public static Path binaryDir() {
@@ -116,22 +118,26 @@ public final class TestApiServer implements AutoCloseable {
         }
     }
 
-    /** As {@link #start()}, with the token file at {@code tokenFile} (null: no token file). */
-    public static TestApiServer start(Path tokenFile) {
+    /** As {@link #start()}, with the token file at {@code tokenFile}, in a directory of its own that {@link #close()} removes. */
+    private static TestApiServer start(Path tokenFile) {
         requireBinaries();
         KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
                 .withApiServerVersion(K8S_VERSION)
                 .withUpdateKubeConfig(false)
                 .withStartupTimeout(STARTUP_TIMEOUT_MILLIS);
-        if (tokenFile != null) {
-            try {
-                Files.writeString(tokenFile, PROXY_TOKEN + ",proxy,proxy-uid,\"system:masters\"\n");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            config.withApiServerFlag("--token-auth-file", tokenFile.toString());
+        try {
+            Files.writeString(tokenFile, PROXY_TOKEN + ",proxy,proxy-uid,\"system:masters\"\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        KubeAPIServer server = startOnce(config);
+        config.withApiServerFlag("--token-auth-file", tokenFile.toString());
+        KubeAPIServer server;
+        try {
+            server = startOnce(config);
+        } catch (RuntimeException e) {
+            removeTokenFile(tokenFile);
+            throw e;
+        }
         try {
             Path kubeconfig = Files.createTempFile("pivotctl-test-kubeconfig", ".yaml",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -140,7 +146,7 @@ public final class TestApiServer implements AutoCloseable {
             // a CRD create waits for the apiserver to rebuild its OpenAPI document: past 10 s on two loaded cores
             clientConfig.setRequestTimeout(120_000);
             KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
-            return new TestApiServer(server, client, kubeconfig);
+            return new TestApiServer(server, client, kubeconfig, tokenFile);
         } catch (IOException e) {
             server.stop();
             throw new UncheckedIOException(e);
@@ -242,6 +248,15 @@ public final class TestApiServer implements AutoCloseable {
         return controllers != null;
     }
 
+    private static void removeTokenFile(Path tokenFile) {
+        try {
+            Files.deleteIfExists(tokenFile);
+            Files.deleteIfExists(tokenFile.getParent());
+        } catch (IOException ignored) {
+            // temp files; nothing to do
+        }
+    }
+
     @Override
     public void close() {
         stopGarbageCollector();
@@ -254,6 +269,7 @@ public final class TestApiServer implements AutoCloseable {
             } catch (IOException ignored) {
                 // a temp file; nothing to do
             }
+            removeTokenFile(tokenFile);
         }
     }
 }
