@@ -32,8 +32,12 @@ if [ "${DEMO_SKIP_BUILD:-}" != "1" ] || [ ! -f target/pivotctl.jar ] || [ ! -d t
   mvn -B -q -ntp package -DskipTests
 fi
 scripts/setup-envtest.sh
-mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
-cp="target/test-classes:target/classes:$(cat "$work/cp.txt")"
+if [ -n "${DEMO_CLASSPATH:-}" ]; then
+  cp="$DEMO_CLASSPATH"   # given by DemoScriptIT: the test classpath of the Maven run that called it
+else
+  mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
+  cp="target/test-classes:target/classes:$(cat "$work/cp.txt")"
+fi
 
 bold "== Starting two local API servers (source and target, loopback)"
 java -cp "$cp" io.pivotctl.testing.DemoClusters "$work" >"$work/clusters.log" 2>&1 &

@@ -10,7 +10,7 @@ import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.KubeConnector;
 import io.pivotctl.kube.KubeTarget;
-import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.S3Server;
 import io.pivotctl.testing.TestApiServer;
 import java.io.IOException;
@@ -66,9 +66,8 @@ public final class Bench {
     static FleetRun run(Path jar, int hosts) throws Exception {
         List<Row> rows = new ArrayList<>();
         Path dir = Files.createTempDirectory("pivotctl-bench");
-        try (TestApiServer source = TestApiServer.start(); TestApiServer target = TestApiServer.start()) {
-            Crds.installPreferUpstream(source.client());
-            Crds.installPreferUpstream(target.client());
+        List<TestApiServer> servers = TestApiServer.startAll(List.of(CrdSet.upstreamOrFixtures(), CrdSet.upstreamOrFixtures()));
+        try (TestApiServer source = servers.get(0); TestApiServer target = servers.get(1)) {
             log("N=" + hosts + ": loading the fleet into the source, " + FleetLoader.CLUSTERS_IN_FLIGHT + " clusters at a time");
             FleetLoader.Loaded loaded = FleetLoader.load(source.kubeconfig(), NAMESPACE, hosts);
             int objects = loaded.objects();

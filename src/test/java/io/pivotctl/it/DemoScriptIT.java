@@ -18,6 +18,8 @@ class DemoScriptIT {
         TestApiServer.requireBinaries();
         ProcessBuilder pb = new ProcessBuilder("bash", "scripts/demo.sh").redirectErrorStream(true);
         pb.environment().put("DEMO_SKIP_BUILD", "1"); // the jar and test classes were just built by this Maven run
+        // and its test classpath is known: no second Maven run to compute it
+        pb.environment().put("DEMO_CLASSPATH", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "demo took over 5 minutes");

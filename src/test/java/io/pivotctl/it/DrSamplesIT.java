@@ -18,11 +18,9 @@ import io.pivotctl.Json;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.ArchiveReader;
 import io.pivotctl.archive.ManifestCodec;
-import io.pivotctl.crypto.AgeIdentity;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Metal3Fleet;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,21 +42,21 @@ import org.junit.jupiter.api.io.TempDir;
 class DrSamplesIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one();
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstream())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 1, 1)), 0));
 
     @TempDir
     static Path dir;
 
     static final Path SAMPLES = Path.of("samples", "dr");
     static final String NS = "pivotctl-backup";
-    static String recipient = AgeIdentity.generate().recipient();
+    static String recipient;
     static KubernetesClient admin;
 
     @BeforeAll
     static void setUp() throws Exception {
+        recipient = servers.key().recipient();
         admin = servers.source().client();
-        Crds.installUpstream(admin);
-        InventoryLoader.load(servers.source().kubeconfig(), Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 1, 1)), 0), 8);
         List<HasMetadata> rbac;
         try (InputStream in = Files.newInputStream(SAMPLES.resolve("rbac.yaml"))) {
             rbac = admin.load(in).items();

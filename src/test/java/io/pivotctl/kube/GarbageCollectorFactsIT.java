@@ -6,36 +6,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pivotctl.testing.ApiServersExtension;
-import io.pivotctl.testing.Crds;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.pivotctl.testing.CrdSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Executable facts about what the garbage collector and the namespace controller do to the objects pivotctl
- * deletes, on the real upstream BareMetalHost and HardwareData CRDs (installed in {@code @BeforeAll}, after the
- * controllers could have started: the fixture must make them watch these kinds). The tests of every pivotctl
- * command that deletes rely on these facts being true of the servers they run on.
+ * deletes, on the real upstream BareMetalHost and HardwareData CRDs (installed before the controllers start, so
+ * that the garbage collector watches them). The tests of every pivotctl command that deletes rely on these facts
+ * being true of the servers they run on (see docs/deletes.md).
  */
 class GarbageCollectorFactsIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one().withGarbageCollector();
+    static final ApiServersExtension servers = ApiServersExtension.one()
+            .withCrds(CrdSet.upstreamFiles("baremetal-operator/metal3.io_baremetalhosts.yaml", "baremetal-operator/metal3.io_hardwaredata.yaml"))
+            .withGarbageCollector();
 
     static final ResourceDefinitionContext BMH = context("BareMetalHost", "baremetalhosts");
     static final ResourceDefinitionContext HWDATA = context("HardwareData", "hardwaredata");
@@ -45,16 +41,6 @@ class GarbageCollectorFactsIT {
                 .withPlural(plural).withNamespaced(true).build();
     }
 
-    @BeforeAll
-    static void crds() throws Exception {
-        Path dir = Crds.requireUpstream().resolve("baremetal-operator");
-        for (String f : List.of("metal3.io_baremetalhosts.yaml", "metal3.io_hardwaredata.yaml")) {
-            try (InputStream in = Files.newInputStream(dir.resolve(f))) {
-                Crds.install(client(), List.of(Serialization.unmarshal(in, CustomResourceDefinition.class)));
-            }
-        }
-    }
-
     static KubernetesClient client() {
         return servers.source().client();
     }
@@ -62,9 +48,7 @@ class GarbageCollectorFactsIT {
     /** A host and, owned by it as BMO makes them, its HardwareData (controller) and BMC Secret (not controller). */
     static GenericKubernetesResource hostWithDependents(String ns, String name) {
         KubernetesClient c = client();
-        if (c.namespaces().withName(ns).get() == null) {
-            c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        }
+        servers.source().ensureNamespace(ns);
         GenericKubernetesResource host = c.genericKubernetesResources(BMH).inNamespace(ns).resource(Serialization.unmarshal("""
                 apiVersion: metal3.io/v1alpha1
                 kind: BareMetalHost

@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.InventoryCrds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.TestKey;
@@ -35,7 +35,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -53,15 +52,18 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReleaseSourceIT {
 
+    static final String NS = "metal3";
+    static final String BMH = "metal3.io/v1alpha1";
+
+    static final List<ObjectNode> INVENTORY = Metal3Fleet.of(NS, List.of(new Metal3Fleet.ClusterSpec("prod-a", 2, 1)), 3);
+
+    /** Source and target serve the upstream CRDs; the source holds the inventory. */
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstream()).withFleet(INVENTORY);
 
     @TempDir
     static Path dir;
 
-    static final String NS = "metal3";
-    static final String BMH = "metal3.io/v1alpha1";
-    static List<ObjectNode> inventory;
     static TestKey key;
     static Path archive;
     static Path unpausedArchive;
@@ -77,10 +79,6 @@ class ReleaseSourceIT {
 
     @BeforeAll
     static void setUp() {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        inventory = Metal3Fleet.of(NS, List.of(new Metal3Fleet.ClusterSpec("prod-a", 2, 1)), 3);
-        InventoryCrds.install(inventory, servers.source().client(), servers.target().client());
-        InventoryLoader.load(servers.source().kubeconfig(), inventory, 8);
         // noise: another namespace that is not exported
         InventoryLoader.load(servers.source().kubeconfig(), Metal3Fleet.of("other", List.of(), 1), 4);
         KubernetesClient src = servers.source().client();
@@ -93,7 +91,7 @@ class ReleaseSourceIT {
         src.secrets().inNamespace(NS).withName("prod-a-node-0-bmc-secret")
                 .edit(s -> { s.getMetadata().setFinalizers(List.of("baremetalhost.metal3.io/secret")); return s; });
 
-        key = TestKey.create(dir);
+        key = servers.key();
         archive = key.exportMetal3(servers.source(), dir.resolve("pivot.tar.gz"), "--pause");
         unpausedArchive = key.exportMetal3(servers.source(), dir.resolve("no-pause.tar.gz"));
 
@@ -115,11 +113,6 @@ class ReleaseSourceIT {
         copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(REPLACED_HOST).withNamespace(NS).build());
         copy.setAdditionalProperty("spec", host.getAdditionalProperties().get("spec"));
         replacedHostUid = hosts(src).resource(copy).create().getMetadata().getUid();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        System.clearProperty("pivotctl.home");
     }
 
     @Test
@@ -147,7 +140,7 @@ class ReleaseSourceIT {
         assertTrue(noKey.err().contains("--identity"), noKey.err());
 
         assertEquals(before, snapshot(), "a refusal writes nothing");
-        assertFalse(Files.exists(dir.resolve("home/journal")), "nor a journal");
+        assertFalse(Files.exists(servers.home().resolve("journal")), "nor a journal");
     }
 
     @Test
@@ -206,10 +199,9 @@ class ReleaseSourceIT {
         io.pivotctl.testing.Sigint.assumeDeliverable();
         Set<String> before = snapshot().keySet();
         Path stderr = dir.resolve("release.err");
-        ProcessBuilder pb = new ProcessBuilder("java", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar"), "release-source",
-                archive.toString(), "--kubeconfig", servers.source().kubeconfig().toString(), "--identity", key.identity().toString(), "--skip-verify",
-                "--yes", "--detach-timeout", "5m").redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("PIVOTCTL_HOME", dir.resolve("home").toString());
+        ProcessBuilder pb = servers.process("release-source", archive.toString(), "--kubeconfig", servers.source().kubeconfig().toString(),
+                "--identity", key.identity().toString(), "--skip-verify", "--yes", "--detach-timeout", "5m")
+                .redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
         long deadline = System.currentTimeMillis() + 120_000;
         while (!Files.readString(stderr).contains("waiting for BMO") && p.isAlive() && System.currentTimeMillis() < deadline) {
@@ -268,7 +260,7 @@ class ReleaseSourceIT {
                 "BareMetalHost/" + REPLACED_HOST, "HardwareData/" + REPLACED_HOST, "Secret/" + REPLACED_HOST + "-bmc-secret",
                 "Secret/" + REPLACED_SECRET);
         Map<String, String> now = snapshot();
-        for (ObjectNode o : inventory) {
+        for (ObjectNode o : INVENTORY) {
             String k = o.path("kind").asText() + "/" + o.at("/metadata/name").asText();
             if (leftAlone.contains(k)) {
                 assertTrue(now.containsKey(NS + "/" + k), k + " is left alone");
@@ -388,7 +380,7 @@ class ReleaseSourceIT {
     static Map<String, String> snapshot() {
         KubernetesClient c = servers.source().client();
         Set<String> kinds = new LinkedHashSet<>();
-        inventory.forEach(o -> kinds.add(o.path("apiVersion").asText() + " " + o.path("kind").asText()));
+        INVENTORY.forEach(o -> kinds.add(o.path("apiVersion").asText() + " " + o.path("kind").asText()));
         Map<String, String> out = new TreeMap<>();
         for (String k : kinds) {
             String[] p = k.split(" ");
@@ -424,14 +416,11 @@ class ReleaseSourceIT {
     }
 
     static void awaitGone(java.util.function.Supplier<Object> get) {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (get.get() != null && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait();
-        }
+        io.pivotctl.testing.TargetReset.await("deleted", () -> get.get() == null);
     }
 
     static Path onlyJournal() {
-        try (var files = Files.list(dir.resolve("home/journal"))) {
+        try (var files = Files.list(servers.home().resolve("journal"))) {
             List<Path> all = files.toList();
             assertEquals(1, all.size(), all.toString());
             assertTrue(all.get(0).getFileName().toString().startsWith("release-"), all.toString());

@@ -16,8 +16,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Installs only the upstream CRDs (from ../shared/crds, read in place) of the kinds an inventory holds, on several
- * servers at once: on a shared two-core machine that is most of a test class's setup time.
+ * Installs only the upstream CRDs (read in place, see {@link Crds#upstreamDir()}) of the kinds an inventory holds, on
+ * several servers at once. The old way: a test class now asks {@link ApiServersExtension} for its CRDs
+ * ({@link CrdSet}), installed before the class and shared through the server pool; this stays until the ITs written
+ * meanwhile on other branches (CommandLineIT) have moved, then goes.
  */
 public final class InventoryCrds {
 

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A management cluster shaped like a real Metal3 site (../shared/DOMAIN.md, "Shapes real sites carry"), on
+ * A management cluster shaped like a real Metal3 site (docs/real-sites.md), on
  * top of {@link Metal3Fleet}: Ironic inspection data with hex WWNs, {@code hctl} addresses, all-digit
  * serials and MACs and float-looking firmware versions; annotation and label values a YAML reader may
  * mistake; KubeadmControlPlane Secrets reached only through {@code contentFrom} and {@code passwdFrom};
