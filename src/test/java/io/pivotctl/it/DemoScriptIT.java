@@ -9,12 +9,16 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The README's main-job command, run as a newcomer would: scripts/demo.sh must end with PASS. */
+/**
+ * The README's main-job command, run as a newcomer would: scripts/demo.sh must end with PASS, releasing the source with
+ * the garbage collector running there (its orphaning deletes finished, nothing of edge-b or the spare hosts gone).
+ */
 class DemoScriptIT {
 
     @Test
     void demoPivotsTheSamplesAndPasses() throws Exception {
         TestApiServer.requireBinaries();
+        io.pivotctl.testing.ControllerManager.requireBinary();
         ProcessBuilder pb = new ProcessBuilder("bash", "scripts/demo.sh").redirectErrorStream(true);
         pb.environment().put("DEMO_SKIP_BUILD", "1"); // the jar and test classes were just built by this Maven run
         Process p = pb.start();
@@ -24,6 +28,10 @@ class DemoScriptIT {
         assertTrue(out.contains("PASS"), out);
         assertTrue(out.contains("EQUAL: 80 objects checked"), out);
         assertTrue(out.contains("matches no exported host"), "the stale lease is reported");
+        assertTrue(out.contains("garbage collector and namespace controller running on both"), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches(".*waiting for the garbage collector to finish the orphaning deletes: (\\d+) of \\1 gone.*")),
+                "release-source waited until the garbage collector had finished its orphaning deletes:\n" + out);
+        assertTrue(out.contains("edge-b and the spare hosts untouched"), out);
         assertTrue(Path.of("target/pivotctl.jar").toFile().exists());
     }
 }
