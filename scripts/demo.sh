@@ -35,15 +35,15 @@ scripts/setup-envtest.sh
 mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
 cp="target/test-classes:target/classes:$(cat "$work/cp.txt")"
 
-bold "== Starting two local API servers (source and target, loopback)"
+bold "== Starting two local API servers (source and target, loopback), each with a garbage collector"
 java -cp "$cp" io.pivotctl.testing.DemoClusters "$work" >"$work/clusters.log" 2>&1 &
 clusters_pid=$!
-for _ in $(seq 1 120); do
+for _ in $(seq 1 300); do
   [ -f "$work/ready" ] && break
   kill -0 "$clusters_pid" 2>/dev/null || { cat "$work/clusters.log"; fail "API servers did not start"; }
   sleep 1
 done
-[ -f "$work/ready" ] || fail "API servers not ready after 120 s"
+[ -f "$work/ready" ] || { tail -20 "$work/clusters.log"; fail "API servers not ready after 300 s"; }
 echo "CRDs installed: $(cat "$work/ready")"
 SRC="$work/source.kubeconfig"
 TGT="$work/target.kubeconfig"
@@ -127,7 +127,7 @@ left="$(kubectl --kubeconfig "$SRC" -n metal3 get clusters.cluster.x-k8s.io,bare
 [ "$left" = "0" ] || fail "prod-a objects left on the source after release-source: $left"
 kubectl --kubeconfig "$SRC" -n metal3 get clusters.cluster.x-k8s.io edge-b >/dev/null || fail "edge-b was not exported and must stay on the source"
 [ "$(not_released)" = "$before_release" ] || fail "the release (or the garbage collector) took objects of edge-b or spare hosts: $before_release before, $(not_released) after"
-echo "source: prod-a released (hosts detached first); edge-b and the spare hosts untouched ($before_release objects, the same UIDs)"
+echo "source: prod-a released (hosts detached first); edge-b and the spare hosts untouched (every one of their objects still there, same UIDs)"
 echo "(to abort a pivot instead: pivotctl unpause prod-a.tar.gz --kubeconfig SRC)"
 
 printf '\n\033[32mPASS\033[0m: prod-a pivoted with host status, Secrets, owner references and leases intact, and released from the source\n'

@@ -2,13 +2,12 @@ package io.pivotctl.release;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pivotctl.Json;
+import io.pivotctl.JournalLock;
 import io.pivotctl.PivotctlException;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +89,7 @@ public final class ReleaseJournal implements AutoCloseable {
             List<Record> earlier = parse(Files.readAllLines(path, StandardCharsets.UTF_8));
             dropTornTail(path, ch);
             ReleaseJournal journal = new ReleaseJournal(path, ch, lock, earlier);
-            journal.append("open", holder(), null);
+            journal.append("open", JournalLock.holder(), null);
             return journal;
         } catch (IOException e) {
             throw PivotctlException.failed("cannot open release journal " + path + ": " + e.getMessage());
@@ -162,28 +161,13 @@ public final class ReleaseJournal implements AutoCloseable {
     }
 
     private static FileLock lockOrRefuse(FileChannel ch, Path path, boolean shared) throws IOException {
-        FileLock lock;
-        try {
-            lock = ch.tryLock(0, Long.MAX_VALUE, shared);
-        } catch (OverlappingFileLockException sameProcess) {
-            lock = null;
-        }
-        if (lock == null) {
-            ch.close();
-            String by = parse(Files.readAllLines(path, StandardCharsets.UTF_8)).stream().filter(r -> "open".equals(r.op())).reduce((a, b) -> b)
-                    .map(Record::id).orElse("another pivotctl run");
-            throw PivotctlException.failed("release journal " + path + " is in use by " + by + ": wait for that run to end, then try again");
-        }
-        return lock;
-    }
-
-    private static String holder() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "this host";
-        }
-        return "pid " + ManagementFactory.getRuntimeMXBean().getPid() + " on " + host + " since " + Instant.now();
+        return JournalLock.lockOrRefuse(ch, path, shared, "release journal", () -> {
+            try {
+                return parse(Files.readAllLines(path, StandardCharsets.UTF_8)).stream().filter(r -> "open".equals(r.op())).reduce((a, b) -> b)
+                        .map(Record::id);
+            } catch (IOException e) {
+                return java.util.Optional.empty();
+            }
+        });
     }
 }

@@ -23,7 +23,7 @@ class DemoScriptIT {
         pb.environment().put("DEMO_SKIP_BUILD", "1"); // the jar and test classes were just built by this Maven run
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "demo took over 5 minutes");
+        assertTrue(p.waitFor(600, TimeUnit.SECONDS), "demo took over 10 minutes");
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("PASS"), out);
         assertTrue(out.contains("EQUAL: 80 objects checked"), out);

@@ -81,6 +81,7 @@ class ReleaseSourceIT {
         System.setProperty("pivotctl.home", dir.resolve("home").toString());
         inventory = Metal3Fleet.of(NS, List.of(new Metal3Fleet.ClusterSpec("prod-a", 2, 1)), 3);
         InventoryCrds.install(inventory, servers.source().client(), servers.target().client());
+        servers.source().ensureGarbageCollector(); // from now on, as on a real cluster (it watches the CRDs just installed)
         InventoryLoader.load(servers.source().kubeconfig(), inventory, 8);
         // noise: another namespace that is not exported
         InventoryLoader.load(servers.source().kubeconfig(), Metal3Fleet.of("other", List.of(), 1), 4);
@@ -108,7 +109,8 @@ class ReleaseSourceIT {
                 .withLabels(ca.getMetadata().getLabels()).endMetadata().withType(ca.getType()).withData(ca.getData()).build()).create()
                 .getMetadata().getUid();
         GenericKubernetesResource host = hosts(src).withName(REPLACED_HOST).get();
-        hosts(src).withName(REPLACED_HOST).delete();
+        // replaced as an operator would: kubectl delete --cascade=orphan, so the garbage collector keeps its BMC Secret and HardwareData
+        hosts(src).withName(REPLACED_HOST).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.ORPHAN).delete();
         awaitGone(() -> hosts(src).withName(REPLACED_HOST).get());
         GenericKubernetesResource copy = new GenericKubernetesResource();
         copy.setApiVersion(BMH);

@@ -32,8 +32,10 @@ public final class DemoClusters {
             System.err.println("kube-controller-manager missing in " + TestApiServer.binaryDir() + ": run scripts/setup-envtest.sh");
             System.exit(1);
         }
-        source.ensureGarbageCollector(); // after the CRDs: the garbage collector watches the kinds served when it starts
-        target.ensureGarbageCollector();
+        // after the CRDs: the garbage collector watches the kinds served when it starts; both at once, each takes a while
+        java.util.concurrent.CompletableFuture<?> targetControllers = java.util.concurrent.CompletableFuture.runAsync(target::ensureGarbageCollector);
+        source.ensureGarbageCollector();
+        targetControllers.join();
         Files.copy(source.kubeconfig(), dir.resolve("source.kubeconfig"));
         Files.copy(target.kubeconfig(), dir.resolve("target.kubeconfig"));
         Files.writeString(dir.resolve("ready"), (upstream ? "upstream CRDs from ../shared/crds" : "pivotctl's own CRD fixtures")
