@@ -15,10 +15,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "unpause", mixinStandardHelpOptions = true,
         description = {
             "Abort a pivot: on the SOURCE, undo exactly what export --pause paused, as the",
-            "archive's manifest records it: spec.paused on Clusters, the annotation",
+            "archive's manifest records it: spec.paused on Clusters that still carry",
+            "pivotctl's marker pivotctl.io/paused-by, the annotation",
             "baremetalhost.metal3.io/paused=pivotctl on hosts. A pause set by CAPM3",
-            "(metal3.io/capm3) or a person is never touched. Idempotent; prints what it",
-            "changed. No key needed.",
+            "(metal3.io/capm3) or a person, or set again after an earlier unpause, is never",
+            "touched. Idempotent; prints what it changed. No key needed. Afterwards",
+            "release-source --yes with this archive is refused: export --pause again.",
             ""
         })
 final class UnpauseCommand implements Callable<Integer> {

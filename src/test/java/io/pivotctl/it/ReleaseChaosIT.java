@@ -139,7 +139,8 @@ class ReleaseChaosIT {
                 second = release(archive);
             }
         }
-        String what = "(" + plan + "): exit " + first.exitCode() + ", then " + afterFirst + (second == null ? "" : "; re-run exit " + second.exitCode());
+        String why = first.exitCode() == 0 ? "" : " (" + first.err().lines().filter(l -> l.startsWith("error:")).findFirst().orElse("no error line") + ")";
+        String what = "(" + plan + "): exit " + first.exitCode() + why + ", then " + afterFirst + (second == null ? "" : "; re-run exit " + second.exitCode());
         if (second != null && second.exitCode() != 0) {
             return what + ": NOT clean: the re-run failed\n" + second;
         }
