@@ -19,19 +19,48 @@ public final class BackupCatalog {
     private BackupCatalog() {
     }
 
-    /** Every object in the store, archives newest first, then whatever is not an archive. */
-    public static List<BackupEntry> list(ArchiveStore store) {
+    /**
+     * Every object in the store: archives newest first by their proven time ({@link ArchiveTime}), then the
+     * future-dated ones (never shown as newest), then whatever is not an archive.
+     */
+    public static List<BackupEntry> list(ArchiveStore store, Instant now) {
         List<BackupEntry> out = new ArrayList<>();
         for (StoredObject o : store.list()) {
-            out.add(entry(store, o));
+            out.add(entry(store, o, now));
         }
         out.sort(Comparator.comparing(BackupEntry::isArchive).reversed()
-                .thenComparing(e -> e.createdAt() == null ? Instant.EPOCH : Instant.parse(e.createdAt()), Comparator.reverseOrder())
+                .thenComparing(BackupEntry::futureDated)
+                .thenComparing(BackupCatalog::provenTime, Comparator.reverseOrder())
                 .thenComparing(BackupEntry::name));
         return out;
     }
 
-    static BackupEntry entry(ArchiveStore store, StoredObject o) {
+    /** The creation time bounded by the stored time; epoch for what is not an archive. */
+    static Instant provenTime(BackupEntry e) {
+        return e.createdAt() == null ? Instant.EPOCH : ArchiveTime.proven(Instant.parse(e.createdAt()),
+                e.lastModified() == null || e.lastModified().equals("null") ? null : Instant.parse(e.lastModified()));
+    }
+
+    /**
+     * The history an archive belongs to, as the command line that made it would select it: its source cluster (the
+     * server when the id could not be read) and its selection, e.g. {@code source 6f0e... -n metal3 --cluster metal3/prod-a}.
+     */
+    public static String groupOf(Manifest m) {
+        String id = m.source().clusterId();
+        StringBuilder g = new StringBuilder("source ").append(id == null || id.isBlank() || "unknown".equals(id) ? m.source().server() : id);
+        Manifest.Selection s = m.selection();
+        if (s == null) {
+            return g.toString();
+        }
+        if (s.allNamespaces()) {
+            g.append(" -A");
+        }
+        new TreeSet<>(s.namespaces() == null ? List.<String>of() : s.namespaces()).forEach(ns -> g.append(" -n ").append(ns));
+        new TreeSet<>(s.clusters() == null ? List.<String>of() : s.clusters()).forEach(c -> g.append(" --cluster ").append(c));
+        return g.toString();
+    }
+
+    static BackupEntry entry(ArchiveStore store, StoredObject o, Instant now) {
         try {
             ManifestHead head = store.readHead(o);
             Manifest m = ManifestCodec.parse(head.manifestBytes());
@@ -53,7 +82,8 @@ public final class BackupCatalog {
             List<String> recipients = m.encryption().recipients().stream()
                     .map(r -> r.label() == null || r.label().isBlank() ? r.publicKey() : r.label() + " " + r.publicKey()).toList();
             return new BackupEntry(o.name(), o.location().toString(), o.size(), String.valueOf(o.lastModified()), created.toString(), m.archiveId(), m.source().server(),
-                    m.source().clusterId(), List.copyOf(clusters), objects, hosts, head.signed(), recipients, m.encryption().passphrase(), null);
+                    m.source().clusterId(), List.copyOf(clusters), objects, hosts, head.signed(), recipients, m.encryption().passphrase(), null,
+                    groupOf(m), ArchiveTime.futureDated(created, o.lastModified(), now));
         } catch (PivotctlException e) {
             return notAnArchive(o, e.getMessage());
         } catch (DateTimeParseException | NullPointerException e) {
@@ -63,6 +93,6 @@ public final class BackupCatalog {
 
     private static BackupEntry notAnArchive(StoredObject o, String why) {
         return new BackupEntry(o.name(), o.location().toString(), o.size(), String.valueOf(o.lastModified()), null, null, null, null, null, 0, 0, false, null,
-                false, why);
+                false, why, null, false);
     }
 }

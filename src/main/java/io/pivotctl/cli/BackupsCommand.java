@@ -2,6 +2,7 @@ package io.pivotctl.cli;
 
 import io.pivotctl.backups.BackupCatalog;
 import io.pivotctl.backups.BackupEntry;
+import io.pivotctl.backups.GroupBy;
 import io.pivotctl.backups.PruneReport;
 import io.pivotctl.backups.PruneService;
 import io.pivotctl.backups.RetentionPolicy;
@@ -36,6 +37,8 @@ final class BackupsCommand implements Runnable {
         String location;
     }
 
+    enum Grouping { source, none }
+
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "One row per archive under LOCATION (s3://BUCKET/PREFIX/ or a directory), newest first; anything that is not"
                     + " a pivotctl archive is listed as such.")
@@ -48,7 +51,7 @@ final class BackupsCommand implements Runnable {
         int run(Console console) {
             List<BackupEntry> entries;
             try (ArchiveStore store = ArchiveStore.open(where.location)) {
-                entries = BackupCatalog.list(store);
+                entries = BackupCatalog.list(store, Instant.now());
             }
             format.print(console, () -> entries, () -> printTable(console, entries, where.location));
             return 0;
@@ -63,10 +66,10 @@ final class BackupsCommand implements Runnable {
                     continue;
                 }
                 String recipients = e.recipients().size() + (e.passphrase() ? " + passphrase" : "");
-                console.result(String.format("%-20s %-36s %-24s %-24s %7d %5d %9s %-6s %s", e.createdAt(), e.archiveId(),
+                console.result(String.format("%-20s %-36s %-24s %-24s %7d %5d %9s %-6s %s", (e.futureDated() ? "(future-dated) " : "") + e.createdAt(), e.archiveId(),
                         cut(e.sourceServer(), 24), cut(e.clusters().isEmpty() ? "-" : String.join(",", e.clusters()), 24), e.objects(), e.hosts(),
                         human(e.size()), e.signed() ? "yes" : "no", recipients));
-                console.result("  " + e.location() + (e.recipients().isEmpty() ? "" : "  to " + String.join(", ", e.recipients())));
+                console.result("  " + e.location() + "  group: " + e.group() + (e.recipients().isEmpty() ? "" : "  to " + String.join(", ", e.recipients())));
             }
             long archives = entries.stream().filter(BackupEntry::isArchive).count();
             console.result(archives + " archive(s), " + (entries.size() - archives) + " other object(s) in " + location);
@@ -76,8 +79,11 @@ final class BackupsCommand implements Runnable {
     @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
             description = {
                 "Delete the archives under LOCATION that no --keep-* rule keeps, as restic's forget does: each rule keeps the newest archive",
-                "of each of the last N hours/days/ISO weeks/months (UTC) that have one. The newest archive is always kept, anything that",
-                "is not a pivotctl archive is left alone, and uploads that never completed (killed exports) are aborted."
+                "of each of the last N hours/days/ISO weeks/months (UTC) that have one, in each group (source cluster and selection) on",
+                "its own. Archives are ordered by their creation time bounded by when they were stored; one created more than 10 minutes",
+                "after it was stored is future-dated: kept and named, never counted as newest. The newest archive of every group is always",
+                "kept, anything that is not a pivotctl archive is left alone, and pivotctl uploads directly under LOCATION that never",
+                "completed (killed exports) are aborted."
             })
     static final class PruneCommand extends PrintingCommand {
 
@@ -99,6 +105,11 @@ final class BackupsCommand implements Runnable {
         @Option(names = "--keep-monthly", paramLabel = "N", defaultValue = "0", description = "... of each of the last N months.")
         int monthly;
 
+        @Option(names = "--group-by", paramLabel = "source|none", defaultValue = "source",
+                description = "source: one history per source cluster and selection (several clusters can share a prefix); none: all archives"
+                        + " together (default: ${DEFAULT-VALUE}).")
+        Grouping groupBy;
+
         @Option(names = "--dry-run", description = "Print what would be kept and deleted; delete nothing.")
         boolean dryRun;
 
@@ -114,7 +125,7 @@ final class BackupsCommand implements Runnable {
             RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly);
             PruneReport r;
             try (ArchiveStore store = ArchiveStore.open(where.location)) {
-                r = new PruneService().prune(store, policy, dryRun, uploadAge, Instant.now());
+                r = new PruneService().prune(store, policy, groupBy == Grouping.none ? GroupBy.NONE : GroupBy.SOURCE, dryRun, uploadAge, Instant.now());
             }
             format.print(console, () -> r, () -> printTable(console, r));
             metrics.record(r.kept().size() + r.deleted().size(), 0, r.deletedBytes());
@@ -123,11 +134,18 @@ final class BackupsCommand implements Runnable {
 
         private static void printTable(Console console, PruneReport r) {
             boolean dryRun = r.dryRun();
-            for (PruneReport.Row k : r.kept()) {
-                console.result(String.format("keep    %-20s %s  (%s)", k.createdAt(), k.name(), String.join(", ", k.reasons())));
-            }
-            for (PruneReport.Row d : r.deleted()) {
-                console.result(String.format("%s %-20s %s", dryRun ? "would delete" : "delete ", d.createdAt(), d.name()));
+            for (String group : r.groups()) {
+                console.result("group: " + group);
+                for (PruneReport.Row k : r.kept()) {
+                    if (k.group().equals(group)) {
+                        console.result(String.format("keep    %-20s %s  (%s)", k.createdAt(), k.name(), String.join(", ", k.reasons())));
+                    }
+                }
+                for (PruneReport.Row d : r.deleted()) {
+                    if (d.group().equals(group)) {
+                        console.result(String.format("%s %-20s %s", dryRun ? "would delete" : "delete ", d.createdAt(), d.name()));
+                    }
+                }
             }
             for (String other : r.leftAlone()) {
                 console.result("ignore  " + other);

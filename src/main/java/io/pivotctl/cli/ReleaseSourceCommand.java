@@ -22,17 +22,21 @@ import picocli.CommandLine.Option;
 @Command(name = "release-source", mixinStandardHelpOptions = true,
         description = {
             "Finish a pivot: remove from the SOURCE cluster exactly what the archive moved",
-            "(matched by UID), without deprovisioning a host.",
+            "(matched by UID) and nothing left there still uses, without deprovisioning a host.",
             "Hosts first: one write sets " + Metal3.HOST_DETACHED + " and lifts",
             "pivotctl's own pause; then it waits until BMO reports",
-            "status.operationalStatus=detached and deletes the hosts, their BMC Secrets",
-            "and HardwareData. Then the rest, dependents",
-            "before owners, finalizers removed first. Every patch and delete carries the",
-            "archived UID as a precondition. Objects with another UID, changed since export,",
-            "or paused by CAPM3 or a person are reported and left alone.",
+            "status.operationalStatus=detached and deletes the hosts' BMC Secrets and",
+            "HardwareData, the hosts, then the rest, dependents before owners, finalizers",
+            "removed first. Every delete orphans (propagationPolicy: Orphan), so the garbage",
+            "collector never takes what the plan leaves alone. Every patch and delete carries",
+            "the archived UID and the resourceVersion read just before as preconditions.",
+            "Left alone and reported: another UID, changed since export or since the plan,",
+            "paused by CAPM3 or a person, or still used by something that stays (named).",
             "Without --yes it prints the plan and writes nothing. Re-run it to resume.",
-            "Exit 3, nothing changed: the archive was exported without --pause, or --yes",
-            "without --verified-on or --skip-verify, or the target differs from the archive.",
+            "Exit 3, nothing changed: the archive was exported without --pause; --yes without",
+            "--verified-on or --skip-verify; the source is not paused as export left it",
+            "(after unpause: export --pause again); a cluster id cannot be read; or the",
+            "target differs from the archive.",
             "Exit 1 on a detach timeout: nothing deleted, the hosts stay in place.",
             ""
         })
@@ -85,9 +89,13 @@ final class ReleaseSourceCommand extends PrintingCommand implements OptionCheck 
         LoadedArchive loaded = archive.load(console);
         Path verifiedOn = targetCheck == null ? null : targetCheck.verifiedOn;
         boolean skipVerify = targetCheck != null && targetCheck.skipVerify;
-        ReleaseRequest request = new ReleaseRequest(loaded, kube.target(console),
-                verifiedOn == null ? null : kube.target(console, verifiedOn, verifiedOnContext), skipVerify, leases.configMap.namespace(),
-                leases.configMap.name(), yes, detachTimeout, pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);
+        ReleaseRequest request = (yes ? ReleaseRequest.execute(loaded, kube.target(console)) : ReleaseRequest.plan(loaded, kube.target(console)))
+                .withDetachWait(detachTimeout, pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);
+        if (verifiedOn != null) {
+            request = request.withVerifiedOn(kube.target(console, verifiedOn, verifiedOnContext), leases.configMap);
+        } else if (skipVerify) {
+            request = request.withoutVerify();
+        }
         ReleaseSummary s = new ReleaseService().run(request, progress(console));
         format.print(console, () -> json(s), () -> printTable(console, s));
         return 0;
@@ -123,6 +131,22 @@ final class ReleaseSourceCommand extends PrintingCommand implements OptionCheck 
             }
 
             @Override
+            public void sourceUnreachable(String what, long waitSeconds) {
+                console.warning(what + "; waiting up to " + waitSeconds + "s for the source to answer again, then going on from a fresh read");
+            }
+
+            @Override
+            public void orphaning(int gone, int total, long elapsed) {
+                console.progress(String.format("waiting for the garbage collector to finish the orphaning deletes: %d of %d gone (%ds)", gone, total, elapsed));
+            }
+
+            @Override
+            public void stillTerminating(List<ReleaseStep> steps) {
+                console.warning(steps.size() + " deleted object(s) still Terminating with the 'orphan' finalizer (e.g. " + steps.get(0).id() + "): the"
+                        + " source's garbage collector (kube-controller-manager) removes it once the ownerReferences to them are gone; check that it runs");
+            }
+
+            @Override
             public void leftAlone(ReleaseStep step) {
                 console.warning("left alone: " + step.id() + ": " + step.reason());
             }
@@ -141,9 +165,12 @@ final class ReleaseSourceCommand extends PrintingCommand implements OptionCheck 
             console.result(String.format("%-14s %-5s %-70s %s", st.actionText(), st.phase() == ReleaseStep.Phase.HOSTS ? "hosts" : "L" + st.level(),
                     st.id(), st.reason()).stripTrailing());
         }
+        long notPaused = s.count(ReleaseStep.Action.NOT_PAUSED);
         console.result("PLAN for " + s.source() + ": would detach " + s.count(ReleaseStep.Action.DETACH_DELETE) + " host(s) and delete them, then "
                 + s.count(ReleaseStep.Action.DELETE) + " other object(s); " + s.alreadyGone() + " already gone; " + s.leftAlone().size()
-                + " left alone. Nothing was changed: run again with --yes to release the source.");
+                + " left alone. Nothing was changed: " + (notPaused == 0 ? "run again with --yes to release the source."
+                        : notPaused + " object(s) export paused are not paused by pivotctl any more, so --yes is refused: pause them again with"
+                                + " pivotctl export --pause."));
     }
 
     private static Map<String, Object> json(ReleaseSummary s) {

@@ -11,10 +11,12 @@ import picocli.CommandLine.Mixin;
 @Command(name = "unpause", mixinStandardHelpOptions = true,
         description = {
             "Abort a pivot: on the SOURCE, undo exactly what export --pause paused, as the",
-            "archive's manifest records it: spec.paused on Clusters, the annotation",
+            "archive's manifest records it: spec.paused on Clusters that still carry",
+            "pivotctl's marker " + PivotctlMarks.PAUSED_BY + ", the annotation",
             Metal3.HOST_PAUSED + "=" + PivotctlMarks.PAUSED_BY_PIVOTCTL + " on hosts. A pause set by CAPM3",
-            "(metal3.io/capm3) or a person is never touched. Idempotent; prints what it",
-            "changed. No key needed.",
+            "(metal3.io/capm3) or a person, or set again after an earlier unpause, is never",
+            "touched. Idempotent; prints what it changed. No key needed. Afterwards",
+            "release-source --yes with this archive is refused: export --pause again.",
             ""
         })
 final class UnpauseCommand extends PrintingCommand {

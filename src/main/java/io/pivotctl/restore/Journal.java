@@ -5,17 +5,16 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.pivotctl.Json;
+import io.pivotctl.JournalLock;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ResourceType;
 import io.pivotctl.vocabulary.PivotctlMarks;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -255,18 +254,8 @@ public final class Journal implements AutoCloseable {
     }
 
     private static FileLock lockOrRefuse(FileChannel ch, Path path, List<Record> existing) throws IOException {
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException sameProcess) {
-            lock = null;
-        }
-        if (lock == null) {
-            ch.close();
-            String by = existing.stream().filter(r -> r.op() == Op.OPEN).reduce((a, b) -> b).map(Record::id).orElse("another pivotctl run");
-            throw PivotctlException.failed("journal " + path + " is in use by " + by + ": wait for that run to end, then try again");
-        }
-        return lock;
+        return JournalLock.lockOrRefuse(ch, path, false, "journal",
+                () -> existing.stream().filter(r -> r.op() == Op.OPEN).reduce((a, b) -> b).map(Record::id));
     }
 
     private static void refuseWhenLocked(Path path) throws IOException {
@@ -276,13 +265,7 @@ public final class Journal implements AutoCloseable {
     }
 
     private static String holder() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "this host";
-        }
-        return "pid " + ManagementFactory.getRuntimeMXBean().getPid() + " on " + host + " since " + Instant.now();
+        return JournalLock.holder();
     }
 
     /**

@@ -10,8 +10,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.InventoryCrds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.TestKey;
 import java.nio.file.Files;
@@ -19,14 +18,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line against real API servers: {@code -o json} on every cluster command (stdout is one JSON document),
@@ -37,13 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CommandLineIT {
 
-    @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
-
-    @TempDir
-    static Path dir;
-
     static final String NS = "metal3";
+    static final List<ObjectNode> INVENTORY = Metal3Fleet.of(NS, List.of(new Metal3Fleet.ClusterSpec("prod-a", 1, 1)), 1);
+
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstreamOrFixtures()).withFleet(INVENTORY);
+
     static final String NOTES = "operator-notes";
     static TestKey key;
     static String deleting;
@@ -51,11 +47,7 @@ class CommandLineIT {
 
     @BeforeAll
     static void setUp() {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
         KubernetesClient c = servers.source().client();
-        List<ObjectNode> inventory = Metal3Fleet.of(NS, List.of(new Metal3Fleet.ClusterSpec("prod-a", 1, 1)), 1);
-        InventoryCrds.install(inventory, c, servers.target().client());
-        InventoryLoader.load(servers.source().kubeconfig(), inventory, 8);
         c.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(NOTES).endMetadata()
                 .addToStringData("notes", "read by hand").build()).create();
         var machines = c.genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Machine").inNamespace(NS);
@@ -66,13 +58,8 @@ class CommandLineIT {
             return m;
         });
         machines.withName(deleting).delete();
-        key = TestKey.create(dir);
-        archive = dir.resolve("mgmt.tar.gz");
-    }
-
-    @AfterAll
-    static void home() {
-        System.clearProperty("pivotctl.home");
+        key = servers.key();
+        archive = servers.dir().resolve("mgmt.tar.gz");
     }
 
     private static List<String> export(String... args) {
@@ -103,7 +90,7 @@ class CommandLineIT {
     @Test
     @Order(2)
     void exportDashOFileStillWritesTheArchiveWithOneDeprecationLine() {
-        Path old = dir.resolve("old-spelling.tar.gz");
+        Path old = servers.dir().resolve("old-spelling.tar.gz");
         Cli.Result r = Cli.run(export("-o", old.toString(), "-q"));
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(Files.exists(old));
@@ -116,14 +103,14 @@ class CommandLineIT {
     @Test
     @Order(3)
     void exportDashVStillNamesLeftOutObjectsWithOneDeprecationLine() {
-        Cli.Result old = Cli.run(export(dir.resolve("v.tar.gz").toString(), "-v", "-q"));
+        Cli.Result old = Cli.run(export(servers.dir().resolve("v.tar.gz").toString(), "-v", "-q"));
         assertEquals(0, old.exitCode(), old.toString());
         assertEquals(List.of("warning: 'export -v' naming each left-out object is deprecated and goes away in the next release: write"
                 + " 'export --show-left-out' (-v is the API-request trace)"), deprecations(old));
         assertTrue(old.out().contains(NS + "/" + deleting) && old.out().contains(NS + "/" + NOTES), old.out());
         assertTrue(old.err().contains("[api] "), "-v still traces API requests: " + old.err());
 
-        Cli.Result neu = Cli.run(export(dir.resolve("s.tar.gz").toString(), "--show-left-out", "-q"));
+        Cli.Result neu = Cli.run(export(servers.dir().resolve("s.tar.gz").toString(), "--show-left-out", "-q"));
         assertEquals(0, neu.exitCode(), neu.toString());
         assertEquals(List.of(), deprecations(neu));
         assertTrue(neu.out().contains(NS + "/" + deleting) && neu.out().contains(NS + "/" + NOTES), neu.out());
@@ -164,7 +151,7 @@ class CommandLineIT {
     @Test
     @Order(6)
     void releaseSourcePlanAndUnpauseJson() throws Exception {
-        Path paused = dir.resolve("paused.tar.gz");
+        Path paused = servers.dir().resolve("paused.tar.gz");
         assertEquals(0, Cli.run(export(paused.toString(), "--pause", "-q")).exitCode());
         String source = servers.source().kubeconfig().toString();
         JsonNode plan = JsonOutputTest.json(Cli.run("release-source", paused.toString(), "--kubeconfig", source, "-i", key.identity().toString(),

@@ -100,6 +100,30 @@ class UnpauseIT {
         assertEquals(expected, pauseState(c));
     }
 
+    @Test
+    @Order(3)
+    void aSecondUnpauseLeavesAClusterPauseSomeoneSetAfterTheFirst() {
+        KubernetesClient c = servers.source().client();
+        Path archive = key.exportMetal3(servers.source(), servers.dir().resolve("pivot-3.tar.gz"), "--pause");
+        assertEquals(0, unpause(archive).exitCode());
+        generic(c, CAPI, "Cluster").withName("prod-a").edit(cl -> {
+            spec(cl).put("paused", true); // a person pauses prod-a for maintenance, without pivotctl's marker
+            return cl;
+        });
+        try {
+            Cli.Result again = unpause(archive);
+            assertEquals(0, again.exitCode(), again.toString());
+            assertTrue(again.out().lines().anyMatch(l -> l.startsWith("LEFT ALONE") && l.contains("Cluster.cluster.x-k8s.io metal3/prod-a")
+                    && l.contains("pivotctl.io/paused-by")), again.out());
+            assertEquals(Boolean.TRUE, spec(generic(c, CAPI, "Cluster").withName("prod-a").get()).get("paused"), "the person's pause stays");
+        } finally {
+            generic(c, CAPI, "Cluster").withName("prod-a").edit(cl -> {
+                spec(cl).put("paused", false);
+                return cl;
+            });
+        }
+    }
+
     static Cli.Result unpause(Path archive) {
         return Cli.run("unpause", archive.toString(), "--kubeconfig", servers.source().kubeconfig().toString());
     }

@@ -103,9 +103,10 @@ public final class ControllerManager implements AutoCloseable {
 
     /**
      * Proves both controllers act: a ConfigMap owned by another is collected when its owner is deleted, and a deleted
-     * namespace with something in it is emptied and removed.
+     * namespace with something in it is emptied and removed. A test also calls it after its deletes, to give the
+     * controllers the time a cascade of those deletes would take before it looks at what is left.
      */
-    private void probe() {
+    public void probe() {
         KubernetesClient client = server.client();
         String ns = "pivotctl-kcm-probe-" + UUID.randomUUID().toString().substring(0, 8);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
