@@ -73,11 +73,20 @@ final class ImportCommand extends PrintingCommand implements OptionCheck {
     @Option(names = "--bmh-status-annotation", description = "Also write the " + Metal3.HOST_STATUS + " annotation BMO uses for restores.")
     boolean bmhStatusAnnotation;
 
+    @Option(names = "--preflight", paramLabel = "needed|every-object", defaultValue = "needed",
+            description = "needed (default): preflight skips the server-side dry run of a core Secret or ConfigMap whose create the server"
+                    + " is known to accept (no admission webhook or policy matches it, no quota counts it, you may create it, and it passes"
+                    + " the server's own validation, checked locally); every-object: dry-run every object. The plan says how many were"
+                    + " skipped and why the others ran.")
+    String preflight;
+
     @Option(names = "--no-rollback", description = "On failure keep what was created and the journal (then --resume or --rollback).")
     boolean noRollback;
 
     @Mixin
     MetricsOptions metrics;
+
+    static final java.util.Set<String> PREFLIGHT_SCOPES = java.util.Set.of("needed", "every-object");
 
     private ImportRequest.Mode mode() {
         return modeOptions == null ? ImportRequest.Mode.IMPORT : modeOptions.mode();
@@ -86,6 +95,9 @@ final class ImportCommand extends PrintingCommand implements OptionCheck {
     @Override
     public void check() {
         ImportRequest.Mode mode = mode();
+        if (!PREFLIGHT_SCOPES.contains(preflight)) {
+            throw PivotctlException.usage("--preflight takes needed or every-object, not '" + io.pivotctl.Printable.of(preflight) + "'");
+        }
         if (noRollback && (mode == ImportRequest.Mode.DRY_RUN || mode == ImportRequest.Mode.ROLLBACK)) {
             throw PivotctlException.usage("--no-rollback applies to an import or --resume, not to " + (mode == ImportRequest.Mode.DRY_RUN ? "--dry-run" : "--rollback"));
         }
@@ -110,6 +122,7 @@ final class ImportCommand extends PrintingCommand implements OptionCheck {
                 .flag(ImportRequest.Flag.INSTALL_CRDS, installCrds)
                 .flag(ImportRequest.Flag.KEEP_PAUSED, keepPaused)
                 .flag(ImportRequest.Flag.BMH_STATUS_ANNOTATION, bmhStatusAnnotation)
+                .flag(ImportRequest.Flag.PREFLIGHT_EVERY_OBJECT, "every-object".equals(preflight))
                 .build();
         metrics.record(loaded.objects().size(), loaded.manifest().secrets().size(), metrics.file == null ? 0 : archive.size());
         Cancellation cancellation = new Cancellation();

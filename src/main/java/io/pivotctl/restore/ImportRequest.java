@@ -24,8 +24,8 @@ public record ImportRequest(KubeTarget target, String archive, Mode mode, Handli
     /** {@code --only}: both (default, leases first), leases only, or objects only. */
     public enum Scope { ALL, LEASES, OBJECTS }
 
-    /** The yes/no options. */
-    public enum Flag { INSTALL_CRDS, KEEP_PAUSED, BMH_STATUS_ANNOTATION }
+    /** The yes/no options; PREFLIGHT_EVERY_OBJECT is {@code --preflight=every-object}. */
+    public enum Flag { INSTALL_CRDS, KEEP_PAUSED, BMH_STATUS_ANNOTATION, PREFLIGHT_EVERY_OBJECT }
 
     public ImportRequest {
         flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
@@ -45,6 +45,11 @@ public record ImportRequest(KubeTarget target, String archive, Mode mode, Handli
 
     public boolean has(Flag flag) {
         return flags.contains(flag);
+    }
+
+    /** Which creates preflight dry-runs. */
+    public DryRuns.Scope dryRunScope() {
+        return has(Flag.PREFLIGHT_EVERY_OBJECT) ? DryRuns.Scope.EVERY_OBJECT : DryRuns.Scope.NEEDED;
     }
 
     public boolean writesObjects() {

@@ -38,12 +38,14 @@ final class Preflight {
     private final ResourceApi client;
     private final Discovery discovery;
     private final ConflictPolicy onConflict;
+    private final DryRuns.Scope dryRunScope;
     private final int concurrency;
 
-    Preflight(ResourceApi client, Discovery discovery, ConflictPolicy onConflict) {
+    Preflight(ResourceApi client, Discovery discovery, ConflictPolicy onConflict, DryRuns.Scope dryRunScope) {
         this.client = client;
         this.discovery = discovery;
         this.onConflict = onConflict;
+        this.dryRunScope = dryRunScope;
         this.concurrency = client.concurrency();
     }
 
@@ -80,7 +82,7 @@ final class Preflight {
             level.forEach(p -> kinds.merge(p.id().qualifiedKind(), 1, Integer::sum));
             b.append("\n  level ").append(i++).append(": ").append(level.size()).append(" ").append(kinds);
         }
-        return b.toString();
+        return b.append('\n').append(DryRuns.describe(preflight.dryRuns())).toString();
     }
 
     /** What preflight found: problems stop the import, notes are told. Filled from several threads. */
@@ -119,9 +121,27 @@ final class Preflight {
         MissingNamespaces toCreate = new MissingNamespaces(missing, missing.isEmpty() ? null : standInNamespace());
         List<PlannedObject> planned = planned(archive, types);
         Map<ObjectId, ObjectNode> existing = existing(planned, toCreate, found);
-        dryRunCreates(planned, existing, toCreate, archive.manifest().archiveId(), found);
+        DryRuns dryRuns = new DryRuns(dryRunScope, admissionFacts(planned, toCreate));
+        dryRunCreates(planned, existing, toCreate, new DryRunContext(archive.manifest().archiveId(), dryRuns), found);
         Judged judged = judge(planned, existing, alreadyRestored, resumedRunId, found);
-        return new PreflightResult(levels(judged.planned()), missing, found.sortedProblems(), found.notes, judged.conflicts(), judged.adopted());
+        return new PreflightResult(levels(judged.planned()), missing, found.sortedProblems(), found.notes, judged.conflicts(), judged.adopted(),
+                dryRuns.tally());
+    }
+
+    /** The archive a dry run's body comes from, and which dry runs are needed. */
+    private record DryRunContext(String archiveId, DryRuns dryRuns) {
+    }
+
+    /** Read only when some core Secret or ConfigMap could skip its dry run: for the namespaces that exist. */
+    private AdmissionFacts admissionFacts(List<PlannedObject> planned, MissingNamespaces toCreate) {
+        if (dryRunScope == DryRuns.Scope.EVERY_OBJECT) {
+            return AdmissionFacts.unknown("--preflight=every-object");
+        }
+        Set<String> namespaces = new TreeSet<>();
+        planned.stream().map(PlannedObject::id).filter(id -> id.group().isEmpty() && (id.kind().equals("Secret") || id.kind().equals("ConfigMap")))
+                .map(ObjectId::namespace).filter(ns -> !toCreate.contains(ns)).forEach(namespaces::add);
+        return namespaces.isEmpty() ? AdmissionFacts.unknown("no core Secret or ConfigMap in an existing namespace")
+                : AdmissionFacts.read(client, discovery, namespaces);
     }
 
     /** The namespaces archived objects live in that the target lacks; one being deleted is a problem. */
@@ -186,7 +206,7 @@ final class Preflight {
     }
 
     /** Tries every create that is not a conflict as a server-side dry run: admission and schema errors, and dropped fields, surface now. */
-    private void dryRunCreates(List<PlannedObject> planned, Map<ObjectId, ObjectNode> existing, MissingNamespaces toCreate, String archiveId,
+    private void dryRunCreates(List<PlannedObject> planned, Map<ObjectId, ObjectNode> existing, MissingNamespaces toCreate, DryRunContext context,
             Findings found) {
         List<String> pruned = Collections.synchronizedList(new ArrayList<>());
         Parallel.map(planned, dryRunConcurrency(concurrency), p -> {
@@ -198,7 +218,10 @@ final class Preflight {
                 return null; // no stand-in namespace readable: checked at apply
             }
             try {
-                ObjectNode body = ObjectPreparer.forCreate(p.archived().object(), ObjectPreparer.Owners.AS_ARCHIVED, archiveId, false, w -> { });
+                ObjectNode body = ObjectPreparer.forCreate(p.archived().object(), ObjectPreparer.Owners.AS_ARCHIVED, context.archiveId(), false, w -> { });
+                if (context.dryRuns().skip(p.id(), body, !elsewhere)) {
+                    return null; // its create's answer is known in advance (DryRuns): asking the server decides nothing
+                }
                 if (elsewhere) {
                     body.with("metadata").put("namespace", toCreate.standIn());
                 }

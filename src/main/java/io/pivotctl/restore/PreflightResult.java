@@ -7,9 +7,10 @@ import java.util.Set;
 /**
  * The plan (objects by level) and everything preflight found; {@code problems} non-empty means nothing may be written.
  * {@code adopted}: on --resume, objects the interrupted run created without hearing back (they carry its run label).
+ * {@code dryRuns}: how many creates preflight dry-ran and skipped ({@link DryRuns}).
  */
 public record PreflightResult(List<List<PlannedObject>> levels, Set<String> missingNamespaces,
-        List<String> problems, List<String> notes, int conflicts, Set<ObjectId> adopted) {
+        List<String> problems, List<String> notes, int conflicts, Set<ObjectId> adopted, DryRuns.Tally dryRuns) {
 
     public PreflightResult {
         levels = levels.stream().map(List::copyOf).toList();
