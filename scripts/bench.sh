@@ -2,7 +2,10 @@
 # Benchmark harness: scripts/bench.sh [N...] (default 100 1000 hosts, about 13.3 objects per host; the issue-15 run is
 # `scripts/bench.sh 1000 5000`, 13,300 and 66,500 objects, about half an hour on 2 cores).
 # For each N in one go: fresh real source and target API servers, the synthetic fleet loaded cluster by cluster, then
-# pivotctl export (file, S3), import and verify against kubectl and create baselines on the same servers. Prints a
+# pivotctl export (file, S3), import and verify against kubectl and create baselines on the same servers, with pivotctl's
+# CPU seconds (user+sys from /usr/bin/time) per 1,000 objects; then, on fresh servers, the pivot window: export --pause,
+# validate, import, verify, release-source --yes --verified-on (scripted BMO, garbage collector when built), each step's
+# share of the total. Prints a
 # Markdown table (ratios, scaling from the smallest to the largest N, the machine) and writes target/bench.json
 # (rewritten after each N). Exits 1 when any step fails or verify does not find the target equal after the import.
 # pivotctl itself runs with -Xmx256m; the harness JVM (fleet loading, baselines, S3Proxy) gets BENCH_JAVA_OPTS

@@ -3,6 +3,7 @@ package io.pivotctl.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pivotctl.Json;
 import io.pivotctl.bench.BenchReport.FleetRun;
+import io.pivotctl.bench.BenchReport.PivotWindow;
 import io.pivotctl.bench.BenchReport.Row;
 import io.pivotctl.crypto.AgeIdentity;
 import io.pivotctl.crypto.IdentityFiles;
@@ -10,6 +11,8 @@ import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.KubeConnector;
 import io.pivotctl.kube.KubeTarget;
+import io.pivotctl.testing.BmoStandIn;
+import io.pivotctl.testing.ControllerManager;
 import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.S3Server;
 import io.pivotctl.testing.TestApiServer;
@@ -26,7 +29,8 @@ import java.util.Map;
  * The benchmark harness behind scripts/bench.sh: for each N, fresh source and target API servers, the synthetic fleet of
  * N hosts loaded into the source, then on the same servers: pivotctl export (to a file and to S3) vs
  * `kubectl get ... -A -o json`, pivotctl import vs a sequential create baseline and a parallel create ceiling, and
- * pivotctl verify of the target, which must find it equal (a fast but wrong import fails the bench). pivotctl runs
+ * pivotctl verify of the target, which must find it equal (a fast but wrong import fails the bench); then, on fresh
+ * servers, the pivot window: every step of the runbook from export --pause to release-source, timed. pivotctl runs
  * as a separate JVM (-Xmx256m, -v for its request count) under /usr/bin/time -v for peak RSS.
  * Usage: {@code Bench JAR OUT_JSON N...}; target/bench.json is rewritten after each N, so a failure keeps what was measured.
  */
@@ -44,17 +48,19 @@ public final class Bench {
         Path out = Path.of(args[1]);
         Map<String, Object> machine = Machine.describe();
         List<FleetRun> fleets = new ArrayList<>();
+        List<PivotWindow> pivots = new ArrayList<>();
         String failure = null;
         for (int i = 2; i < args.length && failure == null; i++) {
             int hosts = Integer.parseInt(args[i]);
             try {
                 fleets.add(run(jar, hosts));
+                pivots.add(pivotWindow(jar, hosts));
             } catch (Exception e) {
                 failure = "N=" + hosts + ": " + e.getMessage();
             }
-            Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(BenchReport.of(machine, fleets, failure)));
+            Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(BenchReport.of(machine, fleets, pivots, failure)));
         }
-        BenchReport report = BenchReport.of(machine, fleets, failure);
+        BenchReport report = BenchReport.of(machine, fleets, pivots, failure);
         System.out.println(report.markdown());
         if (failure != null) {
             System.err.println("[bench] FAILED " + failure);
@@ -111,11 +117,51 @@ public final class Bench {
 
             try (ClusterConnection conn = KubeConnector.connect(new KubeTarget(target.kubeconfig(), null, 16, 0))) {
                 log("N=" + hosts + ": sequential create baseline");
-                rows.add(Row.of(hosts, objects, "sequential", new Measured(CreateBaseline.creates(conn, hosts, "bench-seq", 1), null, null)));
+                rows.add(Row.of(hosts, objects, "sequential", Measured.wall(CreateBaseline.creates(conn, hosts, "bench-seq", 1))));
                 log("N=" + hosts + ": parallel create ceiling");
-                rows.add(Row.of(hosts, objects, "parallel", new Measured(CreateBaseline.creates(conn, hosts, "bench-par", 16), null, null)));
+                rows.add(Row.of(hosts, objects, "parallel", Measured.wall(CreateBaseline.creates(conn, hosts, "bench-par", 16))));
             }
             return new FleetRun(hosts, objects, loaded.seconds(), archiveBytes, rows, true, report.path("objectsChecked").asInt());
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /**
+     * The pivot of one fleet as the runbook runs it, on fresh servers, timing each step: export --pause, validate, import,
+     * verify (which must find the target equal), release-source --yes --verified-on, with a scripted BMO answering
+     * detach on the source and, when kube-controller-manager is built, its garbage collector running there.
+     */
+    static PivotWindow pivotWindow(Path jar, int hosts) throws Exception {
+        Path dir = Files.createTempDirectory("pivotctl-pivot");
+        List<TestApiServer> servers = TestApiServer.startAll(List.of(CrdSet.upstreamOrFixtures(), CrdSet.upstreamOrFixtures()));
+        try (TestApiServer source = servers.get(0); TestApiServer target = servers.get(1)) {
+            boolean gc = Files.isExecutable(ControllerManager.binary());
+            log("N=" + hosts + ": pivot window: loading the fleet" + (gc ? ", garbage collector on the source" : " (no controller-manager built)"));
+            FleetLoader.Loaded loaded = FleetLoader.load(source.kubeconfig(), NAMESPACE, hosts);
+            if (gc) {
+                source.ensureGarbageCollector(); // after the load, as on a cluster that has run for a while: it syncs what is there
+            }
+            AgeIdentity id = AgeIdentity.generate();
+            Path key = dir.resolve("key.txt");
+            IdentityFiles.writeNew(key, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
+            String archive = dir.resolve("pivot.tar.gz").toString();
+            String src = source.kubeconfig().toString();
+            String dst = target.kubeconfig().toString();
+            Map<String, Double> steps = new java.util.LinkedHashMap<>();
+            steps.put("export --pause", Command.run(Command.pivotctl(jar, "export", archive, "-q", "--kubeconfig", src, "-n", NAMESPACE,
+                    "--recipient", id.recipient(), "--pause"), dir, "pivot-export", false).seconds());
+            steps.put("validate", Command.run(Command.pivotctl(jar, "validate", archive, "--identity", key.toString()), dir, "pivot-validate", false).seconds());
+            steps.put("import", Command.run(Command.pivotctl(jar, "import", archive, "-q", "--kubeconfig", dst, "--identity", key.toString()),
+                    dir, "pivot-import", false).seconds());
+            steps.put("verify", Command.run(Command.pivotctl(jar, "verify", archive, "--kubeconfig", dst, "--identity", key.toString(), "-o", "json"),
+                    dir, "pivot-verify", false, VERIFY_DIFFERENCES).seconds());
+            requireEqual(Json.MAPPER.readTree(Command.out(dir, "pivot-verify").toFile()));
+            try (BmoStandIn bmo = BmoStandIn.start(source.client(), NAMESPACE)) {
+                steps.put("release-source --yes", Command.run(Command.pivotctl(jar, "release-source", archive, "-q", "--kubeconfig", src,
+                        "--identity", key.toString(), "--yes", "--verified-on", dst), dir, "pivot-release", false).seconds());
+            }
+            return new PivotWindow(hosts, loaded.objects(), gc, steps);
         } finally {
             deleteTree(dir);
         }

@@ -13,7 +13,8 @@ import java.util.Map;
  * ratios against the baselines, and how time per object grows from the smallest to the largest fleet.
  * {@code failure} names what stopped the run; the fleets measured before it are still reported.
  */
-record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<SizeRatios> ratios, Scaling scaling, String failure) {
+record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<SizeRatios> ratios, Scaling scaling, List<PivotWindow> pivots,
+        String failure) {
 
     /** The rows in the order they are measured; {@code key} names them in bench.json. */
     static final Map<String, String> ROWS = rows();
@@ -35,14 +36,41 @@ record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<Size
 
     /** One measurement. Peak RSS and requests are null where not measured (baselines) or not reported (no -v count line). */
     record Row(int hosts, int objects, String key, String what, double seconds, double objectsPerSecond, Long peakRssKb, Long apiRequests,
-            Double requestsPerObject) {
+            Double requestsPerObject, Double cpuSecondsPer1000Objects) {
 
         static Row of(int hosts, int objects, String key, Measured m) {
             if (!ROWS.containsKey(key)) {
                 throw new IllegalArgumentException("unknown bench row " + key);
             }
             return new Row(hosts, objects, key, ROWS.get(key), m.seconds(), objects / m.seconds(), m.peakRssKb(), m.apiRequests(),
-                    m.apiRequests() == null ? null : (double) m.apiRequests() / objects);
+                    m.apiRequests() == null ? null : (double) m.apiRequests() / objects, m.cpuSeconds() == null ? null : m.cpuSeconds() * 1000 / objects);
+        }
+    }
+
+    /**
+     * The whole pivot of one fleet, on fresh servers, as the runbook runs it: each step's wall seconds and its share of
+     * the total. {@code garbageCollector}: whether the source ran kube-controller-manager's garbage collector during
+     * release-source (it does when the binary is built).
+     */
+    record PivotWindow(int hosts, int objects, boolean garbageCollector, Map<String, Double> stepSeconds) {
+
+        static final List<String> STEPS = List.of("export --pause", "validate", "import", "verify", "release-source --yes");
+
+        PivotWindow {
+            stepSeconds = Collections.unmodifiableMap(new LinkedHashMap<>(stepSeconds));
+        }
+
+        double totalSeconds() {
+            return stepSeconds.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        String markdownRow() {
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "| %d | %d | %.1f min |", hosts, objects, totalSeconds() / 60));
+            for (String step : STEPS) {
+                double s = stepSeconds.getOrDefault(step, 0.0);
+                b.append(String.format(Locale.ROOT, " %.1f s (%.0f%%) |", s, 100 * s / totalSeconds()));
+            }
+            return b.append(garbageCollector ? " on |" : " off |").toString();
         }
     }
 
@@ -95,22 +123,28 @@ record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<Size
     }
 
     static BenchReport of(Map<String, Object> machine, List<FleetRun> fleets, String failure) {
+        return of(machine, fleets, List.of(), failure);
+    }
+
+    static BenchReport of(Map<String, Object> machine, List<FleetRun> fleets, List<PivotWindow> pivots, String failure) {
         List<SizeRatios> ratios = new ArrayList<>();
         fleets.forEach(f -> ratios.add(SizeRatios.of(f)));
-        return new BenchReport(machine, List.copyOf(fleets), ratios, Scaling.of(fleets), failure);
+        return new BenchReport(machine, List.copyOf(fleets), ratios, Scaling.of(fleets), List.copyOf(pivots), failure);
     }
 
     String markdown() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Machine: %s, %s cores, %s GiB RAM, Java %s, %s%n%n", machine.get("cpu"), machine.get("cores"),
                 machine.get("ramGiB"), machine.get("java"), machine.get("apiserver")));
-        b.append("| hosts | objects | what | seconds | objects/s | peak RSS MB | requests/object |\n|---:|---:|---|---:|---:|---:|---:|\n");
+        b.append("| hosts | objects | what | seconds | objects/s | peak RSS MB | requests/object | CPU s / 1000 objects |\n"
+                + "|---:|---:|---|---:|---:|---:|---:|---:|\n");
         for (FleetRun f : fleets) {
             for (Row r : f.rows()) {
                 boolean pivotctl = r.key().equals("export") || r.key().equals("export-s3") || r.key().equals("import") || r.key().equals("verify");
-                b.append(String.format(Locale.ROOT, "| %d | %d | %s | %.1f | %.0f | %s | %s |%n", r.hosts(), r.objects(), r.what(), r.seconds(),
+                b.append(String.format(Locale.ROOT, "| %d | %d | %s | %.1f | %.0f | %s | %s | %s |%n", r.hosts(), r.objects(), r.what(), r.seconds(),
                         r.objectsPerSecond(), r.peakRssKb() == null ? "" : String.valueOf(r.peakRssKb() / 1024),
-                        r.requestsPerObject() != null ? String.format(Locale.ROOT, "%.2f", r.requestsPerObject()) : pivotctl ? "n/a" : ""));
+                        r.requestsPerObject() != null ? String.format(Locale.ROOT, "%.2f", r.requestsPerObject()) : pivotctl ? "n/a" : "",
+                        r.cpuSecondsPer1000Objects() == null ? "" : String.format(Locale.ROOT, "%.2f", r.cpuSecondsPer1000Objects())));
             }
         }
         b.append("\n| hosts | export ÷ kubectl list (time) | export to S3 ÷ to a file (time, peak RSS) | import ÷ parallel ceiling (speed)"
@@ -134,6 +168,14 @@ record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<Size
         for (FleetRun f : fleets) {
             b.append(String.format(Locale.ROOT, "%d hosts: fleet loaded by the harness (not pivotctl) in %.1f s (%.0f objects/s); archive %.1f MB%n", f.hosts(),
                     f.loadSeconds(), f.objects() / f.loadSeconds(), f.archiveBytes() / 1e6));
+        }
+        if (!pivots.isEmpty()) {
+            b.append("\nThe pivot window (fresh servers, a scripted BMO answering detach on the source):\n\n| hosts | objects | total |");
+            PivotWindow.STEPS.forEach(step -> b.append(' ').append(step).append(" |"));
+            b.append(" garbage collector |\n|---:|---:|---:|");
+            PivotWindow.STEPS.forEach(step -> b.append("---:|"));
+            b.append("---|\n");
+            pivots.forEach(p -> b.append(p.markdownRow()).append('\n'));
         }
         if (failure != null) {
             b.append("\nFAILED: ").append(failure).append('\n');

@@ -28,7 +28,7 @@ class BenchReportTest {
         for (String key : BenchReport.ROWS.keySet()) {
             boolean pivotctl = BenchReport.SCALED.contains(key) || key.equals("export-s3");
             rows.add(Row.of(hosts, objects, key, new Measured(objects * 0.001 * factor.get(key), pivotctl ? 300_000L : null,
-                    key.equals("import") ? importRequests : null)));
+                    key.equals("import") ? importRequests : null, pivotctl ? objects * 0.002 : null)));
         }
         return new FleetRun(hosts, objects, 10, objects * 700L, rows, true, objects);
     }
@@ -111,5 +111,34 @@ class BenchReportTest {
         assertTrue(e.getMessage().contains("1 difference(s)") && e.getMessage().contains("h1"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> Bench.requireEqual(Json.MAPPER.readTree("{\"objectsChecked\": 0, \"differences\": []}")));
         assertThrows(IllegalStateException.class, () -> Bench.requireEqual(Json.MAPPER.readTree("{\"objectsChecked\": 266}")));
+    }
+
+    @Test
+    void cpuSecondsAreReadFromTimeAndGivenPerThousandObjects() throws Exception {
+        String stderr = "api requests: 3 (GET 3)\n\tUser time (seconds): 12.50\n\tSystem time (seconds): 1.25\n"
+                + "\tMaximum resident set size (kbytes): 204800\n";
+        Measured.StderrFacts facts = Measured.StderrFacts.read(new java.io.StringReader(stderr));
+        assertEquals(13.75, facts.cpuSeconds(), 1e-9);
+        Row row = Row.of(1000, 13300, "import", new Measured(40, facts.peakRssKb(), facts.apiRequests(), facts.cpuSeconds()));
+        assertEquals(13.75 * 1000 / 13300, row.cpuSecondsPer1000Objects(), 1e-9);
+        assertEquals(null, Measured.StderrFacts.read(new java.io.StringReader("no time here\n")).cpuSeconds(), "absent, not zero");
+        String table = BenchReport.of(MACHINE, List.of(fleet(1000, 13300, 8.0, 29260L)), null).markdown();
+        assertTrue(table.contains("| CPU s / 1000 objects |") && table.contains("| 2.00 |"), table);
+    }
+
+    @Test
+    void thePivotWindowGivesTheTotalAndEachStepsShare() {
+        Map<String, Double> steps = new java.util.LinkedHashMap<>();
+        steps.put("export --pause", 30.0);
+        steps.put("validate", 10.0);
+        steps.put("import", 120.0);
+        steps.put("verify", 20.0);
+        steps.put("release-source --yes", 60.0);
+        BenchReport.PivotWindow p = new BenchReport.PivotWindow(1000, 13300, true, steps);
+        assertEquals(240.0, p.totalSeconds(), 1e-9);
+        assertEquals("| 1000 | 13300 | 4.0 min | 30.0 s (13%) | 10.0 s (4%) | 120.0 s (50%) | 20.0 s (8%) | 60.0 s (25%) | on |", p.markdownRow());
+        String table = BenchReport.of(MACHINE, List.of(fleet(1000, 13300, 8.0, 29260L)), List.of(p), null).markdown();
+        assertTrue(table.contains("| hosts | objects | total | export --pause | validate | import | verify | release-source --yes | garbage collector |"), table);
+        assertTrue(table.contains(p.markdownRow()), table);
     }
 }

@@ -49,4 +49,13 @@ class BenchSmokeIT {
         assertTrue(table.contains("import ÷ parallel ceiling (speed)"), table);
         assertTrue(table.contains("| equal (" + run.objectsChecked() + " objects checked) |"), table);
     }
+
+    @Test
+    void thePivotWindowTimesEveryStepOfTheRunbook() throws Exception {
+        TestApiServer.requireBinaries();
+        BenchReport.PivotWindow p = Bench.pivotWindow(Path.of(System.getProperty("pivotctl.jar", "target/pivotctl.jar")), 5);
+        assertEquals(BenchReport.PivotWindow.STEPS, List.copyOf(p.stepSeconds().keySet()), "every step, in the runbook's order");
+        p.stepSeconds().forEach((step, seconds) -> assertTrue(seconds > 0, step + " took " + seconds));
+        assertTrue(p.objects() > 5 * 10, "the fleet: " + p.objects());
+    }
 }

@@ -57,7 +57,7 @@ final class Command {
             throw new IllegalStateException(name + " failed (exit " + p.exitValue() + "): " + String.join(" ", cmd) + "\n" + facts.tail());
         }
         Files.delete(err);
-        return new Measured(seconds, facts.peakRssKb(), facts.apiRequests());
+        return new Measured(seconds, facts.peakRssKb(), facts.apiRequests(), facts.cpuSeconds());
     }
 
     static Path out(Path dir, String name) {

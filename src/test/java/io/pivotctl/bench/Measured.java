@@ -13,25 +13,37 @@ import java.util.regex.Pattern;
  * count from pivotctl's {@code -v} summary line (contract: {@code api requests: <TOTAL> (...)}, the last such line
  * wins). Either is null when its line is absent (no /usr/bin/time, or a pivotctl that does not count requests yet).
  */
-record Measured(double seconds, Long peakRssKb, Long apiRequests) {
+record Measured(double seconds, Long peakRssKb, Long apiRequests, Double cpuSeconds) {
+
+    /** A baseline the harness timed itself: no child process, so no RSS, request count or CPU of pivotctl's. */
+    static Measured wall(double seconds) {
+        return new Measured(seconds, null, null, null);
+    }
 
     static final Pattern PEAK_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
+    /** /usr/bin/time -v's user and system CPU seconds of the child: what pivotctl took from the cores it shares with the server. */
+    static final Pattern CPU = Pattern.compile("(?:User|System) time \\(seconds\\): ([0-9.]+)");
     static final Pattern API_REQUESTS = Pattern.compile("api requests: (\\d+)");
 
     /** What stderr says, read line by line: with -v a 5,000-host import writes hundreds of thousands of lines. */
-    record StderrFacts(Long peakRssKb, Long apiRequests, String tail) {
+    record StderrFacts(Long peakRssKb, Long apiRequests, Double cpuSeconds, String tail) {
 
         static final int TAIL_LINES = 20;
 
         static StderrFacts read(Reader stderr) throws IOException {
             Long rss = null;
             Long requests = null;
+            Double cpu = null;
             Deque<String> tail = new ArrayDeque<>();
             BufferedReader in = new BufferedReader(stderr);
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 Matcher m = PEAK_RSS.matcher(line);
                 if (m.find()) {
                     rss = Long.valueOf(m.group(1));
+                }
+                m = CPU.matcher(line);
+                if (m.find()) {
+                    cpu = (cpu == null ? 0 : cpu) + Double.parseDouble(m.group(1));
                 }
                 m = API_REQUESTS.matcher(line);
                 if (m.find()) {
@@ -45,7 +57,7 @@ record Measured(double seconds, Long peakRssKb, Long apiRequests) {
                     tail.removeFirst();
                 }
             }
-            return new StderrFacts(rss, requests, String.join("\n", tail));
+            return new StderrFacts(rss, requests, cpu, String.join("\n", tail));
         }
     }
 }
