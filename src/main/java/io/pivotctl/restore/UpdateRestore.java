@@ -90,7 +90,13 @@ final class UpdateRestore {
             return false;
         }
         try {
-            api.update(type, guardedBody(before, type, u.update()));
+            ObjectNode restored = api.update(type, guardedBody(before, type, u.update()));
+            if (inMemory != null && type.statusSubresource() && inMemory.has("status")) {
+                // the run that updated it still holds its status too (the journal keeps none): written over the restore just made
+                ObjectNode withStatus = restored.deepCopy();
+                withStatus.set("status", inMemory.get("status"));
+                api.updateStatus(type, withStatus);
+            }
             log.undone("restored " + u.id());
             return true;
         } catch (RuntimeException e) {
