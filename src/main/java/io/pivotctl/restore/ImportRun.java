@@ -28,6 +28,8 @@ final class ImportRun {
     /** The target UID of every object this run (or the one it resumes) created or updated: what the unpause patch is guarded by. */
     private final Map<ObjectId, String> targetUids = new ConcurrentHashMap<>();
     private final EarlierRun earlier;
+    /** Objects whose previous content the run this one resumes journaled: what they held before any update of this import. */
+    private final Set<ObjectId> previousJournaled = ConcurrentHashMap.newKeySet();
     private final Map<String, ResourceType> types = new ConcurrentHashMap<>();
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
 
@@ -44,6 +46,7 @@ final class ImportRun {
         uids.putAll(before.uids());
         targetUids.putAll(before.createdUids());
         earlier = journal.reopened() ? new EarlierRun(journal.runId(), before.createdUids()) : EarlierRun.NONE;
+        journal.records().stream().filter(r -> r.op() == Journal.Op.PREVIOUS).forEach(r -> previousJournaled.add(r.objectId()));
     }
 
     /** What the interrupted run this one resumes created (nothing for a fresh run). */
@@ -102,11 +105,11 @@ final class ImportRun {
     /**
      * Before an update of an existing object: {@code before} is what rollback puts back, journaled (durably, before the
      * update is sent) and kept in memory. Only the first content is kept: a resumed run updating again must not take
-     * its own earlier write for the object's previous content.
+     * its own (or the interrupted run's) earlier write for the object's previous content.
      */
     void updating(ObjectId id, ResourceType type, ObjectNode before) {
         types.put(type.qualifiedResource(), type);
-        if (previous.putIfAbsent(id, before.deepCopy()) == null) {
+        if (!previousJournaled.contains(id) && previous.putIfAbsent(id, before.deepCopy()) == null) {
             journal.updating(id, type, uidOf(before), before.path("metadata").path("resourceVersion").asText(), forJournal(type, before));
         }
     }

@@ -29,6 +29,12 @@ final class NamespaceInventory implements Rollback.NamespaceContents {
         this.api = api;
     }
 
+    /** Over the namespaced types given, instead of those the server serves. */
+    NamespaceInventory(List<ResourceType> namespaced, ResourceApi api) {
+        this(null, api);
+        this.namespaced = List.copyOf(namespaced);
+    }
+
     @Override
     public List<String> othersIn(String namespace, String runId) {
         List<String> others = new ArrayList<>();

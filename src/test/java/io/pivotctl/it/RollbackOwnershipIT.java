@@ -113,81 +113,87 @@ class RollbackOwnershipIT {
         return Cli.concat(new String[] {"import", archive.toString(), "--kubeconfig", kubeconfig}, more);
     }
 
+    /** Someone's ConfigMap {@code shared} on the target, an archive that updates it to be owned by {@code owner}, and late's create refused. */
+    record Updated(String owner, String shared, Path archive, ConfigMap before) {
+        static Updated prepare() {
+            String owner = unique("owner");
+            String shared = unique("shared");
+            Path archive = ownerSharedLate(owner, shared, unique("late"));
+            ConfigMap before = theirs(shared);
+            refuseTheSecondConfigMapCreate();
+            return new Updated(owner, shared, archive, before);
+        }
+
+        /** import --on-conflict update (and {@code more}) through the proxy that refuses late's create: it fails. */
+        Cli.Result importFailing(String... more) {
+            Cli.Result failed = Cli.run(importArgs(archive, servers.targetProxy().kubeconfig().toString(), Cli.concat(new String[] {"--on-conflict",
+                "update"}, more)));
+            assertEquals(1, failed.exitCode(), failed.toString());
+            return failed;
+        }
+
+        ConfigMap now() {
+            return target().configMaps().inNamespace("metal3").withName(shared).get();
+        }
+
+        /** After the garbage collector caught up: the same object as before, with its previous content and no owner. */
+        void assertPreviousContent() {
+            awaitGarbageCollector();
+            ConfigMap after = now();
+            assertNotNull(after, "the garbage collector did not take the pre-existing object with the owner");
+            assertEquals(before.getMetadata().getUid(), after.getMetadata().getUid());
+            assertEquals(Map.of("k", "0123"), after.getData(), "its previous content, byte for byte");
+            assertEquals(Map.of("team", "storage"), after.getMetadata().getLabels());
+            assertTrue(after.getMetadata().getOwnerReferences().isEmpty(), "it names no owner, as before");
+            assertFalse(after.getMetadata().getAnnotations() != null && after.getMetadata().getAnnotations().containsKey("pivotctl.io/restored-from"));
+            assertNull(target().configMaps().inNamespace("metal3").withName(owner).get(), "the owner this run created is rolled back");
+        }
+    }
+
     @Test
     void rollbackAfterOnConflictUpdateLeavesThePreExistingObjectWithItsPreviousContent() {
-        String owner = unique("owner");
-        String shared = unique("shared");
-        Path archive = ownerSharedLate(owner, shared, unique("late"));
-        ConfigMap before = theirs(shared);
-        refuseTheSecondConfigMapCreate();
-        Cli.Result failed = Cli.run(importArgs(archive, servers.targetProxy().kubeconfig().toString(), "--on-conflict", "update", "--no-rollback"));
-        assertEquals(1, failed.exitCode(), failed.toString());
-        ConfigMap updated = target().configMaps().inNamespace("metal3").withName(shared).get();
-        assertEquals("archived", updated.getData().get("k"), "the update landed");
-        assertEquals(owner, updated.getMetadata().getOwnerReferences().get(0).getName(), "and points at the owner this run created");
+        Updated u = Updated.prepare();
+        u.importFailing("--no-rollback");
+        assertEquals("archived", u.now().getData().get("k"), "the update landed");
+        assertEquals(u.owner(), u.now().getMetadata().getOwnerReferences().get(0).getName(), "and points at the owner this run created");
 
-        Cli.Result r = Cli.run(importArgs(archive, servers.target().kubeconfig().toString(), "--rollback"));
+        Cli.Result r = Cli.run(importArgs(u.archive(), servers.target().kubeconfig().toString(), "--rollback"));
 
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("restored ConfigMap metal3/" + shared) || r.out().contains("restored ConfigMap metal3/" + shared), r.toString());
-        assertNull(target().configMaps().inNamespace("metal3").withName(owner).get(), "the owner this run created is rolled back");
-        awaitGarbageCollector();
-        ConfigMap after = target().configMaps().inNamespace("metal3").withName(shared).get();
-        assertNotNull(after, "the garbage collector did not take the pre-existing object with the owner");
-        assertEquals(before.getMetadata().getUid(), after.getMetadata().getUid());
-        assertEquals(Map.of("k", "0123"), after.getData(), "its previous content, byte for byte");
-        assertEquals(Map.of("team", "storage"), after.getMetadata().getLabels());
-        assertTrue(after.getMetadata().getOwnerReferences().isEmpty(), "it names no owner, as before");
-        assertFalse(after.getMetadata().getAnnotations() != null && after.getMetadata().getAnnotations().containsKey("pivotctl.io/restored-from"));
+        assertTrue((r.out() + r.err()).contains("restored ConfigMap metal3/" + u.shared()), r.toString());
+        u.assertPreviousContent();
         assertEquals(List.of(), ImportWatch.journals(servers.home()));
     }
 
     @Test
     void theRollbackAfterAFailedUpdateRunRestoresThePreExistingObjectToo() {
-        String owner = unique("owner");
-        String shared = unique("shared");
-        Path archive = ownerSharedLate(owner, shared, unique("late"));
-        ConfigMap before = theirs(shared);
-        refuseTheSecondConfigMapCreate();
+        Updated u = Updated.prepare();
 
-        Cli.Result r = Cli.run(importArgs(archive, servers.targetProxy().kubeconfig().toString(), "--on-conflict", "update"));
+        Cli.Result r = u.importFailing();
 
-        assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.err().contains("rolled back 2 change(s)"), r.err());
-        awaitGarbageCollector();
-        ConfigMap after = target().configMaps().inNamespace("metal3").withName(shared).get();
-        assertNotNull(after, "the garbage collector did not take the pre-existing object with the owner");
-        assertEquals(before.getMetadata().getUid(), after.getMetadata().getUid());
-        assertEquals(Map.of("k", "0123"), after.getData());
-        assertTrue(after.getMetadata().getOwnerReferences().isEmpty());
-        assertNull(target().configMaps().inNamespace("metal3").withName(owner).get());
+        u.assertPreviousContent();
     }
 
     @Test
     void anObjectChangedSinceTheUpdateIsLeftAloneAndKeepsTheOwnerItNames() {
-        String owner = unique("owner");
-        String shared = unique("shared");
-        Path archive = ownerSharedLate(owner, shared, unique("late"));
-        theirs(shared);
-        refuseTheSecondConfigMapCreate();
-        Cli.Result failed = Cli.run(importArgs(archive, servers.targetProxy().kubeconfig().toString(), "--on-conflict", "update", "--no-rollback"));
-        assertEquals(1, failed.exitCode(), failed.toString());
+        Updated u = Updated.prepare();
+        u.importFailing("--no-rollback");
         // someone edits the object after the import updated it: that edit is theirs, and must not be overwritten
-        target().configMaps().inNamespace("metal3").withName(shared).edit(c -> {
+        target().configMaps().inNamespace("metal3").withName(u.shared()).edit(c -> {
             c.getData().put("k", "edited by a person at 2 a.m.");
             return c;
         });
 
-        Cli.Result r = Cli.run(importArgs(archive, servers.target().kubeconfig().toString(), "--rollback"));
+        Cli.Result r = Cli.run(importArgs(u.archive(), servers.target().kubeconfig().toString(), "--rollback"));
 
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("ConfigMap metal3/" + shared + " (updated by this import, but changed since"), r.err());
-        assertTrue(r.err().contains("ConfigMap metal3/" + owner + " (created by this import, but kept"), r.err());
+        assertTrue(r.err().contains("ConfigMap metal3/" + u.shared() + " (updated by this import, but changed since"), r.err());
+        assertTrue(r.err().contains("ConfigMap metal3/" + u.owner() + " (created by this import, but kept"), r.err());
         awaitGarbageCollector();
-        ConfigMap after = target().configMaps().inNamespace("metal3").withName(shared).get();
-        assertNotNull(after, "the owner it names stayed, so the garbage collector left it");
-        assertEquals("edited by a person at 2 a.m.", after.getData().get("k"));
-        assertNotNull(target().configMaps().inNamespace("metal3").withName(owner).get());
+        assertNotNull(u.now(), "the owner it names stayed, so the garbage collector left it");
+        assertEquals("edited by a person at 2 a.m.", u.now().getData().get("k"));
+        assertNotNull(target().configMaps().inNamespace("metal3").withName(u.owner()).get());
     }
 
     /** Exit code 3: a replaced object is a preflight conflict, like any existing object under --on-conflict fail. */
@@ -257,5 +263,53 @@ class RollbackOwnershipIT {
         assertEquals(List.of(), target().genericKubernetesResources(BMH).inNamespace("metal3").list().getItems(), "the run's own hosts are rolled back");
         TargetReset.await("a CRD this run created that holds nothing of anyone else's to be rolled back",
                 () -> target().apiextensions().v1().customResourceDefinitions().withName("hardwaredata.metal3.io").get() == null);
+    }
+
+    /** The pause annotation BMO honours, and the value pivotctl writes into it. */
+    static final String PAUSED = "baremetalhost.metal3.io/paused";
+
+    static Map<String, String> pauses() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        target().genericKubernetesResources(BMH).inNamespace("metal3").list().getItems().forEach(h -> out.put(h.getMetadata().getName(),
+                h.getMetadata().getAnnotations() == null ? "-" : h.getMetadata().getAnnotations().getOrDefault(PAUSED, "-")));
+        return out;
+    }
+
+    @Test
+    void theResumedUnpauseLiftsOnlyPivotctlsPauseOnTheObjectsThisRunWrote() {
+        io.pivotctl.testing.Crds.installFixtures(target());
+        Path archive = servers.key().exportMetal3(servers.source(), dir.resolve(unique("unpause") + ".tar.gz"));
+        servers.targetProxy().add(FaultProxy.Rule.statusOnWrite("PATCH", "/baremetalhosts/", 403, 0, 100));
+        Cli.Result failed = Cli.run(importArgs(archive, servers.targetProxy().kubeconfig().toString(), "--identity", servers.key().identity().toString()));
+        assertEquals(1, failed.exitCode(), failed.toString());
+        assertTrue(failed.err().contains("every object is in place, but unpausing failed"), failed.err());
+        assertEquals(Map.of("c1-node-0", "pivotctl", "c1-node-1", "pivotctl", "spare-0", "pivotctl"), pauses());
+        // a person pauses one host for maintenance; someone replaces another with a host of theirs, paused as pivotctl would
+        var hosts = target().genericKubernetesResources(BMH).inNamespace("metal3");
+        hosts.withName("c1-node-0").edit(h -> {
+            h.getMetadata().getAnnotations().put(PAUSED, "maintenance");
+            return h;
+        });
+        hosts.withName("spare-0").edit(h -> {
+            h.getMetadata().setFinalizers(List.of());
+            return h;
+        });
+        hosts.withName("spare-0").delete();
+        TargetReset.await("spare-0 gone", () -> hosts.withName("spare-0").get() == null);
+        GenericKubernetesResource theirs = new GenericKubernetesResource();
+        theirs.setApiVersion("metal3.io/v1alpha1");
+        theirs.setKind("BareMetalHost");
+        theirs.setMetadata(new ObjectMetaBuilder().withName("spare-0").withNamespace("metal3").addToAnnotations(PAUSED, "pivotctl").build());
+        theirs.setAdditionalProperty("spec", Map.of("online", false));
+        String theirUid = hosts.resource(theirs).create().getMetadata().getUid();
+
+        Cli.Result r = Cli.run(importArgs(archive, servers.target().kubeconfig().toString(), "--identity", servers.key().identity().toString(),
+                "--resume", "--on-conflict", "skip"));
+
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("BareMetalHost.metal3.io metal3/spare-0 was not unpaused: it was replaced by another object"), r.err());
+        assertEquals(Map.of("c1-node-0", "maintenance", "c1-node-1", "-", "spare-0", "pivotctl"), pauses(),
+                "only pivotctl's pause on the hosts this run created is lifted");
+        assertEquals(theirUid, hosts.withName("spare-0").get().getMetadata().getUid());
     }
 }

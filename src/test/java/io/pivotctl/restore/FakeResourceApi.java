@@ -45,9 +45,15 @@ final class FakeResourceApi implements ResourceApi {
         return Optional.ofNullable(objects.get(key(type, namespace, name))).map(ObjectNode::deepCopy);
     }
 
+    /** Lists of these resources fail with the given HTTP status (403: forbidden, 405: no list). */
+    final Map<String, Integer> listRefused = new LinkedHashMap<>();
+
     /** Objects of the type (in the namespace unless null) whose label matches a {@code key=value} selector (null: all). */
     @Override
     public ResourceClient.Listing list(ResourceType type, String namespace, String labelSelector) {
+        if (listRefused.containsKey(type.qualifiedResource())) {
+            throw new KubernetesClientException("refused", listRefused.get(type.qualifiedResource()), null);
+        }
         List<ObjectNode> items = new ArrayList<>();
         objects.forEach((key, o) -> {
             JsonNode meta = o.path("metadata");

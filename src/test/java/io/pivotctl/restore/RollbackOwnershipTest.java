@@ -137,6 +137,28 @@ class RollbackOwnershipTest {
         assertTrue(target.objects.containsKey(FakeResourceApi.key(CM, "m3", "owner")), "the owner the Secret names stays");
     }
 
+    @Test
+    void aResumedRunThatUpdatesAgainNeverTakesTheEarlierWriteForThePreviousContent(@TempDir Path dir) throws Exception {
+        ObjectId shared = new ObjectId("", "ConfigMap", "m3", "shared");
+        Path path = dir.resolve("j.jsonl");
+        Journal first = Journal.create(path);
+        new ImportRun(first, new Cancellation()).updating(shared, CM, theirs());
+        first.updated(shared, CM, "old-s1", "s1", 1, "200");
+        first.close(); // the process is killed here; --resume updates the object again, over what it wrote itself
+        ObjectNode ours = put("shared", "s1", "200", "archived", null);
+        try (Journal resumed = Journal.open(path, "--resume")) {
+            ImportRun run = new ImportRun(resumed, new Cancellation());
+            run.updating(shared, CM, ours);
+            resumed.updated(shared, CM, "old-s1", "s1", 1, "200");
+
+            Rollback.Report report = new Rollback(target, Map.of(), (ns, r) -> List.of()).run(resumed.records(), run.previous(), Rollback.Sweep.NONE);
+
+            assertEquals(List.of("restored ConfigMap m3/shared"), report.undone());
+            assertEquals("theirs", target.objects.get(FakeResourceApi.key(CM, "m3", "shared")).path("data").path("k").asText());
+            assertEquals(1, resumed.records().stream().filter(r -> r.op() == Journal.Op.PREVIOUS).count());
+        }
+    }
+
     /** A CRD of Widgets as the target stores it, UID c1. */
     private void widgetCrd() {
         ObjectNode crd = target.put(ResourceType.CRD, "", "widgets.example.io", "c1");
