@@ -31,7 +31,7 @@ final class NamespaceInventory implements Rollback.NamespaceContents {
 
     /** Over the namespaced types given, instead of those the server serves. */
     NamespaceInventory(List<ResourceType> namespaced, ResourceApi api) {
-        this(null, api);
+        this((Discovery) null, api);
         this.namespaced = List.copyOf(namespaced);
     }
 
