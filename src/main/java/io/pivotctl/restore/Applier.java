@@ -146,7 +146,10 @@ final class Applier {
     private void apply(PlannedObject p) {
         ObjectId id = p.id();
         String kind = id.qualifiedKind();
-        if (run.createdBefore(id)) {
+        if (run.createdBefore(id) && p.exists() && !run.earlier().owns(id, p.existing())) {
+            run.disown(id); // replaced since the interrupted run created it: judged as any existing object (preflight named it)
+        }
+        if (run.createdBefore(id) && p.exists()) {
             finishEarlierCreate(p);
             Counts.inc(counts.created(), kind);
             return;
@@ -161,16 +164,13 @@ final class Applier {
             }
             return;
         }
-        create(p);
+        create(p); // also a journaled create that is gone from the target since
         Counts.inc(counts.created(), kind);
     }
 
-    /** --resume: the interrupted run created it; finish what it did not (status). */
+    /** --resume: the interrupted run created it (preflight proved it is that object); finish what it did not (status). */
     private void finishEarlierCreate(PlannedObject p) {
-        ObjectNode live = p.existing() != null ? p.existing() : api.get(p.type(), p.id().namespace(), p.id().name()).orElse(null);
-        if (live == null) {
-            throw new IllegalStateException(p.id() + " is in the journal but no longer on the target");
-        }
+        ObjectNode live = p.existing();
         run.adopt(p.oldUid(), live);
         ObjectNode archived = p.archived().object();
         if (withStatusSubresource(p, archived) && !run.statusWritten(p.id())) {
@@ -239,7 +239,11 @@ final class Applier {
         run.statusWritten(p);
     }
 
-    /** --on-conflict update: the archived content over the existing object; like a create, it is unpaused at the end. */
+    /**
+     * --on-conflict update: the archived content over the existing object; like a create, it is unpaused at the end. The
+     * previous content is journaled before the write, and the resourceVersion of this run's last write after it: what
+     * rollback restores, and the precondition that keeps it from overwriting a change made since.
+     */
     private void update(PlannedObject p) {
         ObjectId id = p.id();
         ObjectNode existing = p.existing();
@@ -250,16 +254,17 @@ final class Applier {
         if (!p.type().statusSubresource() && ObjectFields.hasStatus(archived)) {
             body.set("status", archived.get("status").deepCopy());
         }
+        run.updating(id, p.type(), existing);
         ObjectNode live;
         try {
             live = api.update(p.type(), body);
         } catch (RuntimeException e) {
             throw ApiErrors.describe(e, "update", id.toString(), api.server());
         }
-        run.updated(p, existing, live);
+        run.updated(p, live);
         if (withStatusSubresource(p, archived)) {
             try {
-                api.updateStatus(p.type(), ObjectPreparer.forStatus(live, archived));
+                run.updated(p, api.updateStatus(p.type(), ObjectPreparer.forStatus(live, archived))); // a new resourceVersion
             } catch (RuntimeException e) {
                 throw ApiErrors.describe(e, "write status of", id.toString(), api.server());
             }

@@ -1,6 +1,5 @@
 package io.pivotctl.restore;
 
-import java.util.Set;
 
 /**
  * {@code import --dry-run}: the checks an import makes before it writes (the leases ConfigMap; preflight, whose creates
@@ -24,7 +23,8 @@ final class DryRun implements ImportMode {
         LeasesRestore.toWrite(target.api(), job); // refuses, as the import would, a leases ConfigMap with other content
         PreflightResult plan = null;
         if (job.req().writesObjects()) {
-            plan = new Preflight(target.api(), target.discovery(), job.req().onConflict(), job.req().dryRunScope()).require(job.archive(), Set.of(), null, job.progress());
+            plan = new Preflight(target.api(), target.discovery(), job.req().onConflict(), job.req().dryRunScope())
+                    .require(job.archive(), EarlierRun.NONE, job.progress());
             Preflight.report(plan, job.progress());
         }
         return ImportSummary.dryRun(job.archiveId(), plan);

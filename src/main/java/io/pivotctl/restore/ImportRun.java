@@ -25,6 +25,11 @@ final class ImportRun {
     private final Set<ObjectId> statusWritten = ConcurrentHashMap.newKeySet();
     private final Set<ObjectId> updated = ConcurrentHashMap.newKeySet();
     private final Map<ObjectId, ObjectNode> previous = new ConcurrentHashMap<>();
+    /** The target UID of every object this run (or the one it resumes) created or updated: what the unpause patch is guarded by. */
+    private final Map<ObjectId, String> targetUids = new ConcurrentHashMap<>();
+    private final EarlierRun earlier;
+    /** Objects whose previous content the run this one resumes journaled: what they held before any update of this import. */
+    private final Set<ObjectId> previousJournaled = ConcurrentHashMap.newKeySet();
     private final Map<String, ResourceType> types = new ConcurrentHashMap<>();
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
 
@@ -39,6 +44,14 @@ final class ImportRun {
         statusWritten.addAll(before.statusWritten());
         updated.addAll(before.updated());
         uids.putAll(before.uids());
+        targetUids.putAll(before.createdUids());
+        earlier = journal.reopened() ? new EarlierRun(journal.runId(), before.createdUids()) : EarlierRun.NONE;
+        journal.records().stream().filter(r -> r.op() == Journal.Op.PREVIOUS).forEach(r -> previousJournaled.add(r.objectId()));
+    }
+
+    /** What the interrupted run this one resumes created (nothing for a fresh run). */
+    EarlierRun earlier() {
+        return earlier;
     }
 
     Journal journal() {
@@ -64,7 +77,18 @@ final class ImportRun {
         journal.created(p.id(), p.type(), p.oldUid(), newUid, p.level());
         types.put(p.type().qualifiedResource(), p.type());
         uids.put(p.oldUid(), newUid);
+        targetUids.put(p.id(), newUid);
         created.add(p.id());
+    }
+
+    /**
+     * --resume: the interrupted run created {@code id}, but the object there now is another one (replaced since): it is
+     * not this run's, so nothing of this run (status, unpause) touches it, and it is judged as any existing object.
+     */
+    void disown(ObjectId id) {
+        createdBefore.remove(id);
+        created.remove(id);
+        targetUids.remove(id);
     }
 
     /** --resume: an object the interrupted run created without hearing back (it carries the run's label). */
@@ -73,19 +97,46 @@ final class ImportRun {
         createdBefore.add(p.id());
     }
 
-    /** An update of an existing object; {@code before} is what rollback puts back. */
-    void updated(PlannedObject p, ObjectNode before, ObjectNode live) {
-        previous.put(p.id(), before.deepCopy());
-        journal.updated(p.id(), p.type(), p.oldUid(), uidOf(live), p.level());
-        types.put(p.type().qualifiedResource(), p.type());
+    /** The target UID of an object this run created or updated, or null. */
+    String targetUid(ObjectId id) {
+        return targetUids.get(id);
+    }
+
+    /**
+     * Before an update of an existing object: {@code before} is what rollback puts back, journaled (durably, before the
+     * update is sent) and kept in memory. Only the first content is kept: a resumed run updating again must not take
+     * its own (or the interrupted run's) earlier write for the object's previous content.
+     */
+    void updating(ObjectId id, ResourceType type, ObjectNode before) {
+        types.put(type.qualifiedResource(), type);
+        if (!previousJournaled.contains(id) && previous.putIfAbsent(id, before.deepCopy()) == null) {
+            journal.updating(id, type, uidOf(before), before.path("metadata").path("resourceVersion").asText(), forJournal(type, before));
+        }
+    }
+
+    /** The previous content as journaled: no Secret (its values never reach a file in clear), no status a PUT would not write back. */
+    private static ObjectNode forJournal(ResourceType type, ObjectNode before) {
+        if (type.equals(ResourceType.SECRET)) {
+            return null;
+        }
+        ObjectNode copy = before.deepCopy();
+        if (type.statusSubresource()) {
+            copy.remove("status");
+        }
+        copy.with("metadata").remove("managedFields");
+        return copy;
+    }
+
+    /** An update the server accepted; {@code live}: the object after this run's last write of it (its resourceVersion guards the rollback). */
+    void updated(PlannedObject p, ObjectNode live) {
+        journal.updated(p.id(), p.type(), p.oldUid(), uidOf(live), p.level(), live.path("metadata").path("resourceVersion").asText());
+        targetUids.put(p.id(), uidOf(live));
         updated.add(p.id());
     }
 
-    /** An update of a ConfigMap that is not an archived object (the leases). */
-    void updated(ObjectId id, ResourceType type, ObjectNode before) {
-        previous.put(id, before.deepCopy());
-        journal.updated(id, type, null, uidOf(before), -1);
-        types.put(type.qualifiedResource(), type);
+    /** An update of a ConfigMap that is not an archived object (the leases); {@code live}: as the server stored it (null: not known). */
+    void updated(ObjectId id, ResourceType type, ObjectNode live) {
+        journal.updated(id, type, null, uidOf(live), -1, live.path("metadata").path("resourceVersion").asText(null));
     }
 
     /** A create of something that is not an archived object (the leases ConfigMap). */

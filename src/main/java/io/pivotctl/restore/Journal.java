@@ -31,8 +31,11 @@ import java.util.Set;
 
 /**
  * The import journal: one JSON line per change made to the target, so a crashed or interrupted import can be
- * rolled back or resumed. It names objects and UIDs only, never their content. File mode 0600. While a run uses
- * it, the file is locked: a second run on the same journal is refused with the holder's name (the last
+ * rolled back or resumed. It names objects and UIDs; the only content it holds is what an object that
+ * {@code --on-conflict update} overwrote was before ({@link Op#PREVIOUS}, written before the update), so a rollback can
+ * put it back, and never a Secret's (Secret values never reach a file in clear: an updated Secret is restored from
+ * memory by the run that updated it, and only reported by a later --rollback). File mode 0600. A run locks the file
+ * before it reads a line of it: a second run on the same journal is refused with the holder's name (the last
  * {@link Op#OPEN} line).
  *
  * <p><b>Durability (group commit).</b> Every line is written to the file (the OS holds it: a killed process loses
@@ -74,7 +77,12 @@ public final class Journal implements AutoCloseable {
         CREATE,
         /** The archived status was written onto a created object. */
         STATUS,
-        /** An existing object this run updated (--on-conflict update). */
+        /**
+         * Before an update (--on-conflict update): the object as it was (previous, without status where the type has a
+         * status subresource; none for a Secret), its UID (newUid) and resourceVersion. Durable before the update is sent.
+         */
+        PREVIOUS,
+        /** An existing object this run updated: its UID (newUid) and the resourceVersion its last write of this run produced. */
         UPDATE,
         /** A rollback began: from here on only --rollback may continue this journal. */
         ROLLBACK,
@@ -97,7 +105,13 @@ public final class Journal implements AutoCloseable {
     /** One line (written with the time it was written, for people reading the file; the time is not read back). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Record(Op op, String id, String resource, String oldUid, String newUid, Integer level) {
+    public record Record(Op op, String id, String resource, String oldUid, String newUid, Integer level, String resourceVersion,
+            com.fasterxml.jackson.databind.node.ObjectNode previous) {
+
+        /** A line without resourceVersion or content (every kind but {@link Op#PREVIOUS} and {@link Op#UPDATE}). */
+        public Record(Op op, String id, String resource, String oldUid, String newUid, Integer level) {
+            this(op, id, resource, oldUid, newUid, level, null, null);
+        }
 
         /** A line that names no object: the run's start (id: the run id), an opening (id: who opened it), or a step. */
         static Record mark(Op op, String id) {
@@ -112,7 +126,7 @@ public final class Journal implements AutoCloseable {
 
     /** What a journal says an interrupted run did: the state --resume continues from. */
     record State(Set<ObjectId> created, Set<ObjectId> statusWritten, Set<ObjectId> updated, Map<String, String> uids, boolean applied,
-            boolean rollbackStarted) {
+            boolean rollbackStarted, Map<ObjectId, String> createdUids) {
     }
 
     private final Path path;
@@ -161,7 +175,7 @@ public final class Journal implements AutoCloseable {
             }
             Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            FileLock lock = lockOrRefuse(ch, path, List.of());
+            FileLock lock = lockOrRefuse(ch, path);
             Journal journal = new Journal(path, ch, lock, List.of(), java.util.UUID.randomUUID().toString(), false);
             journal.append(Record.mark(Op.BEGIN, journal.runId), false);
             journal.append(Record.mark(Op.OPEN, holder()), true);
@@ -179,9 +193,10 @@ public final class Journal implements AutoCloseable {
         }
         try {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            List<Record> existing = read(Files.readAllLines(path, StandardCharsets.UTF_8));
-            FileLock lock = lockOrRefuse(ch, path, existing);
+            // locked first: lines read before the lock could be another run's half-written state
+            FileLock lock = lockOrRefuse(ch, path);
             dropTornTail(path, ch);
+            List<Record> existing = read(Files.readAllLines(path, StandardCharsets.UTF_8));
             String runId = existing.stream().filter(r -> r.op() == Op.BEGIN).map(Record::id).findFirst().orElse(null);
             if ("--resume".equals(option) && state(existing).rollbackStarted()) {
                 lock.release();
@@ -232,12 +247,16 @@ public final class Journal implements AutoCloseable {
         Set<ObjectId> status = new HashSet<>();
         Set<ObjectId> updated = new HashSet<>();
         Map<String, String> uids = new HashMap<>();
+        Map<ObjectId, String> createdUids = new HashMap<>();
         boolean applied = false;
         boolean rollback = false;
         for (Record r : records) {
             switch (r.op()) {
                 case CREATE, UPDATE -> {
                     (r.op() == Op.CREATE ? created : updated).add(r.objectId());
+                    if (r.op() == Op.CREATE && r.newUid() != null) {
+                        createdUids.put(r.objectId(), r.newUid());
+                    }
                     if (r.oldUid() != null && !r.oldUid().isEmpty() && r.newUid() != null) {
                         uids.put(r.oldUid(), r.newUid());
                     }
@@ -246,21 +265,27 @@ public final class Journal implements AutoCloseable {
                 case APPLIED -> applied = true;
                 case ROLLBACK -> rollback = true;
                 default -> {
-                    // begin, open, namespace, crd, finish: nothing to resume from
+                    // begin, open, previous, namespace, crd, finish: nothing to resume from
                 }
             }
         }
-        return new State(created, status, updated, uids, applied, rollback);
+        return new State(created, status, updated, uids, applied, rollback, createdUids);
     }
 
-    private static FileLock lockOrRefuse(FileChannel ch, Path path, List<Record> existing) throws IOException {
-        return JournalLock.lockOrRefuse(ch, path, false, "journal",
-                () -> existing.stream().filter(r -> r.op() == Op.OPEN).reduce((a, b) -> b).map(Record::id));
+    /** The lock, or the refusal naming the holder (read from the file only to name it: nothing else is read unlocked). */
+    private static FileLock lockOrRefuse(FileChannel ch, Path path) throws IOException {
+        return JournalLock.lockOrRefuse(ch, path, false, "journal", () -> {
+            try {
+                return read(Files.readAllLines(path, StandardCharsets.UTF_8)).stream().filter(r -> r.op() == Op.OPEN).reduce((a, b) -> b).map(Record::id);
+            } catch (IOException e) {
+                return java.util.Optional.empty();
+            }
+        });
     }
 
     private static void refuseWhenLocked(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            lockOrRefuse(ch, path, read(Files.readAllLines(path, StandardCharsets.UTF_8))).release();
+            lockOrRefuse(ch, path).release();
         }
     }
 
@@ -285,8 +310,14 @@ public final class Journal implements AutoCloseable {
         append(new Record(Op.STATUS, EntryPaths.id(id), type.qualifiedResource(), null, null, level), false);
     }
 
-    void updated(ObjectId id, ResourceType type, String oldUid, String newUid, int level) {
-        append(new Record(Op.UPDATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level), true);
+    /** Before an update: what the object was ({@code previous}: null for a Secret, see the class comment), durable before the update. */
+    void updating(ObjectId id, ResourceType type, String uid, String resourceVersion, com.fasterxml.jackson.databind.node.ObjectNode previous) {
+        append(new Record(Op.PREVIOUS, EntryPaths.id(id), type.qualifiedResource(), null, uid, -1, resourceVersion, previous), true);
+    }
+
+    /** After an update: {@code resourceVersion} is what this run's last write of the object produced (rollback's precondition). */
+    void updated(ObjectId id, ResourceType type, String oldUid, String newUid, int level, String resourceVersion) {
+        append(new Record(Op.UPDATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level, resourceVersion, null), true);
     }
 
     void namespaceCreated(String name, String uid) {

@@ -102,16 +102,18 @@ final class LeasesRestore {
     private void update(ObjectNode cm, ObjectNode before, ObjectId id, byte[] leases, String archiveId) {
         cm.with("metadata").put("resourceVersion", before.path("metadata").path("resourceVersion").asText());
         cm.with("metadata").put("uid", ImportRun.uidOf(before));
+        run.updating(id, ResourceType.CONFIG_MAP, before);
+        ObjectNode live;
         try {
-            api.update(ResourceType.CONFIG_MAP, cm);
+            live = api.update(ResourceType.CONFIG_MAP, cm);
         } catch (RuntimeException e) {
             // 409 after a retry: the first attempt may have landed; it did when the ConfigMap now holds exactly our leases
-            boolean landed = ApiErrors.isConflict(e) && api.get(ResourceType.CONFIG_MAP, id.namespace(), id.name())
-                    .filter(now -> ImportRun.uidOf(now).equals(ImportRun.uidOf(before)) && holds(now, leases, archiveId)).isPresent();
-            if (!landed) {
+            live = ApiErrors.isConflict(e) ? api.get(ResourceType.CONFIG_MAP, id.namespace(), id.name())
+                    .filter(now -> ImportRun.uidOf(now).equals(ImportRun.uidOf(before)) && holds(now, leases, archiveId)).orElse(null) : null;
+            if (live == null) {
                 throw e;
             }
         }
-        run.updated(id, ResourceType.CONFIG_MAP, before);
+        run.updated(id, ResourceType.CONFIG_MAP, live);
     }
 }

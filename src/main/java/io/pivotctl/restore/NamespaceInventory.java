@@ -14,7 +14,9 @@ import java.util.List;
  * Lists everything a namespace holds, over every namespaced resource the server serves, and names what is not
  * this run's: a namespace this import created may have been given other objects since, and then it stays.
  * What Kubernetes puts in every namespace by itself (events, the default ServiceAccount and its token, the root
- * CA ConfigMap) does not count.
+ * CA ConfigMap) does not count. A type that could not be listed (403, or any other error) is named as a holder too:
+ * what we cannot see may be someone's, and deleting the namespace would take it. Only a type that has no list (405)
+ * or is no longer served (404) holds nothing to lose.
  */
 final class NamespaceInventory implements Rollback.NamespaceContents {
 
@@ -27,6 +29,12 @@ final class NamespaceInventory implements Rollback.NamespaceContents {
         this.api = api;
     }
 
+    /** Over the namespaced types given, instead of those the server serves. */
+    NamespaceInventory(List<ResourceType> namespaced, ResourceApi api) {
+        this((Discovery) null, api);
+        this.namespaced = List.copyOf(namespaced);
+    }
+
     @Override
     public List<String> othersIn(String namespace, String runId) {
         List<String> others = new ArrayList<>();
@@ -35,10 +43,12 @@ final class NamespaceInventory implements Rollback.NamespaceContents {
             try {
                 items = api.list(type, namespace, null).items();
             } catch (RuntimeException e) {
-                if (ApiErrors.code(e) == 403 || ApiErrors.code(e) == 405 || ApiErrors.isNotFound(e)) {
-                    continue; // not listable by us: what we cannot see we cannot have created either
+                if (ApiErrors.code(e) == 405 || ApiErrors.isNotFound(e)) {
+                    continue; // no list (a virtual resource such as bindings) or no longer served: nothing stored
                 }
-                throw e;
+                others.add(type.qualifiedResource() + " (could not be listed: " + ApiErrors.describe(e, "list", type.qualifiedResource()
+                        + " in namespace " + namespace, api.server()).getMessage() + ")");
+                continue;
             }
             for (ObjectNode o : items) {
                 if (!isOurs(o, runId) && !isBuiltIn(type, o)) {

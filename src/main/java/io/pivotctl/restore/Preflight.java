@@ -59,9 +59,9 @@ final class Preflight {
     }
 
     /** Runs the preflight and says so; problems end the run ({@link Failed}) before anything else is written. */
-    PreflightResult require(LoadedArchive archive, Set<ObjectId> alreadyRestored, String resumedRunId, ImportProgress progress) {
+    PreflightResult require(LoadedArchive archive, EarlierRun earlier, ImportProgress progress) {
         progress.phase("preflight: checking " + archive.objects().size() + " objects against the target (server-side dry run)");
-        PreflightResult result = run(archive, alreadyRestored, resumedRunId);
+        PreflightResult result = run(archive, earlier);
         if (!result.problems().isEmpty()) {
             throw new Failed(result.problems());
         }
@@ -112,8 +112,8 @@ final class Preflight {
     private record Judged(List<PlannedObject> planned, int conflicts, Set<ObjectId> adopted) {
     }
 
-    /** {@code resumedRunId}: the interrupted run's id when resuming (its unconfirmed creates are adopted), else null. */
-    PreflightResult run(LoadedArchive archive, Set<ObjectId> alreadyRestored, String resumedRunId) {
+    /** {@code earlier}: what the interrupted run created when resuming (its own objects are adopted), else {@link EarlierRun#NONE}. */
+    PreflightResult run(LoadedArchive archive, EarlierRun earlier) {
         Findings found = new Findings();
         Map<GroupVersionKind, Optional<ResourceType>> types = resolveTypes(archive, found.problems);
         Set<String> missing = missingNamespaces(archive, found);
@@ -123,7 +123,7 @@ final class Preflight {
         Map<ObjectId, ObjectNode> existing = existing(planned, toCreate, found);
         DryRuns dryRuns = new DryRuns(dryRunScope, admissionFacts(planned, toCreate));
         dryRunCreates(planned, existing, toCreate, new DryRunContext(archive.manifest().archiveId(), dryRuns), found);
-        Judged judged = judge(planned, existing, alreadyRestored, resumedRunId, found);
+        Judged judged = judge(planned, existing, earlier, found);
         return new PreflightResult(levels(judged.planned()), missing, found.sortedProblems(), found.notes, judged.conflicts(), judged.adopted(),
                 dryRuns.tally());
     }
@@ -239,26 +239,30 @@ final class Preflight {
         pruned.stream().sorted().forEach(found.notes::add);
     }
 
-    /** Each object that exists on the target: adopted (--resume, or a shared global), or a conflict the policy decides. */
-    private Judged judge(List<PlannedObject> planned, Map<ObjectId, ObjectNode> existing, Set<ObjectId> alreadyRestored, String resumedRunId,
-            Findings found) {
+    /**
+     * Each object that exists on the target: the interrupted run's own (--resume: the journaled UID, or its label),
+     * adopted; a shared global, adopted; anything else a conflict the policy decides, including an object the
+     * interrupted run created that was replaced since (same name, another UID), which is named as such.
+     */
+    private Judged judge(List<PlannedObject> planned, Map<ObjectId, ObjectNode> existing, EarlierRun earlier, Findings found) {
         int conflicts = 0;
         Set<ObjectId> adopted = new TreeSet<>();
         List<PlannedObject> withExisting = new ArrayList<>();
         for (PlannedObject p : planned) {
             ObjectNode live = existing.get(p.id());
-            boolean exists = live != null && !alreadyRestored.contains(p.id());
-            if (exists && RunLabel.carries(live, resumedRunId)) {
+            boolean ours = live != null && earlier.owns(p.id(), live);
+            if (ours && !earlier.journaled(p.id())) {
                 adopted.add(p.id());
                 found.notes.add(p.id() + " was created by the interrupted run (its answer was lost): resumed");
-            } else if (exists && Applier.isGlobal(p.id())) {
+            } else if (live != null && !ours && Applier.isGlobal(p.id())) {
                 found.notes.add(p.id() + " exists (cluster-scoped, shared): adopted as it is, never updated");
-            } else if (exists) {
+            } else if (live != null && !ours) {
                 conflicts++;
+                String what = earlier.journaled(p.id()) ? earlier.replaced(p.id(), live) : p.id() + " already exists on the target";
                 if (onConflict == ConflictPolicy.FAIL) {
-                    found.problems.add(p.id() + " already exists on the target (use --on-conflict skip or update)");
+                    found.problems.add(what + " (use --on-conflict skip or update)");
                 } else {
-                    found.notes.add(p.id() + " already exists: " + (onConflict == ConflictPolicy.SKIP ? "skipped" : "will be updated"));
+                    found.notes.add(what + ": " + (onConflict == ConflictPolicy.SKIP ? "skipped" : "will be updated"));
                 }
             }
             withExisting.add(new PlannedObject(p.archived(), p.type(), p.level(), live));

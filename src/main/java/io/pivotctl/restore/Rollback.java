@@ -2,7 +2,6 @@ package io.pivotctl.restore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.graph.ObjectId;
-import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ResourceApi;
 import io.pivotctl.kube.ResourceType;
 import io.pivotctl.vocabulary.PivotctlMarks;
@@ -16,12 +15,13 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Undoes what the journal says this import did. Updated objects get their previous content back; created
- * objects are deleted, dependents before owners (highest level first), after removing the finalizers they
- * brought along so deletes complete without their controllers; created namespaces and CRDs go last.
- * Every finalizer patch and delete carries the UID this run recorded: an object of the same name that is not
- * the one this run created (someone recreated it since) is reported and left alone. A namespace is deleted only
- * when nothing but this run's objects is in it.
+ * Undoes what the journal says this import did. Updated objects get their previous content back first
+ * ({@link UpdateRestore}); created objects are deleted, dependents before owners (highest level first), after removing
+ * the finalizers they brought along so deletes complete without their controllers; created namespaces and CRDs go last
+ * ({@link CrdRemoval}). Every finalizer patch and delete carries the UID this run recorded: an object of the same name
+ * that is not the one this run created (someone recreated it since) is reported and left alone. A create that an updated
+ * object which could not be restored still names as owner stays, or the garbage collector would take that object. A
+ * namespace is deleted only when every resource type in it could be listed and nothing but this run's objects is in it.
  */
 final class Rollback {
 
@@ -36,7 +36,10 @@ final class Rollback {
         }
     }
 
-    /** Which objects in a namespace are not this run's (each named), to decide whether the namespace may go. */
+    /**
+     * Which objects in a namespace are not this run's (each named), to decide whether the namespace may go; a resource
+     * type that could not be listed is named too ("secrets (could not be listed: ...)"): what is unseen may be someone's.
+     */
     interface NamespaceContents {
         List<String> othersIn(String namespace, String runId);
     }
@@ -52,21 +55,21 @@ final class Rollback {
     private final ResourceApi api;
     private final Map<String, ResourceType> typesByResource;
     private final NamespaceContents namespaces;
-    private final List<String> undone = new ArrayList<>();
-    private final List<String> failures = new ArrayList<>();
-    private final List<String> leftAlone = new ArrayList<>();
-    /** Set once the server stops answering: the remaining changes are listed, not tried one by one for minutes. */
-    private boolean unreachable;
+    private final RollbackLog log;
+    /** This run's creates that must stay (an object not restored names them as owners); null: none may be deleted. */
+    private Set<String> keep = Set.of();
 
     Rollback(ResourceApi api, Map<String, ResourceType> typesByResource, NamespaceContents namespaces) {
         this.api = api;
         this.namespaces = namespaces;
+        this.log = new RollbackLog(api);
         this.typesByResource = new HashMap<>(typesByResource);
         for (ResourceType t : List.of(ResourceType.NAMESPACE, ResourceType.SECRET, ResourceType.CONFIG_MAP, ResourceType.CRD)) {
             this.typesByResource.put(t.qualifiedResource(), t);
         }
     }
 
+    /** @param previous what the run that updated objects kept in memory of them (empty once it ended: the journal's is used) */
     Report run(List<Journal.Record> records, Map<ObjectId, ObjectNode> previous, Sweep sweep) {
         List<Journal.Record> creates = new ArrayList<>();
         List<Journal.Record> last = new ArrayList<>();
@@ -74,11 +77,6 @@ final class Rollback {
         for (int i = records.size() - 1; i >= 0; i--) {
             Journal.Record r = records.get(i);
             switch (r.op()) {
-                case UPDATE -> {
-                    if (handled.add(r.objectId())) {
-                        restore(r, previous);
-                    }
-                }
                 case CREATE -> {
                     if (handled.add(r.objectId())) {
                         creates.add(r);
@@ -86,10 +84,11 @@ final class Rollback {
                 }
                 case NAMESPACE, CRD -> last.add(r);
                 default -> {
-                    // status writes and markers go with their object
+                    // updates are restored first, below; status writes and markers go with their object
                 }
             }
         }
+        restoreUpdates(records, previous, creates);
         if (sweep.runId() != null) {
             sweepUnconfirmed(sweep, handled); // the newest creates: nothing of this run depends on them
         }
@@ -100,9 +99,20 @@ final class Rollback {
             last.addAll(unconfirmedNamespaces(sweep, last));
         }
         last.stream().filter(r -> r.op() == Journal.Op.NAMESPACE).forEach(r -> deleteNamespace(r, sweep.runId()));
-        last.stream().filter(r -> r.op() == Journal.Op.CRD)
-                .forEach(r -> delete(ResourceType.CRD, r.resource(), new ObjectId(ResourceType.CRD.group(), ResourceType.CRD.kind(), "", r.id()), r.newUid()));
-        return new Report(List.copyOf(undone), List.copyOf(failures), List.copyOf(leftAlone));
+        CrdRemoval crds = new CrdRemoval(api, log);
+        last.stream().filter(r -> r.op() == Journal.Op.CRD).forEach(r -> crds.remove(r, sweep.runId()));
+        return log.report();
+    }
+
+    /** Puts back what the run updated; what could not be restored keeps the creates it names as owners. */
+    private void restoreUpdates(List<Journal.Record> records, Map<ObjectId, ObjectNode> previous, List<Journal.Record> creates) {
+        Map<ObjectId, UpdateRestore.Updated> updated = UpdateRestore.of(records);
+        if (updated.isEmpty()) {
+            return;
+        }
+        UpdateRestore restore = new UpdateRestore(api, typesByResource, log);
+        Set<UpdateRestore.Updated> notRestored = restore.restoreAll(updated, previous);
+        keep = notRestored.isEmpty() ? Set.of() : restore.ownersToKeep(notRestored, creates);
     }
 
     /** Objects this run created whose create the server stored but never confirmed, so the journal lacks them. */
@@ -113,16 +123,14 @@ final class Rollback {
                 continue;
             }
             for (String ns : type.namespaced() ? sweep.namespaces() : Set.of("")) {
-                if (unreachable) {
-                    failures.add("not attempted (API server unreachable): look for " + type.qualifiedResource() + " labelled " + selector);
+                if (log.skipUnreachable("look for " + type.qualifiedResource() + " labelled " + selector)) {
                     continue;
                 }
                 List<ObjectNode> found;
                 try {
                     found = api.list(type, type.namespaced() ? ns : null, selector).items();
                 } catch (RuntimeException e) {
-                    unreachable |= ApiErrors.isUnreachable(e);
-                    failures.add(ApiErrors.describe(e, "list", type.qualifiedResource() + " labelled " + selector, api.server()).getMessage());
+                    log.failed(e, "list", type.qualifiedResource() + " labelled " + selector);
                     continue;
                 }
                 for (ObjectNode o : found) {
@@ -140,7 +148,7 @@ final class Rollback {
         Set<String> known = new HashSet<>();
         journaled.stream().filter(r -> r.op() == Journal.Op.NAMESPACE).forEach(r -> known.add(r.id()));
         List<Journal.Record> out = new ArrayList<>();
-        if (unreachable) {
+        if (log.skipUnreachable("look for namespaces labelled " + RunLabel.selector(sweep.runId()))) {
             return out;
         }
         try {
@@ -151,45 +159,50 @@ final class Rollback {
                 }
             }
         } catch (RuntimeException e) {
-            unreachable |= ApiErrors.isUnreachable(e);
-            failures.add(ApiErrors.describe(e, "list", "namespaces labelled " + PivotctlMarks.IMPORT_RUN, api.server()).getMessage());
+            log.failed(e, "list", "namespaces labelled " + PivotctlMarks.IMPORT_RUN);
         }
         return out;
     }
 
     private void deleteNamespace(Journal.Record r, String runId) {
         ObjectId id = new ObjectId("", "Namespace", "", r.id());
-        if (unreachable) {
-            failures.add("not attempted (API server unreachable): delete " + id);
+        if (log.skipUnreachable("delete " + id)) {
             return;
         }
         List<String> others;
         try {
             others = namespaces.othersIn(r.id(), runId);
         } catch (RuntimeException e) {
-            unreachable |= ApiErrors.isUnreachable(e);
-            failures.add(ApiErrors.describe(e, "list", "what namespace " + r.id() + " holds", api.server()).getMessage());
+            log.failed(e, "list", "what namespace " + r.id() + " holds");
             return;
         }
         if (!others.isEmpty()) {
-            leftAlone.add("namespace " + r.id() + " (created by this import, but it now also holds "
-                    + String.join(", ", others.subList(0, Math.min(3, others.size()))) + (others.size() > 3 ? " and " + (others.size() - 3) + " more" : "") + ")");
+            log.leftAlone("namespace " + r.id() + " (created by this import, but it now also holds " + firstFew(others) + ")");
             return;
         }
         delete(ResourceType.NAMESPACE, r.resource(), id, r.newUid());
     }
 
+    /** The first three, and how many more. */
+    static String firstFew(List<String> all) {
+        return String.join(", ", all.subList(0, Math.min(3, all.size()))) + (all.size() > 3 ? " and " + (all.size() - 3) + " more" : "");
+    }
+
     private void delete(ResourceType type, String resource, ObjectId id, String uid) {
-        if (unreachable) {
-            failures.add("not attempted (API server unreachable): delete " + id);
+        if (log.skipUnreachable("delete " + id)) {
             return;
         }
         if (type == null) {
-            failures.add("cannot delete " + id + ": unknown resource " + resource);
+            log.failed("cannot delete " + id + ": unknown resource " + resource);
             return;
         }
         if (uid == null || uid.isEmpty()) {
-            failures.add(id + ": the journal holds no UID for it (written by an older pivotctl): check it and delete it by hand if it is this import's");
+            log.failed(id + ": the journal holds no UID for it (written by an older pivotctl): check it and delete it by hand if it is this import's");
+            return;
+        }
+        if (keep == null || keep.contains(uid)) {
+            log.leftAlone(id + " (created by this import, but kept: an object this import updated and could not restore "
+                    + (keep == null ? "could not be read, so it may still name it" : "still names it") + " as owner, and the garbage collector would take that object)");
             return;
         }
         try {
@@ -197,47 +210,12 @@ final class Rollback {
             ResourceApi.Guarded patched = api.clearFinalizers(type, id.namespace(), id.name(), uid);
             ResourceApi.Guarded deleted = patched == ResourceApi.Guarded.DONE ? api.delete(type, id.namespace(), id.name(), uid) : patched;
             switch (deleted) {
-                case DONE -> undone.add("deleted " + id);
-                case GONE -> undone.add("deleted " + id + " (already gone)");
-                case OTHER_UID -> leftAlone.add(id + " (an object of that name exists, but not the one this import created: UID differs)");
+                case DONE -> log.undone("deleted " + id);
+                case GONE -> log.undone("deleted " + id + " (already gone)");
+                case OTHER_UID -> log.leftAlone(id + " (an object of that name exists, but not the one this import created: UID differs)");
             }
         } catch (RuntimeException e) {
-            unreachable |= ApiErrors.isUnreachable(e);
-            failures.add(ApiErrors.describe(e, "delete", id.toString(), api.server()).getMessage());
-        }
-    }
-
-    private void restore(Journal.Record r, Map<ObjectId, ObjectNode> previous) {
-        ObjectId id = r.objectId();
-        if (unreachable) {
-            failures.add("not attempted (API server unreachable): restore " + id);
-            return;
-        }
-        ResourceType type = typesByResource.get(r.resource());
-        ObjectNode before = previous.get(id);
-        if (before == null || type == null) {
-            failures.add("cannot restore " + id + ": its previous content was not kept (the import process ended)");
-            return;
-        }
-        try {
-            ObjectNode current = api.get(type, id.namespace(), id.name()).orElse(null);
-            if (current == null || !ImportRun.uidOf(current).equals(ImportRun.uidOf(before))) {
-                leftAlone.add(id + " (updated by this import, but " + (current == null ? "deleted" : "replaced by another object") + " since)");
-                return;
-            }
-            ObjectNode body = before.deepCopy();
-            // resourceVersion and UID both make the server refuse to write over anything but the object we updated
-            body.with("metadata").put("resourceVersion", current.path("metadata").path("resourceVersion").asText());
-            ObjectNode restored = api.update(type, body);
-            if (type.statusSubresource() && before.has("status")) {
-                ObjectNode s = restored.deepCopy();
-                s.set("status", before.get("status"));
-                api.updateStatus(type, s);
-            }
-            undone.add("restored " + id);
-        } catch (RuntimeException e) {
-            unreachable |= ApiErrors.isUnreachable(e);
-            failures.add(ApiErrors.describe(e, "restore", id.toString(), api.server()).getMessage());
+            log.failed(e, "delete", id.toString());
         }
     }
 }

@@ -6,6 +6,7 @@ import io.pivotctl.Json;
 import io.pivotctl.kube.ResourceApi;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +45,27 @@ final class FakeResourceApi implements ResourceApi {
         return Optional.ofNullable(objects.get(key(type, namespace, name))).map(ObjectNode::deepCopy);
     }
 
+    /** Lists of these resources fail with the given HTTP status (403: forbidden, 405: no list). */
+    final Map<String, Integer> listRefused = new LinkedHashMap<>();
+
+    /** Objects of the type (in the namespace unless null) whose label matches a {@code key=value} selector (null: all). */
     @Override
     public ResourceClient.Listing list(ResourceType type, String namespace, String labelSelector) {
-        return new ResourceClient.Listing(List.of(), "1");
+        if (listRefused.containsKey(type.qualifiedResource())) {
+            throw new KubernetesClientException("refused", listRefused.get(type.qualifiedResource()), null);
+        }
+        List<ObjectNode> items = new ArrayList<>();
+        objects.forEach((key, o) -> {
+            JsonNode meta = o.path("metadata");
+            boolean inType = key.startsWith(type.qualifiedResource() + " ");
+            boolean inNamespace = namespace == null || namespace.equals(meta.path("namespace").asText());
+            boolean selected = labelSelector == null
+                    || labelSelector.substring(labelSelector.indexOf('=') + 1).equals(meta.path("labels").path(labelSelector.substring(0, labelSelector.indexOf('='))).asText(null));
+            if (inType && inNamespace && selected) {
+                items.add(o.deepCopy());
+            }
+        });
+        return new ResourceClient.Listing(items, "1");
     }
 
     @Override
@@ -54,14 +73,30 @@ final class FakeResourceApi implements ResourceApi {
         throw new UnsupportedOperationException();
     }
 
+    /** As the server: refused (409) when the body's resourceVersion or UID is not the stored object's; a new resourceVersion otherwise. */
     @Override
     public ObjectNode update(ResourceType type, ObjectNode object) {
         String ns = object.path("metadata").path("namespace").asText();
         String name = object.path("metadata").path("name").asText();
         calls.add("update " + key(type, ns, name));
-        objects.put(key(type, ns, name), object.deepCopy());
-        return object;
+        ObjectNode stored = objects.get(key(type, ns, name));
+        if (stored == null) {
+            throw new KubernetesClientException("not found", 404, null);
+        }
+        for (String precondition : List.of("resourceVersion", "uid")) {
+            String given = object.path("metadata").path(precondition).asText(null);
+            if (given != null && !given.equals(stored.path("metadata").path(precondition).asText(null))) {
+                throw new KubernetesClientException("the object has been modified", 409, null);
+            }
+        }
+        ObjectNode written = object.deepCopy();
+        written.with("metadata").put("uid", stored.path("metadata").path("uid").asText());
+        written.with("metadata").put("resourceVersion", Integer.toString(++resourceVersion));
+        objects.put(key(type, ns, name), written);
+        return written.deepCopy();
     }
+
+    private int resourceVersion = 100;
 
     @Override
     public ObjectNode updateStatus(ResourceType type, ObjectNode object) {

@@ -143,7 +143,7 @@ class JournalTest {
                 int n = t;
                 Thread thread = new Thread(() -> {
                     for (int i = 0; i < 20; i++) {
-                        j.updated(new ObjectId("metal3.io", "BareMetalHost", "m3", "h" + n + "-" + i), HOSTS, "a", "b", 0);
+                        j.updated(new ObjectId("metal3.io", "BareMetalHost", "m3", "h" + n + "-" + i), HOSTS, "a", "b", 0, "7");
                     }
                 });
                 thread.start();
