@@ -38,12 +38,14 @@ final class Preflight {
     private final ResourceApi client;
     private final Discovery discovery;
     private final ConflictPolicy onConflict;
+    private final ImportRequest.Part part;
     private final int concurrency;
 
-    Preflight(ResourceApi client, Discovery discovery, ConflictPolicy onConflict) {
+    Preflight(ResourceApi client, Discovery discovery, ImportRequest req) {
         this.client = client;
         this.discovery = discovery;
-        this.onConflict = onConflict;
+        this.onConflict = req.onConflict();
+        this.part = req.part();
         this.concurrency = client.concurrency();
     }
 
@@ -149,7 +151,7 @@ final class Preflight {
         for (ArchivedObject o : archive.objects()) {
             Optional<ResourceType> t = types.get(o.entry().gvk());
             if (t != null && t.isPresent()) {
-                planned.add(new PlannedObject(o, t.get(), levelOf.getOrDefault(EntryPaths.id(o.id()), 0), null));
+                planned.add(new PlannedObject(o, t.get(), levelOf.getOrDefault(EntryPaths.id(o.id()), 0)));
             }
         }
         return planned;
@@ -216,7 +218,10 @@ final class Preflight {
         pruned.stream().sorted().forEach(found.notes::add);
     }
 
-    /** Each object that exists on the target: adopted (--resume, or a shared global), or a conflict the policy decides. */
+    /**
+     * Each object that exists on the target: adopted (--resume, a shared global; with --cluster one shared with a Cluster
+     * not being restored, or the archived object itself), or a conflict the policy decides.
+     */
     private Judged judge(List<PlannedObject> planned, Map<ObjectId, ObjectNode> existing, Set<ObjectId> alreadyRestored, String resumedRunId,
             Findings found) {
         int conflicts = 0;
@@ -225,12 +230,15 @@ final class Preflight {
         for (PlannedObject p : planned) {
             ObjectNode live = existing.get(p.id());
             boolean exists = live != null && !alreadyRestored.contains(p.id());
-            if (exists && RunLabel.carries(live, resumedRunId)) {
+            PlannedObject.Presence presence = exists ? presence(p, live, resumedRunId) : PlannedObject.Presence.ABSENT;
+            if (presence == PlannedObject.Presence.RESUMED) {
                 adopted.add(p.id());
                 found.notes.add(p.id() + " was created by the interrupted run (its answer was lost): resumed");
-            } else if (exists && Applier.isGlobal(p.id())) {
+            } else if (presence == PlannedObject.Presence.GLOBAL) {
                 found.notes.add(p.id() + " exists (cluster-scoped, shared): adopted as it is, never updated");
-            } else if (exists) {
+            } else if (presence.asIs()) {
+                found.notes.add(p.id() + " " + presence.describe() + ", never updated");
+            } else if (presence == PlannedObject.Presence.CONFLICT) {
                 conflicts++;
                 if (onConflict == ConflictPolicy.FAIL) {
                     found.problems.add(p.id() + " already exists on the target (use --on-conflict skip or update)");
@@ -238,9 +246,26 @@ final class Preflight {
                     found.notes.add(p.id() + " already exists: " + (onConflict == ConflictPolicy.SKIP ? "skipped" : "will be updated"));
                 }
             }
-            withExisting.add(new PlannedObject(p.archived(), p.type(), p.level(), live));
+            withExisting.add(new PlannedObject(p.archived(), p.type(), p.level(), live, presence));
         }
         return new Judged(withExisting, conflicts, adopted);
+    }
+
+    /** What an object that exists on the target is to this import. */
+    private PlannedObject.Presence presence(PlannedObject p, ObjectNode live, String resumedRunId) {
+        if (RunLabel.carries(live, resumedRunId)) {
+            return PlannedObject.Presence.RESUMED;
+        }
+        if (Applier.isGlobal(p.id())) {
+            return PlannedObject.Presence.GLOBAL;
+        }
+        if (part.partial() && part.sharedWithOthers().contains(p.id())) {
+            return PlannedObject.Presence.SHARED;
+        }
+        if (part.partial() && !p.oldUid().isEmpty() && p.oldUid().equals(ImportRun.uidOf(live))) {
+            return PlannedObject.Presence.PRESENT;
+        }
+        return PlannedObject.Presence.CONFLICT;
     }
 
     /** The objects by level, each level sorted, empty levels dropped. */
