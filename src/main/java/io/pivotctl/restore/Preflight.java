@@ -237,7 +237,7 @@ final class Preflight {
             } else if (presence == PlannedObject.Presence.GLOBAL) {
                 found.notes.add(p.id() + " exists (cluster-scoped, shared): adopted as it is, never updated");
             } else if (presence.asIs()) {
-                found.notes.add(p.id() + " " + presence.describe() + ", never updated");
+                found.notes.add(p.id() + " " + presence.describe() + ", never updated" + lostOwners(p, live));
             } else if (presence == PlannedObject.Presence.CONFLICT) {
                 conflicts++;
                 if (onConflict == ConflictPolicy.FAIL) {
@@ -249,6 +249,24 @@ final class Preflight {
             withExisting.add(new PlannedObject(p.archived(), p.type(), p.level(), live, presence));
         }
         return new Judged(withExisting, conflicts, adopted);
+    }
+
+    /**
+     * The archived owners a used-as-is object no longer names on the target (the garbage collector drops the reference to a
+     * deleted owner): import does not add them back, so the object now goes with its remaining owners. Empty when none.
+     */
+    private static String lostOwners(PlannedObject p, ObjectNode live) {
+        Set<String> liveOwners = new TreeSet<>();
+        live.path("metadata").path("ownerReferences").forEach(r -> liveOwners.add(r.path("kind").asText() + " " + r.path("name").asText()));
+        Set<String> lost = new TreeSet<>();
+        p.archived().object().path("metadata").path("ownerReferences").forEach(r -> {
+            String owner = r.path("kind").asText() + " " + r.path("name").asText();
+            if (!liveOwners.contains(owner)) {
+                lost.add(owner);
+            }
+        });
+        return lost.isEmpty() ? "" : "; its ownerReference to " + String.join(", ", lost) + " is gone on the target and is not restored"
+                + " (it now goes with its remaining owners)";
     }
 
     /** What an object that exists on the target is to this import. */

@@ -104,6 +104,9 @@ class ImportClusterIT {
         assertTrue(plan.out().contains(shown("metal3.io/BareMetalHost/" + NS + "/prod-b-node-2") + ": present (the archived UID)"), plan.out());
         assertTrue(plan.out().contains(shown("ipam.cluster.x-k8s.io/GlobalInClusterIPPool/_cluster/" + GLOBAL_POOL) + ": exists, cluster-scoped"), plan.out());
         assertTrue(!plan.out().contains("metal3/prod-a") && !plan.out().contains("spare-0"), "nothing of prod-a or the spare host is planned:\n" + plan.out());
+        assertTrue(plan.err().contains("Metal3MachineTemplate.infrastructure.cluster.x-k8s.io metal3/" + SHARED_TEMPLATE + " exists, shared with a Cluster"
+                + " not being restored: used as it is, never updated; its ownerReference to Cluster prod-b is gone on the target and is not restored"),
+                "the garbage collector dropped the shared template's reference to prod-b; the operator hears so:\n" + plan.err());
         assertEquals(before, live(m), "the dry run wrote nothing");
 
         Cli.Result imp = Cli.run("import", archive.toString(), "--kubeconfig", kubeconfig, "--identity", servers.key().identity().toString(),
