@@ -1,11 +1,11 @@
 package io.pivotctl.validate;
 
+import static io.pivotctl.testing.HandMadeArchive.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pivotctl.Json;
 import io.pivotctl.Outcome;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchivedObject;
@@ -26,14 +26,6 @@ import org.junit.jupiter.api.Test;
 
 /** The part of an archive {@code import --cluster} takes: the same selection export makes, from the archive's graph. */
 class ClusterSubsetTest {
-
-    static ObjectNode yaml(String text) {
-        try {
-            return (ObjectNode) Json.YAML.readTree(text);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     static ObjectNode cluster(String ns, String name) {
         return yaml("apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: " + name + ", namespace: " + ns + ", uid: uid-" + name + "}\n"
