@@ -47,6 +47,12 @@ public record Manifest(
                 listResourceVersions, pausedByExport, warnings, List.of());
     }
 
+    /** The same archive's manifest describing only these entries, Secrets and graph (a part of the archive, as import --cluster takes it). */
+    public Manifest withContents(List<Entry> newEntries, List<SecretInfo> newSecrets, GraphInfo newGraph) {
+        return new Manifest(formatVersion, tool, createdAt, archiveId, source, selection, encryption, newEntries,
+                newSecrets, newGraph, leases, listResourceVersions, pausedByExport, warnings, leftOut);
+    }
+
     public Manifest withEntries(List<Entry> newEntries) {
         return new Manifest(formatVersion, tool, createdAt, archiveId, source, selection, encryption, newEntries,
                 secrets, graph, leases, listResourceVersions, pausedByExport, warnings, leftOut);

@@ -7,9 +7,14 @@ import io.pivotctl.restore.ImportProgress;
 import io.pivotctl.restore.ImportRequest;
 import io.pivotctl.restore.ImportService;
 import io.pivotctl.restore.ImportSummary;
+import io.pivotctl.restore.PlannedObject;
+import io.pivotctl.restore.PreflightResult;
+import io.pivotctl.validate.ClusterSubset;
 import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.storage.ArchiveLocation;
 import io.pivotctl.vocabulary.Metal3;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import picocli.CommandLine.ArgGroup;
@@ -54,6 +59,12 @@ final class ImportCommand extends PrintingCommand implements OptionCheck {
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     ModeOptions modeOptions = new ModeOptions();
+
+    @Option(names = "--cluster", paramLabel = "NAME",
+            description = "Restore only what export --cluster NAME would have selected from this archive: the Cluster, its hosts, Secrets,"
+                    + " templates and shared objects (repeatable; NAME or NS/NAME). Shared objects that exist are used as they are;"
+                    + " objects present with their archived UID are left as they are.")
+    List<String> clusters = new ArrayList<>();
 
     @Option(names = "--on-conflict", defaultValue = "fail", paramLabel = "fail|skip|update",
             description = "An object that already exists: fail (default, before anything is written), skip it, or update it."
@@ -101,6 +112,9 @@ final class ImportCommand extends PrintingCommand implements OptionCheck {
         if (noRollback && (mode == ImportRequest.Mode.DRY_RUN || mode == ImportRequest.Mode.ROLLBACK)) {
             throw PivotctlException.usage("--no-rollback applies to an import or --resume, not to " + (mode == ImportRequest.Mode.DRY_RUN ? "--dry-run" : "--rollback"));
         }
+        if (!clusters.isEmpty() && only == Only.leases) {
+            throw PivotctlException.usage("--cluster restores a Cluster's objects, never the leases (the target's dnsmasq keeps its own): drop --only leases");
+        }
     }
 
     @Override
@@ -109,6 +123,15 @@ final class ImportCommand extends PrintingCommand implements OptionCheck {
         ArchiveLocation archive = this.archive.location();
         console.progress("validating " + archive + " ...");
         LoadedArchive loaded = this.archive.load(console);
+        ImportRequest.Part part = ImportRequest.Part.WHOLE;
+        if (!clusters.isEmpty()) {
+            boolean leases = loaded.leases().isPresent();
+            ClusterSubset subset = ClusterSubset.of(loaded, clusters);
+            loaded = subset.archive();
+            part = new ImportRequest.Part(subset.clusters(), subset.sharedWithOthers());
+            console.progress("restoring " + loaded.manifest().entries().stream().filter(e -> e.isObject()).count() + " object(s) of Cluster(s) "
+                    + subset.clusters() + (leases ? "; the archive's leases are not restored with --cluster: the target's dnsmasq keeps its own" : ""));
+        }
         if (!loaded.signed() && mode != ImportRequest.Mode.ROLLBACK) {
             console.warning("the archive is not signed: its checksums catch damage, not deliberate changes; sign exports"
                     + " (export --sign-key) and import with --require-signature --verify-key FILE");
@@ -123,6 +146,7 @@ final class ImportCommand extends PrintingCommand implements OptionCheck {
                 .flag(ImportRequest.Flag.KEEP_PAUSED, keepPaused)
                 .flag(ImportRequest.Flag.BMH_STATUS_ANNOTATION, bmhStatusAnnotation)
                 .flag(ImportRequest.Flag.PREFLIGHT_EVERY_OBJECT, "every-object".equals(preflight))
+                .part(part)
                 .build();
         metrics.record(loaded.objects().size(), loaded.manifest().secrets().size(), metrics.file == null ? 0 : archive.size());
         Cancellation cancellation = new Cancellation();
@@ -163,7 +187,13 @@ final class ImportCommand extends PrintingCommand implements OptionCheck {
     }
 
     private Map<String, Object> json(ImportSummary s) {
+        List<PlannedObject> planned = s.preflight() == null ? List.of() : s.preflight().levels().stream().flatMap(List::stream).toList();
+        Map<String, String> alreadyThere = new java.util.TreeMap<>();
+        planned.stream().filter(PlannedObject::exists).forEach(p -> alreadyThere.put(p.id().toString(), p.presence().name().toLowerCase(java.util.Locale.ROOT)));
         return OutputFormat.fields("archiveId", s.archiveId(), "result", s.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                "clusters", clusters.isEmpty() ? null : clusters,
+                "willCreate", s.kind() == ImportSummary.Kind.DRY_RUN ? planned.stream().filter(p -> !p.exists()).map(p -> p.id().toString()).toList() : null,
+                "alreadyThere", s.preflight() == null ? null : alreadyThere,
                 "objects", s.preflight() == null ? null : s.preflight().objectCount(), "levels", s.preflight() == null ? null : s.preflight().levels().size(),
                 "created", s.counts().created(), "skipped", s.counts().skipped(), "updated", s.counts().updated(),
                 "leasesConfigMap", s.counts().leasesRestored() ? leases.configMap.toString() : null,
@@ -179,6 +209,9 @@ final class ImportCommand extends PrintingCommand implements OptionCheck {
         if (s.kind() == ImportSummary.Kind.DRY_RUN) {
             console.result("Dry run: preflight passed" + (s.preflight() == null ? "" : " for " + s.preflight().objectCount() + " objects in "
                     + s.preflight().levels().size() + " levels") + "; nothing was written.");
+            if (s.preflight() != null) {
+                printPlan(console, s.preflight());
+            }
             return;
         }
         console.result("Imported archive " + s.archiveId() + (s.counts().leasesRestored() ? " (leases ConfigMap " + leases.configMap + " written)" : ""));
@@ -191,6 +224,23 @@ final class ImportCommand extends PrintingCommand implements OptionCheck {
                     s.counts().updated().getOrDefault(kind, 0)));
         }
         console.result(String.format("Time: %.1fs, %.0f objects/s", s.millis() / 1000.0, s.objectsPerSecond()));
+    }
+
+    /** What will be created (each object with --cluster, counts per kind otherwise) and every object already there, with what it is. */
+    private void printPlan(Console console, PreflightResult plan) {
+        List<PlannedObject> all = plan.levels().stream().flatMap(List::stream).toList();
+        List<PlannedObject> toCreate = all.stream().filter(p -> !p.exists()).toList();
+        console.result("Will create " + toCreate.size() + " object(s):");
+        if (clusters.isEmpty()) {
+            Map<String, Integer> perKind = new java.util.TreeMap<>();
+            toCreate.forEach(p -> perKind.merge(p.id().qualifiedKind(), 1, Integer::sum));
+            perKind.forEach((kind, n) -> console.result(String.format("  %-45s %8d", kind, n)));
+        } else {
+            toCreate.forEach(p -> console.result("  " + p.id()));
+        }
+        List<PlannedObject> there = all.stream().filter(PlannedObject::exists).toList();
+        console.result("Already there: " + there.size() + " object(s)" + (there.isEmpty() ? "" : ":"));
+        there.forEach(p -> console.result("  " + p.id() + ": " + p.presence().describe()));
     }
 
     @SafeVarargs

@@ -6,6 +6,7 @@ import io.pivotctl.archive.ManifestCodec;
 import io.pivotctl.storage.S3Archive;
 import io.pivotctl.validate.ArchiveKeys;
 import io.pivotctl.validate.ArchiveSummary;
+import io.pivotctl.validate.ClassUse;
 import io.pivotctl.validate.ArchiveValidation;
 import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.storage.ArchiveLocation;
@@ -88,6 +89,11 @@ final class InspectCommand extends PrintingCommand implements OptionCheck {
         for (ArchiveSummary.ClusterHosts c : s.clusters()) {
             console.result("Cluster " + c.cluster() + ": " + c.hosts().size() + " host(s)");
             printHosts(console, c.hosts());
+        }
+        for (ClassUse c : s.clusterClasses()) {
+            console.result("ClusterClass " + c.clusterClass() + ": used by " + (c.usedBy().isEmpty() ? "no archived Cluster" : String.join(", ", c.usedBy()))
+                    + "; " + c.templates().size() + " template(s)");
+            c.templates().forEach(t -> console.result("  " + t));
         }
         if (!s.unclaimedHosts().isEmpty()) {
             console.result("Unclaimed hosts: " + s.unclaimedHosts().size());

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             ImportCommand.class,
             BackupsCommand.class,
             VerifyCommand.class,
+            DiffCommand.class,
             ReleaseSourceCommand.class,
             UnpauseCommand.class,
             LeasesCommand.class,

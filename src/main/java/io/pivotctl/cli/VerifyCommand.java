@@ -1,10 +1,15 @@
 package io.pivotctl.cli;
 
 import io.pivotctl.Outcome;
+import io.pivotctl.graph.ObjectId;
+import io.pivotctl.validate.ClusterSubset;
 import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.verify.Difference;
 import io.pivotctl.verify.VerifyReport;
 import io.pivotctl.verify.VerifyService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,7 +19,7 @@ import picocli.CommandLine.Option;
             "Compare the live cluster with an archive: missing objects, spec/labels/annotations, status, owner references,",
             "Secret data (needs the key), the leases ConfigMap, objects being deleted (Terminating), and Clusters/hosts",
             "paused other than import leaves them (what export paused for the move must be unpaused).",
-            "Exit 0 when equal, 4 on differences."
+            "With --cluster, only the part of the archive import --cluster restores. Exit 0 when equal, 4 on differences."
         })
 final class VerifyCommand extends PrintingCommand {
 
@@ -30,10 +35,22 @@ final class VerifyCommand extends PrintingCommand {
     @Option(names = "--expect-paused", description = "The import ran with --keep-paused: expect restored Clusters and BareMetalHosts paused.")
     boolean expectPaused;
 
+    @Option(names = "--cluster", paramLabel = "NAME",
+            description = "Check only what export --cluster NAME would have selected from this archive (repeatable; NAME or NS/NAME);"
+                    + " objects shared with other Clusters are checked to exist (import --cluster uses them as they are).")
+    List<String> clusters = new ArrayList<>();
+
     @Override
     int run(Console console) {
         LoadedArchive loaded = archive.load(console);
-        VerifyReport r = new VerifyService().run(kube.target(console), loaded, leases.configMap.namespace(), leases.configMap.name(), expectPaused);
+        Set<ObjectId> usedAsIs = Set.of();
+        if (!clusters.isEmpty()) {
+            ClusterSubset subset = ClusterSubset.of(loaded, clusters);
+            loaded = subset.archive();
+            usedAsIs = subset.sharedWithOthers();
+        }
+        VerifyReport r = new VerifyService().run(kube.target(console), loaded, leases.configMap.namespace(), leases.configMap.name(), expectPaused,
+                usedAsIs);
         format.print(console, () -> r, () -> printTable(console, r));
         return r.equal() ? 0 : Outcome.DIFFERENCES.exitCode();
     }

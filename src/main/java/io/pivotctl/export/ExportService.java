@@ -12,11 +12,11 @@ import io.pivotctl.archive.GraphCodec;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.graph.ObjectGraph;
 import io.pivotctl.graph.ObjectId;
+import io.pivotctl.graph.Selection;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.KubeConnector;
-import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
 import java.time.Instant;
@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * {@code pivotctl export}: reads the source management cluster (read-only unless --pause) and writes
@@ -79,8 +80,10 @@ public final class ExportService {
             progress.phase("listing " + types.size() + " resource types in " + (namespaces == null ? "all namespaces" : String.join(", ", namespaces)));
             ExportSelfCheck selfCheck = new ExportSelfCheck(keys.selfCheckOpener());
             InventoryReader reader = new InventoryReader(client, conn.concurrency(), progress, new ObjectPacker(keys.encryptor(), serializer, selfCheck));
-            Inventory inventory = reader.read(types, namespaces);
-            List<ObjectId> clusters = resolveClusters(req.clusters(), inventory, namespaces);
+            Inventory listed = reader.read(types, namespaces);
+            List<ObjectId> clusters = resolveClusters(req.clusters(), listed, namespaces);
+            Supplier<Inventory> withClasses = () -> followClasses(reader.read(types, namespaces), clusters, namespaces, types, reader, progress);
+            Inventory inventory = followClasses(listed, clusters, namespaces, types, reader, progress);
             Map<String, String> moveKinds = discovery.moveLabelledKinds();
             ExportSelection.Result selection = ExportSelection.select(inventory, clusters, moveKinds);
             Set<ObjectId> selected = selection.selected();
@@ -89,7 +92,7 @@ public final class ExportService {
             List<ObjectId> pausedByUs = List.of();
             if (req.pause()) {
                 progress.phase("pausing selected Clusters and BareMetalHosts");
-                Pauser.Paused paused = pauser.pause(client, inventory, new TreeSet<>(selected), () -> reader.read(types, namespaces));
+                Pauser.Paused paused = pauser.pause(client, inventory, new TreeSet<>(selected), withClasses);
                 pausedByUs = paused.pausedByPivotctl();
                 inventory = paused.inventory(); // read again after pausing: what we archive is the paused state
                 selection = ExportSelection.select(inventory, clusters, moveKinds);
@@ -135,6 +138,16 @@ public final class ExportService {
         }
     }
 
+    /** Adds the ClusterClasses the Clusters name in namespaces that were not selected, with their templates ({@link FollowedClasses}). */
+    private static Inventory followClasses(Inventory listed, List<ObjectId> clusters, List<String> namespaces, List<ResourceType> types,
+            InventoryReader reader, ExportProgress progress) {
+        return FollowedClasses.follow(listed, clusters, namespaces, extra -> {
+            progress.phase("reading namespace(s) " + String.join(", ", extra) + " for the ClusterClasses "
+                    + FollowedClasses.outside(listed, clusters, namespaces) + " that selected Clusters use");
+            return reader.read(types, extra);
+        });
+    }
+
     private static List<String> resolveNamespaces(ExportRequest req, ClusterConnection conn, ResourceClient client) {
         if (req.allNamespaces()) {
             return null;
@@ -155,30 +168,7 @@ public final class ExportService {
     }
 
     static List<ObjectId> resolveClusters(List<String> names, Inventory inventory, List<String> namespaces) {
-        List<ObjectId> out = new ArrayList<>();
-        for (String name : names) {
-            NamespacedName qualified = name.contains("/") ? namespacedCluster(name) : null;
-            String wantNs = qualified == null ? null : qualified.namespace();
-            String wantName = qualified == null ? name : qualified.name();
-            List<ObjectId> matches = inventory.objects().keySet().stream()
-                    .filter(ObjectId::isCapiCluster).filter(id -> id.name().equals(wantName) && (wantNs == null || id.namespace().equals(wantNs))).toList();
-            if (matches.isEmpty()) {
-                throw PivotctlException.usage("cluster " + name + " not found in " + (namespaces == null ? "any namespace" : "namespace(s) " + String.join(", ", namespaces)));
-            }
-            if (matches.size() > 1) {
-                throw PivotctlException.usage("cluster name " + name + " is ambiguous (" + matches + "): use --cluster NAMESPACE/NAME");
-            }
-            out.add(matches.get(0));
-        }
-        return out;
-    }
-
-    private static NamespacedName namespacedCluster(String text) {
-        try {
-            return NamespacedName.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw PivotctlException.usage("--cluster " + e.getMessage());
-        }
+        return Selection.clusters(names, inventory.objects().keySet(), namespaces == null ? "any namespace" : "namespace(s) " + String.join(", ", namespaces));
     }
 
     private static void addCrds(ClusterConnection conn, ArchiveAssembler assembler, Set<ObjectId> selected, Inventory inventory) {

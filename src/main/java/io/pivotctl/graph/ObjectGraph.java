@@ -350,6 +350,33 @@ public final class ObjectGraph {
     }
 
     /**
+     * {@code start} and everything it depends on, transitively: what it references by name, owner or annotation
+     * (not the cluster-name label or a naming convention, which say what an object belongs to, not what it needs).
+     * A ClusterClass reaches its templates this way, and they the Secrets they name.
+     */
+    public Set<ObjectId> dependencyClosure(Collection<ObjectId> start) {
+        Map<ObjectId, List<Edge>> outgoing = new HashMap<>();
+        for (Edge e : edges) {
+            outgoing.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e);
+        }
+        Set<ObjectId> reached = new TreeSet<>();
+        Deque<ObjectId> queue = new ArrayDeque<>();
+        for (ObjectId s : start) {
+            if (objects.containsKey(s) && reached.add(s)) {
+                queue.add(s);
+            }
+        }
+        while (!queue.isEmpty()) {
+            for (Edge e : outgoing.getOrDefault(queue.poll(), List.of())) {
+                if (e.type() != EdgeType.LABEL && e.type() != EdgeType.CONVENTION && reached.add(e.to())) {
+                    queue.add(e.to());
+                }
+            }
+        }
+        return Collections.unmodifiableSet(reached);
+    }
+
+    /**
      * What belongs to the given Clusters. Members: the Clusters, and (transitively) every object owned by,
      * labelled for or named for a member, plus BareMetalHosts whose spec.consumerRef points at a member;
      * the owned objects of such hosts (HardwareData, BMC Secret) follow as members. Dependencies: what a member

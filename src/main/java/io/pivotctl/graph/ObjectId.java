@@ -48,6 +48,11 @@ public record ObjectId(String group, String kind, String namespace, String name)
         return "cluster.x-k8s.io".equals(group) && "Cluster".equals(kind);
     }
 
+    /** A Cluster API ClusterClass: a topology Cluster's blueprint, possibly in another namespace than the Cluster. */
+    public boolean isClusterClass() {
+        return "cluster.x-k8s.io".equals(group) && "ClusterClass".equals(kind);
+    }
+
     public boolean isBareMetalHost() {
         return "metal3.io".equals(group) && "BareMetalHost".equals(kind);
     }

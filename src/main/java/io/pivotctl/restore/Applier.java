@@ -156,7 +156,7 @@ final class Applier {
         }
         if (p.exists()) {
             run.adopt(p.oldUid(), p.existing());
-            if (req.onConflict() == ConflictPolicy.UPDATE && !isGlobal(id)) {
+            if (req.onConflict() == ConflictPolicy.UPDATE && !p.presence().asIs()) {
                 update(p);
                 Counts.inc(counts.updated(), kind);
             } else {

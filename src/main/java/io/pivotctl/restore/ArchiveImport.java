@@ -105,7 +105,7 @@ final class ArchiveImport implements ImportMode {
 
         /** The preflight; on --resume, what the interrupted run created without hearing back is adopted as created. */
         private PreflightResult preflight() {
-            Preflight preflight = new Preflight(target.api(), target.discovery(), req.onConflict(), req.dryRunScope());
+            Preflight preflight = new Preflight(target.api(), target.discovery(), req);
             PreflightResult result = preflight.require(job.archive(), run.earlier(), job.progress());
             result.levels().forEach(level -> level.stream().filter(p -> result.adopted().contains(p.id())).forEach(run::adoptUnconfirmed));
             Preflight.report(result, job.progress());

@@ -23,8 +23,7 @@ final class DryRun implements ImportMode {
         LeasesRestore.toWrite(target.api(), job); // refuses, as the import would, a leases ConfigMap with other content
         PreflightResult plan = null;
         if (job.req().writesObjects()) {
-            plan = new Preflight(target.api(), target.discovery(), job.req().onConflict(), job.req().dryRunScope())
-                    .require(job.archive(), EarlierRun.NONE, job.progress());
+            plan = new Preflight(target.api(), target.discovery(), job.req()).require(job.archive(), EarlierRun.NONE, job.progress());
             Preflight.report(plan, job.progress());
         }
         return ImportSummary.dryRun(job.archiveId(), plan);

@@ -1,13 +1,32 @@
 package io.pivotctl.restore;
 
+import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.KubeTarget;
 import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.leases.DnsmasqLeasesPatch;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /** What {@code pivotctl import} was asked to do. Built by name: {@code ImportRequest.to(target, archive).mode(...).build()}. */
-public record ImportRequest(KubeTarget target, String archive, Mode mode, Handling handling, NamespacedName leases, Set<Flag> flags) {
+public record ImportRequest(KubeTarget target, String archive, Mode mode, Handling handling, NamespacedName leases, Set<Flag> flags, Part part) {
+
+    /**
+     * {@code --cluster}: the Clusters whose part of the archive is imported, and the objects of that part that Clusters not
+     * asked for use too (on the target they are used as they are); no Clusters: the whole archive.
+     */
+    public record Part(List<ObjectId> clusters, Set<ObjectId> sharedWithOthers) {
+        public static final Part WHOLE = new Part(List.of(), Set.of());
+
+        public Part {
+            clusters = List.copyOf(clusters);
+            sharedWithOthers = Set.copyOf(sharedWithOthers);
+        }
+
+        public boolean partial() {
+            return !clusters.isEmpty();
+        }
+    }
 
     /** How the run treats failures, existing objects, and which part of the archive it imports. */
     public record Handling(OnFailure onFailure, ConflictPolicy onConflict, Scope only) {
@@ -64,7 +83,7 @@ public record ImportRequest(KubeTarget target, String archive, Mode mode, Handli
         return new Builder(target, archive);
     }
 
-    /** Defaults: import, roll back on failure, --on-conflict fail, everything, the default leases ConfigMap, no flags. */
+    /** Defaults: import, roll back on failure, --on-conflict fail, everything, the default leases ConfigMap, no flags, the whole archive. */
     public static final class Builder {
         private final KubeTarget target;
         private final String archive;
@@ -74,6 +93,7 @@ public record ImportRequest(KubeTarget target, String archive, Mode mode, Handli
         private Scope only = Scope.ALL;
         private NamespacedName leases = DEFAULT_LEASES;
         private final Set<Flag> flags = EnumSet.noneOf(Flag.class);
+        private Part part = Part.WHOLE;
 
         private Builder(KubeTarget target, String archive) {
             this.target = target;
@@ -112,8 +132,14 @@ public record ImportRequest(KubeTarget target, String archive, Mode mode, Handli
             return this;
         }
 
+        /** --cluster: only this part of the archive. */
+        public Builder part(Part value) {
+            this.part = value;
+            return this;
+        }
+
         public ImportRequest build() {
-            return new ImportRequest(target, archive, mode, new Handling(onFailure, onConflict, only), leases, flags);
+            return new ImportRequest(target, archive, mode, new Handling(onFailure, onConflict, only), leases, flags, part);
         }
     }
 }

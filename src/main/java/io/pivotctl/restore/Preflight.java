@@ -39,13 +39,15 @@ final class Preflight {
     private final Discovery discovery;
     private final ConflictPolicy onConflict;
     private final DryRuns.Scope dryRunScope;
+    private final ImportRequest.Part part;
     private final int concurrency;
 
-    Preflight(ResourceApi client, Discovery discovery, ConflictPolicy onConflict, DryRuns.Scope dryRunScope) {
+    Preflight(ResourceApi client, Discovery discovery, ImportRequest req) {
         this.client = client;
         this.discovery = discovery;
-        this.onConflict = onConflict;
-        this.dryRunScope = dryRunScope;
+        this.onConflict = req.onConflict();
+        this.dryRunScope = req.dryRunScope();
+        this.part = req.part();
         this.concurrency = client.concurrency();
     }
 
@@ -169,7 +171,7 @@ final class Preflight {
         for (ArchivedObject o : archive.objects()) {
             Optional<ResourceType> t = types.get(o.entry().gvk());
             if (t != null && t.isPresent()) {
-                planned.add(new PlannedObject(o, t.get(), levelOf.getOrDefault(EntryPaths.id(o.id()), 0), null));
+                planned.add(new PlannedObject(o, t.get(), levelOf.getOrDefault(EntryPaths.id(o.id()), 0)));
             }
         }
         return planned;
@@ -241,8 +243,9 @@ final class Preflight {
 
     /**
      * Each object that exists on the target: the interrupted run's own (--resume: the journaled UID, or its label),
-     * adopted; a shared global, adopted; anything else a conflict the policy decides, including an object the
-     * interrupted run created that was replaced since (same name, another UID), which is named as such.
+     * adopted; a shared global, adopted; with --cluster one shared with a Cluster not being restored, or the archived
+     * object itself, used as it is; anything else a conflict the policy decides, including an object the interrupted
+     * run created that was replaced since (same name, another UID), which is named as such.
      */
     private Judged judge(List<PlannedObject> planned, Map<ObjectId, ObjectNode> existing, EarlierRun earlier, Findings found) {
         int conflicts = 0;
@@ -251,12 +254,16 @@ final class Preflight {
         for (PlannedObject p : planned) {
             ObjectNode live = existing.get(p.id());
             boolean ours = live != null && earlier.owns(p.id(), live);
-            if (ours && !earlier.journaled(p.id())) {
+            PlannedObject.Presence presence = live == null || ours && earlier.journaled(p.id()) ? PlannedObject.Presence.ABSENT
+                    : ours ? PlannedObject.Presence.RESUMED : presence(p, live);
+            if (presence == PlannedObject.Presence.RESUMED) {
                 adopted.add(p.id());
                 found.notes.add(p.id() + " was created by the interrupted run (its answer was lost): resumed");
-            } else if (live != null && !ours && Applier.isGlobal(p.id())) {
+            } else if (presence == PlannedObject.Presence.GLOBAL) {
                 found.notes.add(p.id() + " exists (cluster-scoped, shared): adopted as it is, never updated");
-            } else if (live != null && !ours) {
+            } else if (presence.asIs()) {
+                found.notes.add(p.id() + " " + presence.describe() + ", never updated" + lostOwners(p, live));
+            } else if (presence == PlannedObject.Presence.CONFLICT) {
                 conflicts++;
                 String what = earlier.journaled(p.id()) ? earlier.replaced(p.id(), live) : p.id() + " already exists on the target";
                 if (onConflict == ConflictPolicy.FAIL) {
@@ -265,9 +272,41 @@ final class Preflight {
                     found.notes.add(what + ": " + (onConflict == ConflictPolicy.SKIP ? "skipped" : "will be updated"));
                 }
             }
-            withExisting.add(new PlannedObject(p.archived(), p.type(), p.level(), live));
+            withExisting.add(new PlannedObject(p.archived(), p.type(), p.level(), live, presence));
         }
         return new Judged(withExisting, conflicts, adopted);
+    }
+
+    /**
+     * The archived owners a used-as-is object no longer names on the target (the garbage collector drops the reference to a
+     * deleted owner): import does not add them back, so the object now goes with its remaining owners. Empty when none.
+     */
+    private static String lostOwners(PlannedObject p, ObjectNode live) {
+        Set<String> liveOwners = new TreeSet<>();
+        live.path("metadata").path("ownerReferences").forEach(r -> liveOwners.add(r.path("kind").asText() + " " + r.path("name").asText()));
+        Set<String> lost = new TreeSet<>();
+        p.archived().object().path("metadata").path("ownerReferences").forEach(r -> {
+            String owner = r.path("kind").asText() + " " + r.path("name").asText();
+            if (!liveOwners.contains(owner)) {
+                lost.add(owner);
+            }
+        });
+        return lost.isEmpty() ? "" : "; its ownerReference to " + String.join(", ", lost) + " is gone on the target and is not restored"
+                + " (it now goes with its remaining owners)";
+    }
+
+    /** What an object that exists on the target, and is not the interrupted run's, is to this import. */
+    private PlannedObject.Presence presence(PlannedObject p, ObjectNode live) {
+        if (Applier.isGlobal(p.id())) {
+            return PlannedObject.Presence.GLOBAL;
+        }
+        if (part.partial() && part.sharedWithOthers().contains(p.id())) {
+            return PlannedObject.Presence.SHARED;
+        }
+        if (part.partial() && !p.oldUid().isEmpty() && p.oldUid().equals(ImportRun.uidOf(live))) {
+            return PlannedObject.Presence.PRESENT;
+        }
+        return PlannedObject.Presence.CONFLICT;
     }
 
     /** The objects by level, each level sorted, empty levels dropped. */

@@ -13,7 +13,8 @@ import java.util.TreeMap;
 /** What {@code inspect} shows: counts per kind (from the manifest) and hosts grouped by cluster (from the clear objects). */
 public record ArchiveSummary(String formatVersion, String archiveId, String createdAt, Manifest.Source source,
         List<Manifest.Recipient> recipients, boolean passphrase, Integer leases, Map<String, Integer> objectsPerKind,
-        List<ClusterHosts> clusters, List<Host> unclaimedHosts, boolean hostsRead, List<Manifest.LeftOut> leftOut) {
+        List<ClusterHosts> clusters, List<Host> unclaimedHosts, boolean hostsRead, List<Manifest.LeftOut> leftOut,
+        List<ClassUse> clusterClasses) {
 
     public record Host(String name, String provisioningState, boolean poweredOn, String bootMACAddress, String consumer) {
     }
@@ -27,7 +28,8 @@ public record ArchiveSummary(String formatVersion, String archiveId, String crea
      */
     public static ArchiveSummary ofManifest(Manifest m) {
         return new ArchiveSummary(m.formatVersion(), m.archiveId(), m.createdAt(), m.source(), m.encryption().recipients(),
-                m.encryption().passphrase(), m.leases() == null ? null : m.leases().count(), perKind(m), List.of(), List.of(), false, m.leftOut());
+                m.encryption().passphrase(), m.leases() == null ? null : m.leases().count(), perKind(m), List.of(), List.of(), false, m.leftOut(),
+                ClassUse.of(m));
     }
 
     public static Map<String, Integer> perKind(Manifest m) {
@@ -68,6 +70,7 @@ public record ArchiveSummary(String formatVersion, String archiveId, String crea
         });
         unclaimed.sort(Comparator.comparing(Host::name));
         return new ArchiveSummary(m.formatVersion(), m.archiveId(), m.createdAt(), m.source(), m.encryption().recipients(),
-                m.encryption().passphrase(), m.leases() == null ? null : m.leases().count(), perKind, clusters, unclaimed, true, m.leftOut());
+                m.encryption().passphrase(), m.leases() == null ? null : m.leases().count(), perKind, clusters, unclaimed, true, m.leftOut(),
+                ClassUse.of(m));
     }
 }

@@ -48,11 +48,20 @@ public final class VerifyService {
 
     /** @param expectPaused the import ran with --keep-paused: restored Clusters and hosts are expected paused */
     public VerifyReport run(KubeTarget target, LoadedArchive archive, String leasesNamespace, String leasesConfigMap, boolean expectPaused) {
+        return run(target, archive, leasesNamespace, leasesConfigMap, expectPaused, Set.of());
+    }
+
+    /**
+     * @param usedAsIs objects import --cluster uses as they are (shared with Clusters not restored): checked to exist, not
+     *        compared, since import never updates them and the Clusters it did not restore may have changed them
+     */
+    public VerifyReport run(KubeTarget target, LoadedArchive archive, String leasesNamespace, String leasesConfigMap, boolean expectPaused,
+            Set<ObjectId> usedAsIs) {
         PauseCheck pauseCheck = new PauseCheck(archive.manifest().pausedByExport(), expectPaused);
         try (ClusterConnection conn = KubeConnector.connect(target)) {
             ResourceClient client = new ResourceClient(conn);
             Map<GroupVersionKind, Optional<ResourceType>> types = typesOf(new Discovery(conn), archive);
-            Findings found = new Findings();
+            Findings found = new Findings(usedAsIs);
             // One list per kind and namespace, compared as it arrives and then dropped: only each found object's live UID
             // and ownerReferences are kept (for the owner check, which needs every owner's new UID), so memory stays
             // bounded by the largest list, not by the fleet.
@@ -79,6 +88,11 @@ public final class VerifyService {
         /** The live ownerReferences of every found object that had some archived (see {@link #packOwners}). */
         final Map<ObjectId, String> liveOwnerRefs = new ConcurrentHashMap<>();
         final AtomicInteger secrets = new AtomicInteger();
+        final Set<ObjectId> usedAsIs;
+
+        Findings(Set<ObjectId> usedAsIs) {
+            this.usedAsIs = usedAsIs;
+        }
 
         List<Difference> sortedDiffs() {
             List<Difference> sorted = new ArrayList<>(diffs);
@@ -134,6 +148,9 @@ public final class VerifyService {
 
     private static void compareFound(ArchivedObject o, ObjectNode live, PauseCheck pauseCheck, Findings found) {
         found.liveUid.put(o.id(), live.path("metadata").path("uid").asText());
+        if (found.usedAsIs.contains(o.id())) {
+            return; // shared with Clusters not restored: import used it as it is
+        }
         if (o.hasOwnerReferences()) {
             found.liveOwnerRefs.put(o.id(), packOwners(live.path("metadata").path("ownerReferences")));
         }

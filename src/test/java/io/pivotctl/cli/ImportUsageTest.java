@@ -29,7 +29,8 @@ class ImportUsageTest {
                 Arguments.of(List.of("--rollback", "--no-rollback"), "--no-rollback applies to an import or --resume"),
                 Arguments.of(List.of("--leases-configmap", "no-slash"), "wants NS/NAME"),
                 Arguments.of(List.of("--leases-configmap", "ns/"), "wants NS/NAME"),
-                Arguments.of(List.of("--require-signature"), "--require-signature needs --verify-key FILE"));
+                Arguments.of(List.of("--require-signature"), "--require-signature needs --verify-key FILE"),
+                Arguments.of(List.of("--cluster", "prod-b", "--only", "leases"), "--cluster restores a Cluster's objects, never the leases"));
     }
 
     @ParameterizedTest(name = "{0}")

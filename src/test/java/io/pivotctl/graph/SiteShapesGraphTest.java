@@ -95,6 +95,61 @@ class SiteShapesGraphTest {
     }
 
     @Test
+    void aV1beta1ClusterNamesItsClassInClassNamespace() throws Exception {
+        ObjectNode v1beta1 = yaml("""
+                apiVersion: cluster.x-k8s.io/v1beta1
+                kind: Cluster
+                metadata: {name: old, namespace: metal3}
+                spec:
+                  topology: {class: standard, classNamespace: classes, version: v1.31.0}
+                """);
+        assertTrue(Linker.linksOf(v1beta1).contains(new Edge(id(CAPI, "Cluster", "metal3", "old"), id(CAPI, "ClusterClass", "classes", "standard"),
+                EdgeType.REF, false, "spec.topology.class")), Linker.linksOf(v1beta1).toString());
+    }
+
+    /** From a ClusterClass: its templates and what they name, not what merely shares its namespace or labels. */
+    @Test
+    void theDependencyClosureOfAClassIsItsTemplatesAndWhatTheyName() throws Exception {
+        ObjectNode clusterClass = yaml("""
+                apiVersion: cluster.x-k8s.io/v1beta2
+                kind: ClusterClass
+                metadata: {name: standard, namespace: classes}
+                spec:
+                  controlPlane:
+                    templateRef: {apiVersion: controlplane.cluster.x-k8s.io/v1beta2, kind: KubeadmControlPlaneTemplate, name: kcp-tpl}
+                """);
+        ObjectNode kcpTemplate = yaml("""
+                apiVersion: controlplane.cluster.x-k8s.io/v1beta2
+                kind: KubeadmControlPlaneTemplate
+                metadata: {name: kcp-tpl, namespace: classes}
+                spec:
+                  template:
+                    spec:
+                      kubeadmConfigSpec:
+                        files:
+                        - {path: /etc/audit.yaml, contentFrom: {secret: {name: audit-policy, key: policy}}}
+                """);
+        ObjectNode secret = yaml("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: audit-policy, namespace: classes}
+                """);
+        ObjectNode unused = yaml("""
+                apiVersion: cluster.x-k8s.io/v1beta2
+                kind: ClusterClass
+                metadata: {name: unused, namespace: classes}
+                spec:
+                  controlPlane:
+                    templateRef: {apiVersion: controlplane.cluster.x-k8s.io/v1beta2, kind: KubeadmControlPlaneTemplate, name: kcp-tpl}
+                """);
+        ObjectGraph graph = ObjectGraph.of(List.of(clusterClass, kcpTemplate, secret, unused));
+        ObjectId standard = id(CAPI, "ClusterClass", "classes", "standard");
+        assertEquals(Set.of(standard, id("controlplane.cluster.x-k8s.io", "KubeadmControlPlaneTemplate", "classes", "kcp-tpl"),
+                id("", "Secret", "classes", "audit-policy")), graph.dependencyClosure(List.of(standard)));
+        assertEquals(Set.of(), graph.dependencyClosure(List.of(id(CAPI, "ClusterClass", "classes", "missing"))));
+    }
+
+    @Test
     void aPoolReferenceResolvesToTheClusterScopedPoolWhenThatIsTheOneThatExists() throws Exception {
         ObjectNode template = yaml("""
                 apiVersion: infrastructure.cluster.x-k8s.io/v1beta2

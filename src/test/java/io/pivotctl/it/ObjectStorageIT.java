@@ -117,6 +117,10 @@ class ObjectStorageIT {
         assertEquals(0, v.exitCode(), v.toString());
         assertTrue(v.out().contains(ARCHIVE + ": valid"), v.out());
         String target = servers.target().kubeconfig().toString();
+        Cli.Result plan = Cli.run("import", ARCHIVE, "--kubeconfig", target, "--identity", identity.toString(), "--cluster", "prod-a", "--dry-run");
+        assertEquals(0, plan.exitCode(), plan.toString());
+        assertTrue(plan.out().contains("\n  Cluster.cluster.x-k8s.io metal3/prod-a\n") && plan.out().contains("Already there: 0 object(s)"), plan.out());
+        assertTrue(!plan.out().contains("spare-0"), "the spare host is not prod-a's: " + plan.out());
         Cli.Result i = Cli.run("import", ARCHIVE, "--kubeconfig", target, "--identity", identity.toString());
         assertEquals(0, i.exitCode(), i.toString());
         assertEquals(4, servers.target().client().genericKubernetesResources("metal3.io/v1alpha1", "BareMetalHost").inNamespace("metal3")
@@ -124,6 +128,11 @@ class ObjectStorageIT {
         Cli.Result eq = Cli.run("verify", ARCHIVE, "--kubeconfig", target, "--identity", identity.toString());
         assertEquals(0, eq.exitCode(), eq.toString());
         assertTrue(eq.out().startsWith("EQUAL"), eq.out());
+        Cli.Result part = Cli.run("verify", ARCHIVE, "--kubeconfig", target, "--identity", identity.toString(), "--cluster", "prod-a");
+        assertEquals(0, part.exitCode(), part.toString());
+        Cli.Result same = Cli.run("diff", ARCHIVE, ARCHIVE, "--identity", identity.toString());
+        assertEquals(0, same.exitCode(), same.toString());
+        assertTrue(same.out().startsWith("EQUAL"), same.out());
     }
 
     @Test

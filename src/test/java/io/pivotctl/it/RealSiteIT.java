@@ -40,7 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A source shaped like a real Metal3 site (see {@link RealSite}) with the upstream CRDs: it round-trips
+ * A source shaped like a real Metal3 site (see {@link RealSite}) with the upstream CRDs: exported with {@code -n metal3}
+ * (its ClusterClass in namespace classes follows) it round-trips
  * exactly, by this test's own field-by-field comparison with the source (not by pivotctl verify), and
  * {@code --cluster} stays inside the Cluster asked for.
  */
@@ -80,11 +81,15 @@ class RealSiteIT {
     @Test
     void aRealShapedSiteRoundTripsFieldForField() {
         Path archive = dir.resolve("site.tar.gz");
-        Cli.Result export = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-A", "-o", archive.toString(),
+        // -n metal3, as an operator names the site's namespace: the ClusterClass site-x uses in namespace classes must follow
+        Cli.Result export = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", RealSite.NS, "-o", archive.toString(),
                 "--recipient", key.recipient(), "-q");
         assertEquals(0, export.exitCode(), export.toString());
         Manifest m = manifestOf(archive);
         Set<String> ids = archivedIds(m);
+        assertEquals(Set.copyOf(sharedClassIds()), ids.stream().filter(id -> id.contains("/" + RealSite.CLASSES_NS + "/")).collect(Collectors.toSet()),
+                "from namespace classes: the class site-x uses and its templates, nothing else");
+        assertEquals(null, servers.target().client().namespaces().withName(RealSite.CLASSES_NS).get(), "the target has no namespace classes yet");
         for (String s : RealSite.NESTED_SECRETS) {
             assertTrue(ids.contains("core/Secret/metal3/" + s), "Secret reached only through contentFrom/passwdFrom: " + s);
         }
@@ -133,6 +138,43 @@ class RealSiteIT {
         }
         assertEquals(List.of(), differences);
         assertTrue(compared > 100, "compared " + compared + " objects");
+        assertTrue(servers.target().client().namespaces().withName(RealSite.CLASSES_NS).get() != null, "import created namespace classes");
+    }
+
+    /** "cluster.x-k8s.io/ClusterClass/classes/standard" and its templates' ids. */
+    static List<String> sharedClassIds() {
+        List<String> out = new ArrayList<>(List.of("cluster.x-k8s.io/ClusterClass/" + RealSite.CLASSES_NS + "/" + RealSite.SHARED_CLASS));
+        Map<String, String> groups = Map.of("Metal3ClusterTemplate", "infrastructure.cluster.x-k8s.io", "Metal3MachineTemplate", "infrastructure.cluster.x-k8s.io",
+                "KubeadmControlPlaneTemplate", "controlplane.cluster.x-k8s.io", "KubeadmConfigTemplate", "bootstrap.cluster.x-k8s.io");
+        for (String t : RealSite.SHARED_CLASS_TEMPLATES) {
+            String kind = t.substring(0, t.indexOf('/'));
+            out.add(groups.get(kind) + "/" + kind + "/" + RealSite.CLASSES_NS + "/" + t.substring(t.indexOf('/') + 1));
+        }
+        return out;
+    }
+
+    /** --cluster site-x -n metal3: the class in namespace classes and its templates travel, and inspect names them. */
+    @Test
+    void aClusterBringsItsClassFromAnotherNamespace() {
+        Path archive = dir.resolve("site-x.tar.gz");
+        Cli.Result export = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", RealSite.NS, "--cluster",
+                RealSite.CROSS_NS_CLUSTER, "-o", archive.toString(), "--recipient", key.recipient(), "-q");
+        assertEquals(0, export.exitCode(), export.toString());
+        Set<String> ids = archivedIds(manifestOf(archive));
+        Set<String> expected = new java.util.TreeSet<>(sharedClassIds());
+        expected.add("cluster.x-k8s.io/Cluster/" + RealSite.NS + "/" + RealSite.CROSS_NS_CLUSTER);
+        // labelled for move (the pool by its CRD) and tied to no Cluster: these travel with any --cluster
+        expected.addAll(List.of("core/ConfigMap/metal3/" + RealSite.MOVE_CONFIGMAP, "core/Secret/metal3/" + RealSite.MOVE_SECRET,
+                "ipam.cluster.x-k8s.io/GlobalInClusterIPPool/_cluster/" + RealSite.GLOBAL_POOL));
+        assertEquals(expected, new java.util.TreeSet<>(ids), "the Cluster, its class and the class's templates: nothing of other Clusters or the unused class");
+        Cli.Result inspect = Cli.run("inspect", archive.toString());
+        assertEquals(0, inspect.exitCode(), inspect.toString());
+        assertTrue(inspect.out().contains("ClusterClass " + RealSite.CLASSES_NS + "/" + RealSite.SHARED_CLASS + ": used by " + RealSite.NS + "/"
+                + RealSite.CROSS_NS_CLUSTER + "; 5 template(s)"), inspect.out());
+        assertTrue(inspect.out().contains("  Metal3MachineTemplate " + RealSite.CLASSES_NS + "/" + RealSite.SHARED_CLASS + "-worker-machine"), inspect.out());
+        Cli.Result json = Cli.run("inspect", archive.toString(), "-o", "json");
+        assertEquals(0, json.exitCode(), json.toString());
+        assertTrue(json.out().contains("clusterClasses") && json.out().contains(RealSite.CLASSES_NS + "/" + RealSite.SHARED_CLASS + "-cp"), json.out());
     }
 
     /** --cluster site-b --pause: nothing of site-a archived, nothing of site-a paused, the shared template travels. */

@@ -43,7 +43,7 @@ class PreflightDroppedFieldsTest {
         ObjectNode body = json(sent);
         PlannedObject p = new PlannedObject(new ArchivedObject(io.pivotctl.archive.Manifest.Entry.object(
                 new io.pivotctl.archive.Manifest.Entry.ResourceKind("metal3.io", "v1alpha1", "BareMetalHost", "baremetalhosts"), "m3", "h0", false), body), new ResourceType("metal3.io", "v1alpha1", "BareMetalHost",
-                "baremetalhosts", true, true), 0, null);
+                "baremetalhosts", true, true), 0);
         assertEquals(expected, Preflight.droppedFields(p, body, json(stored)));
     }
 }

@@ -26,6 +26,18 @@ public final class RealSite {
     public static final String SITE_B = "site-b";
     public static final String TOPOLOGY = "site-t";
     public static final String CLASS = "metal3-class";
+    /** The namespace a platform team keeps shared ClusterClasses in (clusterctl move follows it since CAPI #11649). */
+    public static final String CLASSES_NS = "classes";
+    /** A ClusterClass in {@link #CLASSES_NS}, used by {@link #CROSS_NS_CLUSTER} in {@link #NS}. */
+    public static final String SHARED_CLASS = "standard";
+    public static final String CROSS_NS_CLUSTER = "site-x";
+    /** In {@link #CLASSES_NS} but used by no Cluster of {@link #NS}: must not travel with {@code -n metal3}. */
+    public static final String UNUSED_CLASS = "unused";
+    public static final String CLASSES_MOVE_SECRET = "class-team-notes";
+    /** The templates {@link #SHARED_CLASS} names, "Kind/name", all in {@link #CLASSES_NS}. */
+    public static final List<String> SHARED_CLASS_TEMPLATES = List.of("Metal3ClusterTemplate/" + SHARED_CLASS + "-cluster",
+            "KubeadmControlPlaneTemplate/" + SHARED_CLASS + "-cp", "Metal3MachineTemplate/" + SHARED_CLASS + "-cp-machine",
+            "KubeadmConfigTemplate/" + SHARED_CLASS + "-worker-bootstrap", "Metal3MachineTemplate/" + SHARED_CLASS + "-worker-machine");
     public static final String GLOBAL_POOL = "provisioning-global";
     public static final String SHARED_TEMPLATE = "shared-workers";
     /** The worker Machine the test deletes (with a finalizer pending) after loading. */
@@ -81,6 +93,7 @@ public final class RealSite {
                         "image", Map.of("url", "http://172.22.0.1/images/ubuntu-24.04.qcow2", "checksum", "http://172.22.0.1/images/ubuntu-24.04.qcow2.sha256sum",
                                 "checksumType", "sha256")))))), SITE_A, SITE_B));
         out.addAll(topologyCluster());
+        out.addAll(crossNamespaceClass());
         return out;
     }
 
@@ -137,34 +150,63 @@ public final class RealSite {
                 .put("name", NESTED_SECRETS.get(2)).put("key", "value");
     }
 
-    private static List<ObjectNode> topologyCluster() {
+    /** A ClusterClass {@code name} and the five templates it names, all in {@code namespace}. */
+    private static List<ObjectNode> classWithTemplates(String name, String namespace) {
         List<ObjectNode> out = new ArrayList<>();
         String infra = "infrastructure.cluster.x-k8s.io/v1beta2";
-        out.add(json(Map.of("apiVersion", "cluster.x-k8s.io/v1beta2", "kind", "ClusterClass", "metadata", Map.of("name", CLASS, "namespace", NS),
+        out.add(json(Map.of("apiVersion", "cluster.x-k8s.io/v1beta2", "kind", "ClusterClass", "metadata", Map.of("name", name, "namespace", namespace),
                 "spec", Map.of(
-                        "infrastructure", Map.of("templateRef", Map.of("apiVersion", infra, "kind", "Metal3ClusterTemplate", "name", CLASS + "-cluster")),
+                        "infrastructure", Map.of("templateRef", Map.of("apiVersion", infra, "kind", "Metal3ClusterTemplate", "name", name + "-cluster")),
                         "controlPlane", Map.of("templateRef", Map.of("apiVersion", "controlplane.cluster.x-k8s.io/v1beta2", "kind", "KubeadmControlPlaneTemplate",
-                                "name", CLASS + "-cp"), "machineInfrastructure", Map.of("templateRef", Map.of("apiVersion", infra, "kind", "Metal3MachineTemplate",
-                                "name", CLASS + "-cp-machine"))),
+                                "name", name + "-cp"), "machineInfrastructure", Map.of("templateRef", Map.of("apiVersion", infra, "kind", "Metal3MachineTemplate",
+                                "name", name + "-cp-machine"))),
                         "workers", Map.of("machineDeployments", List.of(Map.of("class", "default-worker",
                                 "bootstrap", Map.of("templateRef", Map.of("apiVersion", "bootstrap.cluster.x-k8s.io/v1beta2", "kind", "KubeadmConfigTemplate",
-                                        "name", CLASS + "-worker-bootstrap")),
+                                        "name", name + "-worker-bootstrap")),
                                 "infrastructure", Map.of("templateRef", Map.of("apiVersion", infra, "kind", "Metal3MachineTemplate",
-                                        "name", CLASS + "-worker-machine")))))))));
-        out.add(json(Map.of("apiVersion", infra, "kind", "Metal3ClusterTemplate", "metadata", Map.of("name", CLASS + "-cluster", "namespace", NS),
+                                        "name", name + "-worker-machine")))))))));
+        out.add(json(Map.of("apiVersion", infra, "kind", "Metal3ClusterTemplate", "metadata", Map.of("name", name + "-cluster", "namespace", namespace),
                 "spec", Map.of("template", Map.of("spec", Map.of("cloudProviderEnabled", false))))));
         out.add(json(Map.of("apiVersion", "controlplane.cluster.x-k8s.io/v1beta2", "kind", "KubeadmControlPlaneTemplate",
-                "metadata", Map.of("name", CLASS + "-cp", "namespace", NS),
+                "metadata", Map.of("name", name + "-cp", "namespace", namespace),
                 "spec", Map.of("template", Map.of("spec", Map.of("kubeadmConfigSpec", Map.of("format", "cloud-config")))))));
-        for (String m : List.of(CLASS + "-cp-machine", CLASS + "-worker-machine")) {
-            out.add(json(Map.of("apiVersion", infra, "kind", "Metal3MachineTemplate", "metadata", Map.of("name", m, "namespace", NS),
+        for (String m : List.of(name + "-cp-machine", name + "-worker-machine")) {
+            out.add(json(Map.of("apiVersion", infra, "kind", "Metal3MachineTemplate", "metadata", Map.of("name", m, "namespace", namespace),
                     "spec", Map.of("template", Map.of("spec", Map.of("image", Map.of("url", "http://172.22.0.1/images/ubuntu-24.04.qcow2",
                             "checksum", "http://172.22.0.1/images/ubuntu-24.04.qcow2.sha256sum", "checksumType", "sha256")))))));
         }
         out.add(json(Map.of("apiVersion", "bootstrap.cluster.x-k8s.io/v1beta2", "kind", "KubeadmConfigTemplate",
-                "metadata", Map.of("name", CLASS + "-worker-bootstrap", "namespace", NS), "spec", Map.of("template", Map.of("spec", Map.of("format", "cloud-config"))))));
+                "metadata", Map.of("name", name + "-worker-bootstrap", "namespace", namespace), "spec", Map.of("template", Map.of("spec", Map.of("format", "cloud-config"))))));
+        return out;
+    }
+
+    private static List<ObjectNode> topologyCluster() {
+        List<ObjectNode> out = classWithTemplates(CLASS, NS);
         out.add(json(Map.of("apiVersion", "cluster.x-k8s.io/v1beta2", "kind", "Cluster", "metadata", Map.of("name", TOPOLOGY, "namespace", NS),
                 "spec", Map.of("topology", Map.of("classRef", Map.of("name", CLASS), "version", "v1.33.0")))));
+        return out;
+    }
+
+    /**
+     * {@link #SHARED_CLASS} and its templates in {@link #CLASSES_NS}, the templates owned by the class as CAPI's
+     * ClusterClass controller sets them; {@link #CROSS_NS_CLUSTER} naming it by v1beta2 {@code classRef.namespace},
+     * and decoys in the same namespace that no selected Cluster uses.
+     */
+    private static List<ObjectNode> crossNamespaceClass() {
+        List<ObjectNode> out = new ArrayList<>();
+        for (ObjectNode o : classWithTemplates(SHARED_CLASS, CLASSES_NS)) {
+            if (!o.path("kind").asText().equals("ClusterClass")) {
+                o.with("metadata").withArray("ownerReferences").addObject().put("apiVersion", "cluster.x-k8s.io/v1beta2")
+                        .put("kind", "ClusterClass").put("name", SHARED_CLASS);
+            }
+            out.add(o);
+        }
+        out.add(json(Map.of("apiVersion", "cluster.x-k8s.io/v1beta2", "kind", "Cluster", "metadata", Map.of("name", CROSS_NS_CLUSTER, "namespace", NS),
+                "spec", Map.of("topology", Map.of("classRef", Map.of("name", SHARED_CLASS, "namespace", CLASSES_NS), "version", "v1.33.0")))));
+        out.addAll(classWithTemplates(UNUSED_CLASS, CLASSES_NS));
+        ObjectNode notes = secret(CLASSES_MOVE_SECRET, Map.of("notes", "realsite-secret-class-notes"), Map.of("clusterctl.cluster.x-k8s.io/move", ""));
+        notes.with("metadata").put("namespace", CLASSES_NS);
+        out.add(notes);
         return out;
     }
 
