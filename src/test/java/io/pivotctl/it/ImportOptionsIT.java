@@ -150,7 +150,7 @@ class ImportOptionsIT {
         assertEquals(archivedOnline, ((Map<?, ?>) host("c1-node-0").getAdditionalProperties().get("spec")).get("online"));
     }
 
-    /** -v ends with the request count (the bench parses it): at least a dry run and a create per object created. */
+    /** -v ends with the request count (the bench parses it): a create per object created, each dry-run first or provably needing none. */
     @Test
     void verboseImportEndsWithItsRequestCount() {
         servers.resetTarget();
@@ -168,7 +168,11 @@ class ImportOptionsIT {
         long dryRuns = Long.parseLong(m.group(7));
         long apiLines = lines.stream().filter(l -> l.startsWith("[api] ")).count();
         assertTrue(created > 10, "a fleet was imported: " + created);
-        assertTrue(dryRuns >= created, "every created object was dry-run first: " + dryRuns + " dry runs, " + created + " objects");
+        java.util.regex.Matcher plan = java.util.regex.Pattern.compile("dry runs: (\\d+) run, (\\d+) skipped").matcher(r.err());
+        assertTrue(plan.find(), "the plan counts the dry runs: " + r.err());
+        assertEquals(dryRuns, Long.parseLong(plan.group(1)), "the plan's count is what was sent");
+        assertTrue(dryRuns + Long.parseLong(plan.group(2)) >= created, "every created object was dry-run first, or provably needed none: "
+                + dryRuns + " dry runs, " + plan.group(2) + " skipped, " + created + " objects");
         assertTrue(posts - dryRuns >= created, "every object was created: " + last);
         assertTrue(total >= apiLines, "every traced call sent at least one request: " + total + " < " + apiLines);
         assertEquals(total, Long.parseLong(m.group(2)) + posts + Long.parseLong(m.group(4)) + Long.parseLong(m.group(5)) + Long.parseLong(m.group(6)),
