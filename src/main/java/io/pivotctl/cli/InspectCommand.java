@@ -3,7 +3,7 @@ package io.pivotctl.cli;
 import io.pivotctl.Json;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.Manifest;
-import io.pivotctl.archive.ManifestCodec;
+import io.pivotctl.archive.Summary;
 import io.pivotctl.storage.S3Archive;
 import io.pivotctl.validate.ArchiveKeys;
 import io.pivotctl.validate.ArchiveSummary;
@@ -39,29 +39,27 @@ final class InspectCommand implements Callable<Integer> {
     boolean verbose;
 
     @Option(names = "--full", description = "For an archive in object storage: download and check all of it, and list hosts with their states"
-            + " (by default only the manifest is read, with a ranged read of the object's beginning).")
+            + " (by default only its summary is read, with a ranged read of the object's beginning).")
     boolean full;
 
     @Override
     public Integer call() throws Exception {
         Console console = new Console(spec, false);
         ArchiveSummary s;
-        Manifest m;
         String note;
         if (archive instanceof S3Archive && !full) {
-            m = ManifestCodec.parse(archive.readHead().manifestBytes());
-            s = ArchiveSummary.ofManifest(m);
-            note = "  (manifest only: entries not read; --full or pivotctl validate checks them)";
+            s = ArchiveSummary.ofHead(archive.readHead());
+            note = "  (summary only: entries not read; --full or pivotctl validate checks them)";
         } else {
             LoadedArchive loaded = ArchiveValidation.validate(archive, ArchiveKeys.NONE, ArchiveLimits.DEFAULT, console::warning);
             s = ArchiveSummary.of(loaded);
-            m = loaded.manifest();
             note = loaded.report().valid() ? "" : "  (INVALID: run pivotctl validate)";
         }
         if (format == Format.json) {
             console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(s));
             return 0;
         }
+        Summary m = s.summary();
         console.result("Archive:     " + archive + note);
         console.result("Format:      " + m.formatVersion() + " (written by " + m.tool().name() + " " + m.tool().version() + ")");
         console.result("Archive ID:  " + m.archiveId());
@@ -74,7 +72,8 @@ final class InspectCommand implements Callable<Integer> {
         for (Manifest.Recipient r : m.encryption().recipients()) {
             console.result("             " + r.publicKey() + (r.label() == null ? "" : "  (" + r.label() + ")"));
         }
-        console.result("Leases:      " + (m.leases() == null ? "none" : m.leases().count() + " (from " + m.leases().source() + ")"));
+        console.result("Signature:   " + (m.signature() == null ? "none" : m.signature() + " (pivotctl validate --verify-key checks it)"));
+        console.result("Leases:      " + (m.contents().leases() == null ? "none" : m.contents().leases()));
         console.result("");
         console.result(String.format("%-45s %8s", "KIND", "OBJECTS"));
         for (Map.Entry<String, Integer> e : s.objectsPerKind().entrySet()) {
@@ -82,8 +81,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         console.result("");
         if (!s.hostsRead()) {
-            console.result("Hosts:       " + s.objectsPerKind().getOrDefault("BareMetalHost.metal3.io", 0)
-                    + " BareMetalHost(s); states are in the objects: inspect --full lists them");
+            Map<String, Integer> states = m.contents().hostsPerState();
+            console.result("Hosts:       " + m.contents().hosts() + " BareMetalHost(s)" + (states == null ? "; states are in the objects"
+                    : states.isEmpty() ? "" : ": " + String.join(", ", states.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList()))
+                    + "; inspect --full lists them");
         }
         for (ArchiveSummary.ClusterHosts c : s.clusters()) {
             console.result("Cluster " + c.cluster() + ": " + c.hosts().size() + " host(s)");

@@ -29,23 +29,32 @@ public final class TargetReset {
             }
             String v = crd.getSpec().getVersions().stream().filter(x -> x.getStorage()).findFirst().orElseThrow().getName();
             var ops = c.genericKubernetesResources(crd.getSpec().getGroup() + "/" + v, crd.getSpec().getNames().getKind()).inNamespace(namespace);
-            for (var o : ops.list().getItems()) {
-                if (kept.contains(o.getMetadata().getName())) {
-                    continue;
-                }
-                if (o.getMetadata().getFinalizers() != null && !o.getMetadata().getFinalizers().isEmpty()) {
+            var items = ops.list().getItems();
+            for (var o : items) {
+                if (o.getMetadata().getFinalizers() != null && !o.getMetadata().getFinalizers().isEmpty() && !kept.contains(o.getMetadata().getName())) {
                     ops.withName(o.getMetadata().getName()).edit(x -> {
                         x.getMetadata().setFinalizers(List.of());
                         return x;
                     });
                 }
-                ops.withName(o.getMetadata().getName()).delete();
             }
+            if (kept.isEmpty()) {
+                if (!items.isEmpty()) {
+                    ops.delete(); // one collection delete: a loaded server times out on a hundred single ones
+                }
+                continue;
+            }
+            items.stream().filter(o -> !kept.contains(o.getMetadata().getName())).forEach(o -> ops.withName(o.getMetadata().getName()).delete());
         }
-        c.secrets().inNamespace(namespace).list().getItems().stream().filter(s -> !kept.contains(s.getMetadata().getName()))
-                .forEach(s -> c.secrets().inNamespace(namespace).withName(s.getMetadata().getName()).delete());
-        c.configMaps().inNamespace(namespace).list().getItems().stream().filter(s -> !kept.contains(s.getMetadata().getName()))
-                .forEach(s -> c.configMaps().inNamespace(namespace).withName(s.getMetadata().getName()).delete());
+        if (kept.isEmpty()) {
+            c.secrets().inNamespace(namespace).delete();
+            c.configMaps().inNamespace(namespace).delete();
+        } else {
+            c.secrets().inNamespace(namespace).list().getItems().stream().filter(s -> !kept.contains(s.getMetadata().getName()))
+                    .forEach(s -> c.secrets().inNamespace(namespace).withName(s.getMetadata().getName()).delete());
+            c.configMaps().inNamespace(namespace).list().getItems().stream().filter(s -> !kept.contains(s.getMetadata().getName()))
+                    .forEach(s -> c.configMaps().inNamespace(namespace).withName(s.getMetadata().getName()).delete());
+        }
         for (Path j : ImportWatch.journals(home)) {
             try {
                 Files.deleteIfExists(j);
