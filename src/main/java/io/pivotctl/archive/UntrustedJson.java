@@ -83,11 +83,8 @@ final class UntrustedJson {
 
     private static String breach(String message) {
         String m = message == null ? "" : message;
-        if (m.contains("getMaxStringLength")) {
-            return "has a string of more than " + FormatLimits.MAX_STRING + " characters";
-        }
-        if (m.contains("getMaxNameLength")) {
-            return "has a key of more than " + FormatLimits.MAX_STRING + " characters";
+        if (m.contains("getMaxStringLength") || m.contains("getMaxNameLength")) {
+            return "has a string or key of more than " + FormatLimits.MAX_STRING + " characters";
         }
         if (m.contains("getMaxNestingDepth")) {
             return "is nested more than " + FormatLimits.MAX_DEPTH + " levels deep";

@@ -124,6 +124,36 @@ final class TestArchives {
         return new ArchiveContents(manifestBytes, c.signature(), entries, c.order(), c.problems());
     }
 
+    /**
+     * {@code c} written again as a plain tar in archive order (summary, manifest, signature, the rest), with the entries
+     * in {@code replaced} swapped in (a null value drops the entry): an archive changed after it was written.
+     */
+    static Path rewrite(Path file, ArchiveContents c, Map<String, byte[]> replaced) {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        c.entry(EntryPaths.SUMMARY).ifPresent(b -> out.put(EntryPaths.SUMMARY, b));
+        out.put(EntryPaths.MANIFEST, c.manifestBytes());
+        c.signature().ifPresent(b -> out.put(EntryPaths.SIGNATURE, b));
+        c.order().forEach(name -> out.putIfAbsent(name, c.entries().get(name)));
+        out.putAll(replaced);
+        try (java.io.OutputStream os = java.nio.file.Files.newOutputStream(file);
+                org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(os)) {
+            tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+            for (Map.Entry<String, byte[]> e : out.entrySet()) {
+                if (e.getValue() == null) {
+                    continue;
+                }
+                org.apache.commons.compress.archivers.tar.TarArchiveEntry t = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e.getKey());
+                t.setSize(e.getValue().length);
+                tar.putArchiveEntry(t);
+                tar.write(e.getValue());
+                tar.closeArchiveEntry();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
+    }
+
     /** Lease and closure checks that accept everything: the archive-format tests are about the container. */
     static ArchiveChecks lenientChecks() {
         return ArchiveChecks.offline(bytes -> new ArchiveChecks.LeaseSummary(
