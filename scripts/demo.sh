@@ -32,18 +32,22 @@ if [ "${DEMO_SKIP_BUILD:-}" != "1" ] || [ ! -f target/pivotctl.jar ] || [ ! -d t
   mvn -B -q -ntp package -DskipTests
 fi
 scripts/setup-envtest.sh
-mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
-cp="target/test-classes:target/classes:$(cat "$work/cp.txt")"
+if [ -n "${DEMO_CLASSPATH:-}" ]; then
+  cp="$DEMO_CLASSPATH"   # given by DemoScriptIT: the test classpath of the Maven run that called it
+else
+  mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
+  cp="target/test-classes:target/classes:$(cat "$work/cp.txt")"
+fi
 
-bold "== Starting two local API servers (source and target, loopback)"
+bold "== Starting two local API servers (source and target, loopback), each with a garbage collector"
 java -cp "$cp" io.pivotctl.testing.DemoClusters "$work" >"$work/clusters.log" 2>&1 &
 clusters_pid=$!
-for _ in $(seq 1 120); do
+for _ in $(seq 1 300); do
   [ -f "$work/ready" ] && break
   kill -0 "$clusters_pid" 2>/dev/null || { cat "$work/clusters.log"; fail "API servers did not start"; }
   sleep 1
 done
-[ -f "$work/ready" ] || fail "API servers not ready after 120 s"
+[ -f "$work/ready" ] || { tail -20 "$work/clusters.log"; fail "API servers not ready after 300 s"; }
 echo "CRDs installed: $(cat "$work/ready")"
 SRC="$work/source.kubeconfig"
 TGT="$work/target.kubeconfig"
@@ -57,12 +61,12 @@ export PIVOTCTL_HOME="$work/home"   # journals of this demo stay in its temp dir
 ln -s "$here/samples" samples
 
 bold "== 1. Make a key (keep it safe: it decrypts the archive's Secrets)"
-recipient="$(run pivotctl keygen -o key.txt)"
+recipient="$(run pivotctl keygen key.txt)"
 echo "$recipient   (written key.txt, mode $(stat -c %a key.txt))"
 
 bold "== 2. Pause prod-a on the source and export it, with the DHCP leases"
-run pivotctl export --kubeconfig "$SRC" -n metal3 --cluster prod-a --pause --recipient "$recipient" \
-  --leases-file samples/dnsmasq.leases -o prod-a.tar.gz
+run pivotctl export prod-a.tar.gz --kubeconfig "$SRC" -n metal3 --cluster prod-a --pause --recipient "$recipient" \
+  --leases-file samples/dnsmasq.leases
 
 bold "== 3. Inspect and validate the archive (offline)"
 run pivotctl inspect prod-a.tar.gz
@@ -91,6 +95,8 @@ states="$(kubectl --kubeconfig "$TGT" -n metal3 get baremetalhosts.metal3.io -o 
 [ "$(echo "$states" | grep -c provisioned)" = "1" ] && echo "$states" | grep -q " 5 provisioned" || fail "expected 5 provisioned hosts on the target, got: $states"
 
 bold "== 7. Release the source: its Ironic lets go of prod-a's hosts without deprovisioning them, then what moved is deleted"
+echo "The source runs kube-controller-manager's garbage collector, as every real cluster does: every delete orphans"
+echo "(propagationPolicy: Orphan), so the collector never takes anything the plan leaves alone (edge-b, the spare hosts)."
 echo "No baremetal-operator runs in this demo, so a stand-in (a kubectl loop in this script, not part of pivotctl) plays"
 echo "its part: for a host annotated baremetalhost.metal3.io/detached and not paused it reports status.operationalStatus=detached,"
 echo "as BMO does once it has removed the node from Ironic. (A source whose BMO is gone: --detach-timeout 0.)"
@@ -106,6 +112,12 @@ stand_in_bmo() {
     sleep 1
   done
 }
+# what was not exported, by UID: it must all still be there after the release, with the garbage collector running
+not_released() {
+  kubectl --kubeconfig "$SRC" -n metal3 get secrets,clusters.cluster.x-k8s.io,machines.cluster.x-k8s.io,metal3machines.infrastructure.cluster.x-k8s.io,baremetalhosts.metal3.io,hardwaredata.metal3.io \
+    -o json | jq -r '[.items[] | select((.metadata.name | startswith("prod-a")) | not) | select(.type != "kubernetes.io/service-account-token") | .metadata.uid] | sort | join(",")' | sha256sum | cut -c1-16
+}
+before_release="$(not_released)"
 stand_in_bmo &
 bmo_pid=$!
 run pivotctl release-source prod-a.tar.gz --kubeconfig "$SRC" --identity key.txt --verified-on "$TGT" | grep -E '^(ACTION|detach)|^PLAN'
@@ -118,7 +130,8 @@ run kubectl --kubeconfig "$SRC" -n metal3 get clusters.cluster.x-k8s.io,baremeta
 left="$(kubectl --kubeconfig "$SRC" -n metal3 get clusters.cluster.x-k8s.io,baremetalhosts.metal3.io -o name | grep -c prod-a || true)"
 [ "$left" = "0" ] || fail "prod-a objects left on the source after release-source: $left"
 kubectl --kubeconfig "$SRC" -n metal3 get clusters.cluster.x-k8s.io edge-b >/dev/null || fail "edge-b was not exported and must stay on the source"
-echo "source: prod-a released (hosts detached first), edge-b and the spare hosts untouched"
+[ "$(not_released)" = "$before_release" ] || fail "the release (or the garbage collector) took objects of edge-b or spare hosts: $before_release before, $(not_released) after"
+echo "source: prod-a released (hosts detached first); edge-b and the spare hosts untouched (every one of their objects still there, same UIDs)"
 echo "(to abort a pivot instead: pivotctl unpause prod-a.tar.gz --kubeconfig SRC)"
 
 printf '\n\033[32mPASS\033[0m: prod-a pivoted with host status, Secrets, owner references and leases intact, and released from the source\n'

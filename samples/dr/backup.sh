@@ -48,7 +48,7 @@ metrics() { [ -n "${PIVOTCTL_METRICS_DIR:-}" ] && printf -- '--metrics-file %s/p
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 # shellcheck disable=SC2046 # word splitting of the optional flags is intended
-java -jar "$jar" export -A -q -o "$location/backup-$stamp.tar.gz" --recipients-file "$PIVOTCTL_RECIPIENTS_FILE" \
+java -jar "$jar" export "$location/backup-$stamp.tar.gz" -A -q --recipients-file "$PIVOTCTL_RECIPIENTS_FILE" \
   ${PIVOTCTL_LEASES_CONFIGMAP:+--leases-from-configmap "$PIVOTCTL_LEASES_CONFIGMAP"} $(metrics export)
 # shellcheck disable=SC2046,SC2086
 java -jar "$jar" backups prune "$location/" $keep $(metrics backups_prune)

@@ -1,6 +1,7 @@
 package io.pivotctl.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pivotctl.vocabulary.ClusterApi;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,9 +14,6 @@ import java.util.Set;
  */
 public final class ExportedKinds {
 
-    /** clusterctl's move labels, and the provider label export also follows (kube.Discovery.MOVE_LABELS). */
-    public static final List<String> MOVE_LABELS = List.of("clusterctl.cluster.x-k8s.io/move", "clusterctl.cluster.x-k8s.io/move-hierarchy",
-            "clusterctl.cluster.x-k8s.io");
     static final Set<String> CORE_KINDS = Set.of("Secret", "ConfigMap", "Namespace");
 
     private final Set<String> labelledKinds;
@@ -31,7 +29,7 @@ public final class ExportedKinds {
             JsonNode labels = crd.path("metadata").path("labels");
             String group = crd.path("spec").path("group").asText("");
             String kind = crd.path("spec").path("names").path("kind").asText("");
-            if (!kind.isEmpty() && !isBuiltInGroup(group) && MOVE_LABELS.stream().anyMatch(labels::has)) {
+            if (!kind.isEmpty() && !isBuiltInGroup(group) && ClusterApi.MOVE_LABELS.stream().anyMatch(labels::has)) {
                 kinds.add(key(group, kind));
             }
         }

@@ -6,8 +6,8 @@ import java.util.List;
 public record PruneReport(String location, boolean dryRun, List<Row> kept, List<Row> deleted, List<String> leftAlone,
         List<String> abortedUploads, long deletedBytes) {
 
-    /** An archive with the reasons it is kept (empty for a deleted one). */
-    public record Row(String name, String createdAt, long size, List<String> reasons) {
+    /** An archive of one {@code group} with the reasons it is kept (empty for a deleted one). */
+    public record Row(String name, String createdAt, long size, String group, boolean futureDated, List<String> reasons) {
         public Row {
             reasons = List.copyOf(reasons);
         }
@@ -18,5 +18,10 @@ public record PruneReport(String location, boolean dryRun, List<Row> kept, List<
         deleted = List.copyOf(deleted);
         leftAlone = List.copyOf(leftAlone);
         abortedUploads = List.copyOf(abortedUploads);
+    }
+
+    /** The groups decided on, in the order of the rows. */
+    public List<String> groups() {
+        return java.util.stream.Stream.concat(kept.stream(), deleted.stream()).map(Row::group).distinct().sorted().toList();
     }
 }

@@ -7,17 +7,27 @@ import java.time.temporal.IsoFields;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Decides which archives a policy keeps, as restic's {@code forget} does: archives are walked newest first; each
- * rule keeps an archive when it falls in a calendar bucket (hour, day, ISO week, month, in UTC) that rule has not
- * kept one for yet, until the rule has kept N. The newest archive is always kept. A pure function of its input.
+ * Decides which archives a policy keeps, as restic's {@code forget --group-by} does: each group (one history: a
+ * source cluster and selection) is decided on its own. Inside a group archives are walked newest first; each rule
+ * keeps an archive when it falls in a calendar bucket (hour, day, ISO week, month, in UTC) that rule has not kept one
+ * for yet, until the rule has kept N. The newest archive of every group is always kept. A future-dated archive
+ * ({@link ArchiveTime}) is never counted as newest and never deleted by a rule: it is kept and named, for a person to
+ * judge. A pure function of its input.
  */
 public final class Retention {
 
-    /** An archive to decide on. */
-    public record Candidate(String name, Instant createdAt) {
+    /** An archive to decide on: {@code time} is its proven time, {@code group} its history. */
+    public record Candidate(String name, Instant time, String group, boolean futureDated) {
+
+        /** One history, not future-dated. */
+        public Candidate(String name, Instant time) {
+            this(name, time, "", false);
+        }
     }
 
     /** The decision for one archive, with every rule that keeps it. */
@@ -27,16 +37,33 @@ public final class Retention {
         }
     }
 
+    /** What a future-dated archive is kept for. */
+    public static final String FUTURE_DATED = "future-dated: created later than it was stored, so never counted as newest and never"
+            + " deleted by a rule (check the exporting machine's clock; delete it by hand if it is wrong)";
+
     private record Rule(String label, int count, Function<ZonedDateTime, String> bucket) {
     }
 
     private Retention() {
     }
 
-    /** Decisions newest first. */
+    /** Decisions group by group (groups in name order), each group newest first, its future-dated archives last. */
     public static List<Decision> plan(List<Candidate> archives, RetentionPolicy policy) {
-        List<Candidate> sorted = new ArrayList<>(archives);
-        sorted.sort(Comparator.comparing(Candidate::createdAt).reversed().thenComparing(Candidate::name));
+        Map<String, List<Candidate>> groups = new TreeMap<>();
+        archives.forEach(c -> groups.computeIfAbsent(c.group(), g -> new ArrayList<>()).add(c));
+        List<Decision> out = new ArrayList<>();
+        for (List<Candidate> group : groups.values()) {
+            List<Candidate> dated = new ArrayList<>(group.stream().filter(c -> !c.futureDated()).toList());
+            dated.sort(Comparator.comparing(Candidate::time).reversed().thenComparing(Candidate::name));
+            out.addAll(planGroup(dated, policy));
+            group.stream().filter(Candidate::futureDated).sorted(Comparator.comparing(Candidate::name))
+                    .forEach(c -> out.add(new Decision(c, true, List.of(FUTURE_DATED))));
+        }
+        return out;
+    }
+
+    /** One history, sorted newest first. */
+    private static List<Decision> planGroup(List<Candidate> sorted, RetentionPolicy policy) {
         List<Rule> rules = List.of(
                 new Rule("last", policy.last(), t -> null),
                 new Rule("hourly", policy.hourly(), t -> String.format("%sT%02d", t.toLocalDate(), t.getHour())),
@@ -48,7 +75,7 @@ public final class Retention {
         List<Decision> out = new ArrayList<>();
         for (int i = 0; i < sorted.size(); i++) {
             Candidate c = sorted.get(i);
-            ZonedDateTime t = c.createdAt().atZone(ZoneOffset.UTC);
+            ZonedDateTime t = c.time().atZone(ZoneOffset.UTC);
             List<String> reasons = new ArrayList<>();
             if (i == 0) {
                 reasons.add("newest archive");

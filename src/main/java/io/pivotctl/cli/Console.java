@@ -1,18 +1,18 @@
 package io.pivotctl.cli;
 
 import java.io.PrintWriter;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** Where commands write: results on stdout, progress and warnings on stderr (silenced by -q). */
+/** Where commands write: results on stdout, progress (silenced by -q) and warnings on stderr. */
 final class Console {
 
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean quiet;
 
-    Console(CommandSpec spec, boolean quiet) {
-        this.out = spec.commandLine().getOut();
-        this.err = spec.commandLine().getErr();
+    /** Made by {@link ConsoleOptions#console()} only. */
+    Console(PrintWriter out, PrintWriter err, boolean quiet) {
+        this.out = out;
+        this.err = err;
         this.quiet = quiet;
     }
 

@@ -1,6 +1,7 @@
 package io.pivotctl.cli;
 
 import io.pivotctl.PivotctlException;
+import io.pivotctl.archive.Manifest;
 import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.crypto.Passphrases;
 import io.pivotctl.export.ExportProgress;
@@ -11,45 +12,45 @@ import io.pivotctl.export.LeftOut;
 import io.pivotctl.export.LeaseSource;
 import io.pivotctl.export.Pauser;
 import io.pivotctl.storage.ArchiveLocation;
+import io.pivotctl.vocabulary.ClusterApi;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Write the management cluster's Cluster API and Metal3 objects (status included), their Secrets (age-encrypted),",
             "CRDs and the dnsmasq leases into a versioned archive. Read-only unless --pause."
         })
-final class ExportCommand implements Callable<Integer> {
+final class ExportCommand extends PrintingCommand implements OptionCheck, OutputFormat.OldFileSpelling {
 
-    @Spec
-    CommandSpec spec;
+    /** Optional only while the previous release's {@code -o ARCHIVE} still works (see {@link OutputFormat#file}). */
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ARCHIVE",
+            description = "Archive to write: a file (.tar.gz/.tgz compressed, .tar plain) or s3://BUCKET/KEY.")
+    ArchiveLocation archive;
 
     @Mixin
     KubeOptions kube;
 
-    @Mixin
-    ChunkSizeOption chunk;
+    /** kubectl's choice: the context's namespace, some namespaces, or all of them. */
+    static final class Scope {
+        @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Namespace to export (repeatable; default: the context's namespace).")
+        List<String> namespaces = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "ARCHIVE", description = "Archive to write: a file or s3://BUCKET/KEY (.tar.gz/.tgz compressed, .tar plain).")
-    ArchiveLocation output;
+        @Option(names = {"-A", "--all-namespaces"}, description = "Export from all namespaces.")
+        boolean all;
+    }
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Namespace to export (repeatable; default: the context's namespace).")
-    List<String> namespaces = new ArrayList<>();
-
-    @Option(names = {"-A", "--all-namespaces"}, description = "Export from all namespaces.")
-    boolean allNamespaces;
+    @ArgGroup(exclusive = true)
+    Scope scope;
 
     @Option(names = "--cluster", paramLabel = "NAME", description = "Export only what belongs to this Cluster (repeatable; NAME or NS/NAME).")
     List<String> clusters = new ArrayList<>();
@@ -88,7 +89,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--block-move-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
             description = "With --pause: how long to wait, after pausing the Clusters and before pausing the hosts, until no selected object "
-                    + "carries clusterctl.cluster.x-k8s.io/block-move (e.g. 90s, 5m; default: ${DEFAULT-VALUE}).")
+                    + "carries " + ClusterApi.BLOCK_MOVE + " (e.g. 90s, 5m; default: ${DEFAULT-VALUE}).")
     Duration blockMoveTimeout;
 
     @Option(names = "--no-crds", description = "Do not include the CustomResourceDefinitions.")
@@ -97,49 +98,39 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--sign-key", paramLabel = "FILE", description = "Sign the manifest with this Ed25519 private key (PEM, see keygen --signing).")
     Path signKey;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
+    @Mixin
+    LeftOutOption leftOut;
 
     @Mixin
     MetricsOptions metrics;
 
+    /** The archive to write: ARCHIVE, or the deprecated -o FILE (set by {@link #check()}). */
+    private ArchiveLocation output;
+
     @Override
-    public Integer call() {
-        Console console = new Console(spec, quiet);
-        if (allNamespaces && !namespaces.isEmpty()) {
-            throw PivotctlException.usage("--all-namespaces and --namespace cannot be combined");
-        }
+    public void check() {
+        output = format.file(archive, ArchiveLocation::parse)
+                .orElseThrow(() -> PivotctlException.usage("Missing required parameter: 'ARCHIVE' (the archive to write: a file or s3://BUCKET/KEY)"));
+        leaseSource();
+    }
+
+    @Override
+    int run(Console console) {
+        List<String> namespaces = scope == null ? List.of() : scope.namespaces;
+        boolean allNamespaces = scope != null && scope.all;
         char[] passphrase = Passphrases.read(passphraseFile);
         try {
-            ExportRequest request = new ExportRequest(chunk.apply(kube.target(console)), output, namespaces, allNamespaces, clusters,
-                    io.pivotctl.crypto.Recipients.collect(recipients, recipientsFile), passphrase, leaseSource(), pause, !noCrds,
-                    Optional.ofNullable(signKey), ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR, blockMoveTimeout);
+            ExportRequest request = ExportRequest.of(kube.target(console), output).namespaces(namespaces).allNamespaces(allNamespaces)
+                    .clusters(clusters).recipients(io.pivotctl.crypto.Recipients.collect(recipients, recipientsFile)).passphrase(passphrase)
+                    .leases(leaseSource()).pause(pause).includeCrds(!noCrds).signKey(signKey).blockMoveTimeout(blockMoveTimeout).build();
             ExportSummary summary = new ExportService().export(request, progress(console));
-            printSummary(console, summary);
+            format.print(console, () -> json(summary), () -> printSummary(console, summary));
             metrics.record(summary.objectCount(), summary.secretsEncrypted(), metrics.file == null ? 0 : output.size());
             return 0;
         } finally {
             if (passphrase != null) {
                 Arrays.fill(passphrase, '\0');
             }
-        }
-    }
-
-    /** "90s", "5m", "1h", "500ms", or a number of seconds. */
-    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?").matcher(value.trim());
-            if (!m.matches()) {
-                throw new picocli.CommandLine.TypeConversionException("wants a duration like 90s, 5m or 1h");
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2) == null ? "s" : m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofSeconds(n);
-            };
         }
     }
 
@@ -192,6 +183,21 @@ final class ExportCommand implements Callable<Integer> {
         };
     }
 
+    private static LeftOutOption.Group group(LeftOut l) {
+        return new LeftOutOption.Group(l.describe(), l.objects().size(), l.objects().stream().map(String::valueOf).toList());
+    }
+
+    private static Map<String, Object> json(ExportSummary s) {
+        Manifest m = s.manifest();
+        return OutputFormat.fields("archive", s.archive().toString(), "archiveId", m.archiveId(), "formatVersion", m.formatVersion(),
+                "objectsPerKind", s.objectsPerKind(), "objects", s.objectCount(), "secretsEncrypted", s.secretsEncrypted(),
+                "recipients", m.encryption().recipients().size(), "passphrase", m.encryption().passphrase(),
+                "leases", m.leases() == null ? null : OutputFormat.fields("count", s.leases(), "source", m.leases().source()),
+                "leftOut", s.leftOut().stream().map(l -> OutputFormat.fields("kind", l.kind(), "reason", l.reason(),
+                        "objects", l.objects().stream().map(String::valueOf).toList())).toList(),
+                "warnings", s.warnings(), "pausedByPivotctl", s.pausedByUs(), "seconds", s.millis() / 1000.0);
+    }
+
     private void printSummary(Console console, ExportSummary s) {
         console.result("Wrote " + s.archive() + " (archive " + s.manifest().archiveId() + ", format " + s.manifest().formatVersion() + ")");
         console.result(String.format("%-45s %8s", "KIND", "OBJECTS"));
@@ -202,14 +208,12 @@ final class ExportCommand implements Callable<Integer> {
         console.result("Secrets encrypted: " + s.secretsEncrypted() + " (to " + s.manifest().encryption().recipients().size() + " recipient(s)"
                 + (s.manifest().encryption().passphrase() ? " + passphrase" : "") + ")");
         console.result("Leases: " + (s.manifest().leases() == null ? "none collected" : s.leases() + " from " + s.manifest().leases().source()));
-        int leftOut = s.leftOut().stream().mapToInt(l -> l.objects().size()).sum();
-        console.result("Left out: " + (leftOut == 0 ? "nothing" : leftOut + " object(s)" + (kube.verbose ? "" : " (-v names each)")));
-        for (LeftOut l : s.leftOut()) {
-            console.result("  " + l.describe());
-            if (kube.verbose) {
-                l.objects().forEach(id -> console.result("    " + id));
-            }
+        boolean oldVerbose = kube.verbose && !leftOut.show && !s.leftOut().isEmpty();
+        if (oldVerbose) {
+            console.warning("'export -v' naming each left-out object is deprecated and goes away in the next release: write"
+                    + " 'export --show-left-out' (-v is the API-request trace)");
         }
+        leftOut.print(console, "Left out", s.leftOut().stream().map(ExportCommand::group).toList(), oldVerbose);
         console.result("Warnings: " + s.warnings().size());
         console.result(String.format("Time: %.1fs", s.millis() / 1000.0));
         if (!s.pausedByUs().isEmpty()) {

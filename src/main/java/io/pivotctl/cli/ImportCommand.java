@@ -1,7 +1,6 @@
 package io.pivotctl.cli;
 
 import io.pivotctl.PivotctlException;
-import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.restore.Cancellation;
 import io.pivotctl.restore.ConflictPolicy;
 import io.pivotctl.restore.ImportProgress;
@@ -10,40 +9,31 @@ import io.pivotctl.restore.ImportService;
 import io.pivotctl.restore.ImportSummary;
 import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.storage.ArchiveLocation;
+import io.pivotctl.vocabulary.Metal3;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Restore an archive into the target cluster: validate, preflight (server-side dry run, nothing written unless all checks pass),",
             "then create objects owners-first with their status, rewriting owner UIDs. All or nothing: a failure or Ctrl-C rolls back.",
         })
-final class ImportCommand implements Callable<Integer> {
+final class ImportCommand extends PrintingCommand implements OptionCheck {
 
     enum Only { leases, objects }
 
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    ArchiveLocation archive;
+    @Mixin
+    ArchiveInput archive;
 
     @Mixin
     KubeOptions kube;
 
     @Mixin
-    ChunkSizeOption chunk;
-
-    @Mixin
-    KeyOptions keyOptions;
+    LeasesConfigMapOption leases;
 
     /** At most one of these: what the run is. */
     static final class ModeOptions {
@@ -80,48 +70,43 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--keep-paused", description = "Leave restored Clusters and BareMetalHosts paused.")
     boolean keepPaused;
 
-    @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
-            converter = NamespacedNameConverter.class, description = "ConfigMap for the leases (default: ${DEFAULT-VALUE}).")
-    NamespacedName leasesConfigMap;
-
-    @Option(names = "--bmh-status-annotation", description = "Also write the baremetalhost.metal3.io/status annotation BMO uses for restores.")
+    @Option(names = "--bmh-status-annotation", description = "Also write the " + Metal3.HOST_STATUS + " annotation BMO uses for restores.")
     boolean bmhStatusAnnotation;
 
     @Option(names = "--no-rollback", description = "On failure keep what was created and the journal (then --resume or --rollback).")
     boolean noRollback;
 
-    @Option(names = "--require-signature", description = "Refuse an archive whose manifest signature is missing or does not verify"
-            + " with --verify-key (which it requires).")
-    boolean requireSignature;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
-
     @Mixin
     MetricsOptions metrics;
 
+    private ImportRequest.Mode mode() {
+        return modeOptions == null ? ImportRequest.Mode.IMPORT : modeOptions.mode();
+    }
+
     @Override
-    public Integer call() {
-        Console console = new Console(spec, quiet);
-        ImportRequest.Mode mode = modeOptions == null ? ImportRequest.Mode.IMPORT : modeOptions.mode();
+    public void check() {
+        ImportRequest.Mode mode = mode();
         if (noRollback && (mode == ImportRequest.Mode.DRY_RUN || mode == ImportRequest.Mode.ROLLBACK)) {
             throw PivotctlException.usage("--no-rollback applies to an import or --resume, not to " + (mode == ImportRequest.Mode.DRY_RUN ? "--dry-run" : "--rollback"));
         }
-        if (requireSignature && keyOptions.verifyKey == null) {
-            throw PivotctlException.usage("--require-signature needs --verify-key FILE (the Ed25519 public key of the archive's signer)");
-        }
+    }
+
+    @Override
+    int run(Console console) {
+        ImportRequest.Mode mode = mode();
+        ArchiveLocation archive = this.archive.location();
         console.progress("validating " + archive + " ...");
-        LoadedArchive loaded = keyOptions.load(archive, console);
+        LoadedArchive loaded = this.archive.load(console);
         if (!loaded.signed() && mode != ImportRequest.Mode.ROLLBACK) {
             console.warning("the archive is not signed: its checksums catch damage, not deliberate changes; sign exports"
                     + " (export --sign-key) and import with --require-signature --verify-key FILE");
         }
-        ImportRequest req = ImportRequest.to(chunk.apply(kube.target(console)), archive.toString())
+        ImportRequest req = ImportRequest.to(kube.target(console), archive.toString())
                 .mode(mode)
                 .onFailure(noRollback ? ImportRequest.OnFailure.KEEP : ImportRequest.OnFailure.ROLL_BACK)
                 .onConflict(onConflict)
                 .only(only == null ? ImportRequest.Scope.ALL : only == Only.leases ? ImportRequest.Scope.LEASES : ImportRequest.Scope.OBJECTS)
-                .leases(leasesConfigMap)
+                .leases(leases.configMap)
                 .flag(ImportRequest.Flag.INSTALL_CRDS, installCrds)
                 .flag(ImportRequest.Flag.KEEP_PAUSED, keepPaused)
                 .flag(ImportRequest.Flag.BMH_STATUS_ANNOTATION, bmhStatusAnnotation)
@@ -136,7 +121,8 @@ final class ImportCommand implements Callable<Integer> {
                 s = new ImportService().run(req, loaded, progress(console), cancellation);
             }
         }
-        return print(console, s);
+        format.print(console, () -> json(s), () -> print(console, s));
+        return 0;
     }
 
     private static ImportProgress progress(Console console) {
@@ -163,20 +149,28 @@ final class ImportCommand implements Callable<Integer> {
         };
     }
 
-    private int print(Console console, ImportSummary s) {
+    private Map<String, Object> json(ImportSummary s) {
+        return OutputFormat.fields("archiveId", s.archiveId(), "result", s.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                "objects", s.preflight() == null ? null : s.preflight().objectCount(), "levels", s.preflight() == null ? null : s.preflight().levels().size(),
+                "created", s.counts().created(), "skipped", s.counts().skipped(), "updated", s.counts().updated(),
+                "leasesConfigMap", s.counts().leasesRestored() ? leases.configMap.toString() : null,
+                s.kind() == ImportSummary.Kind.ROLLED_BACK ? "undone" : "warnings", s.lines(), "seconds", s.millis() / 1000.0);
+    }
+
+    private void print(Console console, ImportSummary s) {
         if (s.kind() == ImportSummary.Kind.ROLLED_BACK) {
             s.lines().forEach(line -> console.progress("  " + line));
             console.result("Rolled back " + s.lines().size() + " change(s) of archive " + s.archiveId() + "; the journal is removed.");
-            return 0;
+            return;
         }
         if (s.kind() == ImportSummary.Kind.DRY_RUN) {
             console.result("Dry run: preflight passed" + (s.preflight() == null ? "" : " for " + s.preflight().objectCount() + " objects in "
                     + s.preflight().levels().size() + " levels") + "; nothing was written.");
-            return 0;
+            return;
         }
-        console.result("Imported archive " + s.archiveId() + (s.counts().leasesRestored() ? " (leases ConfigMap " + leasesConfigMap + " written)" : ""));
+        console.result("Imported archive " + s.archiveId() + (s.counts().leasesRestored() ? " (leases ConfigMap " + leases.configMap + " written)" : ""));
         if (s.preflight() == null) {
-            return 0; // --only leases: no object table
+            return; // --only leases: no object table
         }
         console.result(String.format("%-45s %8s %8s %8s", "KIND", "CREATED", "SKIPPED", "UPDATED"));
         for (String kind : new TreeSet<>(union(s.counts().created(), s.counts().skipped(), s.counts().updated()))) {
@@ -184,7 +178,6 @@ final class ImportCommand implements Callable<Integer> {
                     s.counts().updated().getOrDefault(kind, 0)));
         }
         console.result(String.format("Time: %.1fs, %.0f objects/s", s.millis() / 1000.0, s.objectsPerSecond()));
-        return 0;
     }
 
     @SafeVarargs

@@ -1,6 +1,5 @@
 package io.pivotctl.cli;
 
-import io.pivotctl.Json;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.archive.Summary;
@@ -12,39 +11,38 @@ import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.storage.ArchiveLocation;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Show what an archive holds: format, source, time, objects per kind, clusters with their hosts and provisioning states,"
                 + " leases and encryption recipients. Needs no key.")
-final class InspectCommand implements Callable<Integer> {
+final class InspectCommand extends PrintingCommand implements OptionCheck {
 
-    enum Format { table, json }
+    @Mixin
+    ArchiveArgument archive;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    LeftOutOption leftOut;
 
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    ArchiveLocation archive;
-
-    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
-    Format format;
-
-    @Option(names = {"-v", "--verbose"}, description = "Name each object the export left out (Secrets and ConfigMaps are only counted in the archive).")
-    boolean verbose;
+    /** The previous release's spelling of --show-left-out; -v is the API-request trace everywhere else. */
+    @Option(names = {"-v", "--verbose"}, hidden = true)
+    boolean oldVerbose;
 
     @Option(names = "--full", description = "For an archive in object storage: download and check all of it, and list hosts with their states"
             + " (by default only its summary is read, with a ranged read of the object's beginning).")
     boolean full;
 
     @Override
-    public Integer call() throws Exception {
-        Console console = new Console(spec, false);
+    public List<String> deprecations() {
+        return oldVerbose ? List.of("'inspect -v' is deprecated and goes away in the next release: write 'inspect --show-left-out'"
+                + " (-v is the API-request trace)") : List.of();
+    }
+
+    @Override
+    int run(Console console) {
+        ArchiveLocation archive = this.archive.location;
         ArchiveSummary s;
         String note;
         if (archive instanceof S3Archive && !full) {
@@ -55,12 +53,14 @@ final class InspectCommand implements Callable<Integer> {
             s = ArchiveSummary.of(loaded);
             note = loaded.report().valid() ? "" : "  (INVALID: run pivotctl validate)";
         }
-        if (format == Format.json) {
-            console.result(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(s));
-            return 0;
-        }
+        format.print(console, () -> s, () -> printTable(console, archive + note, s));
+        return 0;
+    }
+
+    /** {@code archive}: as named, with a note on how much of it was read. */
+    private void printTable(Console console, String archive, ArchiveSummary s) {
         Summary m = s.summary();
-        console.result("Archive:     " + archive + note);
+        console.result("Archive:     " + archive);
         console.result("Format:      " + m.formatVersion() + " (written by " + m.tool().name() + " " + m.tool().version() + ")");
         console.result("Archive ID:  " + m.archiveId());
         console.result("Created:     " + m.createdAt());
@@ -95,15 +95,8 @@ final class InspectCommand implements Callable<Integer> {
             printHosts(console, s.unclaimedHosts());
         }
         console.result("");
-        int leftOut = s.leftOut().stream().mapToInt(Manifest.LeftOut::count).sum();
-        console.result("Left out by the export: " + (leftOut == 0 ? "nothing" : leftOut + " object(s)"));
-        for (Manifest.LeftOut l : s.leftOut()) {
-            console.result("  " + l.describe());
-            if (verbose) {
-                l.objects().forEach(id -> console.result("    " + id));
-            }
-        }
-        return 0;
+        leftOut.print(console, "Left out by the export", s.leftOut().stream()
+                .map(l -> new LeftOutOption.Group(l.describe(), l.count(), l.objects())).toList(), oldVerbose);
     }
 
     private static void printHosts(Console console, List<ArchiveSummary.Host> hosts) {

@@ -1,13 +1,14 @@
 package io.pivotctl.cli;
 
+import io.pivotctl.PivotctlException;
 import io.pivotctl.kube.ApiEvents;
 import io.pivotctl.kube.KubeTarget;
 import io.pivotctl.kube.RequestCount;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** kubectl's connection options, shared by every command that talks to a cluster. */
-final class KubeOptions {
+/** kubectl's connection options, shared by every command that talks to a cluster; {@code -v} is the API-request trace. */
+final class KubeOptions implements OptionCheck {
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config).")
     Path kubeconfig;
@@ -21,11 +22,22 @@ final class KubeOptions {
     @Option(names = "--qps", paramLabel = "N", defaultValue = "200", description = "Client-side request rate limit per second (default: ${DEFAULT-VALUE}).")
     double qps;
 
+    @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "500",
+            description = "Read lists in pages of N objects, as kubectl does; 0 reads each list in one request (default: ${DEFAULT-VALUE}).")
+    long chunkSize;
+
     @Option(names = {"-v", "--verbose"}, description = "Print every API request (verb, object, time, outcome; never a body) on stderr, and at the end how many requests were sent.")
     boolean verbose;
 
     /** Every request sent through targets made here; printed as the last -v line (see PivotctlCommand). */
     final RequestCount requests = new RequestCount();
+
+    @Override
+    public void check() {
+        if (chunkSize < 0) {
+            throw PivotctlException.usage("--chunk-size must be 0 (no paging) or a positive number of objects per page, not " + chunkSize);
+        }
+    }
 
     /** The cluster to talk to; retries are reported on {@code console} (unless -q), every request too with -v. */
     KubeTarget target(Console console) {
@@ -52,6 +64,6 @@ final class KubeOptions {
                 console.progress(String.format("  retrying %s after %s (attempt %d of %d in %.1fs)", what, reason, attempt + 1, maxAttempts,
                         delayMillis / 1000.0));
             }
-        });
+        }).withChunkSize(chunkSize);
     }
 }

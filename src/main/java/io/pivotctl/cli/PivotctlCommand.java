@@ -64,14 +64,16 @@ public final class PivotctlCommand implements Runnable {
     /** Given back to the heap when an OutOfMemoryError is reported, so the one line and the metrics file can be written. */
     private static volatile byte[] reserve = new byte[1 << 20];
 
-    /** Runs the command; with -v the request count is its last -v line, also after a failure (before the error line). */
+    /**
+     * Checks the options (deprecated spellings named, conflicts refused with exit 2: nothing read yet), then runs the
+     * command; with -v the request count is its last -v line, also after a failure (before the error line).
+     */
     private static int executeWithMetrics(CommandLine.ParseResult parseResult) {
-        CommandLine.ParseResult last = parseResult;
-        while (last.hasSubcommand()) {
-            last = last.subcommand();
+        CommandLine.ParseResult last = leaf(parseResult);
+        if (!last.isUsageHelpRequested() && !last.isVersionHelpRequested()) {
+            OptionCheck.before(last.commandSpec());
         }
-        KubeOptions kube = last.commandSpec().mixins().values().stream().map(CommandLine.Model.CommandSpec::userObject)
-                .filter(KubeOptions.class::isInstance).map(KubeOptions.class::cast).findFirst().orElse(null);
+        KubeOptions kube = Mixins.of(last.commandSpec(), KubeOptions.class).orElse(null);
         try {
             return executeWithMetricsFile(parseResult);
         } catch (OutOfMemoryError | StackOverflowError error) {
@@ -85,14 +87,19 @@ public final class PivotctlCommand implements Runnable {
         }
     }
 
-    /** Runs the command, then writes its --metrics-file (when it has one and it was given), also after a failure. */
-    private static int executeWithMetricsFile(CommandLine.ParseResult parseResult) {
+    /** The subcommand that runs ({@code backups prune}, not {@code backups}). */
+    private static CommandLine.ParseResult leaf(CommandLine.ParseResult parseResult) {
         CommandLine.ParseResult last = parseResult;
         while (last.hasSubcommand()) {
             last = last.subcommand();
         }
-        MetricsOptions metrics = last.commandSpec().mixins().values().stream().map(CommandLine.Model.CommandSpec::userObject)
-                .filter(MetricsOptions.class::isInstance).map(MetricsOptions.class::cast).findFirst().orElse(null);
+        return last;
+    }
+
+    /** Runs the command, then writes its --metrics-file (when it has one and it was given), also after a failure. */
+    private static int executeWithMetricsFile(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult last = leaf(parseResult);
+        MetricsOptions metrics = Mixins.of(last.commandSpec(), MetricsOptions.class).orElse(null);
         if (metrics == null) {
             return new CommandLine.RunLast().execute(parseResult);
         }
@@ -182,7 +189,8 @@ public final class PivotctlCommand implements Runnable {
                 err.println("Passphrases are never taken from the command line (shell history, ps): use --passphrase-file FILE or PIVOTCTL_PASSPHRASE.");
             }
         } else {
-            err.println("error: " + ex.getMessage());
+            // picocli starts some messages (exclusive groups) with its own "Error: "; ours already says it
+            err.println("error: " + ex.getMessage().replaceFirst("^Error: ", ""));
         }
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();

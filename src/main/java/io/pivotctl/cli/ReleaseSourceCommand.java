@@ -1,8 +1,6 @@
 package io.pivotctl.cli;
 
 import io.pivotctl.PivotctlException;
-import io.pivotctl.kube.NamespacedName;
-import io.pivotctl.storage.ArchiveLocation;
 import io.pivotctl.release.ReleaseProgress;
 import io.pivotctl.release.ReleaseRequest;
 import io.pivotctl.release.ReleaseService;
@@ -10,61 +8,64 @@ import io.pivotctl.release.ReleaseStep;
 import io.pivotctl.release.ReleaseSummary;
 import io.pivotctl.validate.LoadedArchive;
 import io.pivotctl.verify.VerifyReport;
+import io.pivotctl.vocabulary.Metal3;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "release-source", mixinStandardHelpOptions = true,
         description = {
             "Finish a pivot: remove from the SOURCE cluster exactly what the archive moved",
-            "(matched by UID), without deprovisioning a host.",
-            "Hosts first: one write sets baremetalhost.metal3.io/detached and lifts",
+            "(matched by UID) and nothing left there still uses, without deprovisioning a host.",
+            "Hosts first: one write sets " + Metal3.HOST_DETACHED + " and lifts",
             "pivotctl's own pause; then it waits until BMO reports",
-            "status.operationalStatus=detached and deletes the hosts, their BMC Secrets",
-            "and HardwareData. Then the rest, dependents",
-            "before owners, finalizers removed first. Every patch and delete carries the",
-            "archived UID as a precondition. Objects with another UID, changed since export,",
-            "or paused by CAPM3 or a person are reported and left alone.",
+            "status.operationalStatus=detached and deletes the hosts' BMC Secrets and",
+            "HardwareData, the hosts, then the rest, dependents before owners, finalizers",
+            "removed first. Every delete orphans (propagationPolicy: Orphan), so the garbage",
+            "collector never takes what the plan leaves alone. Every patch and delete carries",
+            "the archived UID and the resourceVersion read just before as preconditions.",
+            "Left alone and reported: another UID, changed since export or since the plan,",
+            "paused by CAPM3 or a person, or still used by something that stays (named).",
             "Without --yes it prints the plan and writes nothing. Re-run it to resume.",
-            "Exit 3, nothing changed: the archive was exported without --pause, or --yes",
-            "without --verified-on or --skip-verify, or the target differs from the archive.",
+            "Exit 3, nothing changed: the archive was exported without --pause; --yes without",
+            "--verified-on or --skip-verify; the source is not paused as export left it",
+            "(after unpause: export --pause again); a cluster id cannot be read; or the",
+            "target differs from the archive.",
             "Exit 1 on a detach timeout: nothing deleted, the hosts stay in place.",
             ""
         })
-final class ReleaseSourceCommand implements Callable<Integer> {
+final class ReleaseSourceCommand extends PrintingCommand implements OptionCheck {
 
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive: a file or s3://BUCKET/KEY.")
-    ArchiveLocation archive;
+    @Mixin
+    ArchiveInput archive;
 
     @Mixin
     KubeOptions kube;
 
-    @Mixin
-    KeyOptions keyOptions;
-
     @Option(names = "--yes", description = "Execute the plan (default: print it and write nothing).")
     boolean yes;
 
-    @Option(names = "--verified-on", paramLabel = "TARGET_KUBECONFIG",
-            description = "Run pivotctl verify against the target first; refuse unless it equals the archive.")
-    Path verifiedOn;
+    /** How the target was checked: by pivotctl verify against it, or by the user. */
+    static final class TargetCheck {
+        @Option(names = "--verified-on", paramLabel = "TARGET_KUBECONFIG",
+                description = "Run pivotctl verify against the target first; refuse unless it equals the archive.")
+        Path verifiedOn;
+
+        @Option(names = "--skip-verify", description = "Release without checking the target (you verified it yourself).")
+        boolean skipVerify;
+    }
+
+    @ArgGroup(exclusive = true)
+    TargetCheck targetCheck;
 
     @Option(names = "--verified-on-context", paramLabel = "NAME", description = "Kubeconfig context for --verified-on.")
     String verifiedOnContext;
-
-    @Option(names = "--skip-verify", description = "Release without checking the target (you verified it yourself).")
-    boolean skipVerify;
 
     @Option(names = "--detach-timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
             description = "How long to wait for BMO to detach the hosts (default: ${DEFAULT-VALUE}); 0 skips the wait (the source's BMO is gone).")
@@ -73,43 +74,42 @@ final class ReleaseSourceCommand implements Callable<Integer> {
     @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class, hidden = true)
     Duration pollInterval;
 
-    @Option(names = "--leases-configmap", paramLabel = "NS/NAME", defaultValue = "metal3/dnsmasq-leases-configmap",
-            converter = NamespacedNameConverter.class, description = "Leases ConfigMap on the target, for --verified-on (default: ${DEFAULT-VALUE}).")
-    NamespacedName leasesConfigMap;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
-
-    enum Format { table, json }
-
-    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
-            description = "table or json: the plan or the outcome, every object with its action and reason (default: ${DEFAULT-VALUE}).")
-    Format format;
+    @Mixin
+    LeasesConfigMapOption leases;
 
     @Override
-    public Integer call() throws Exception {
-        Console console = new Console(spec, quiet);
-        if (verifiedOn != null && skipVerify) {
-            throw PivotctlException.usage("--verified-on and --skip-verify exclude each other");
+    public void check() {
+        if (verifiedOnContext != null && (targetCheck == null || targetCheck.verifiedOn == null)) {
+            throw PivotctlException.usage("--verified-on-context needs --verified-on TARGET_KUBECONFIG");
         }
-        LoadedArchive loaded = keyOptions.load(archive, console);
-        ReleaseRequest request = new ReleaseRequest(loaded, kube.target(console),
-                verifiedOn == null ? null : kube.target(console, verifiedOn, verifiedOnContext), skipVerify, leasesConfigMap.namespace(), leasesConfigMap.name(), yes, detachTimeout,
-                pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);
+    }
+
+    @Override
+    int run(Console console) {
+        LoadedArchive loaded = archive.load(console);
+        Path verifiedOn = targetCheck == null ? null : targetCheck.verifiedOn;
+        boolean skipVerify = targetCheck != null && targetCheck.skipVerify;
+        ReleaseRequest request = (yes ? ReleaseRequest.execute(loaded, kube.target(console)) : ReleaseRequest.plan(loaded, kube.target(console)))
+                .withDetachWait(detachTimeout, pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval);
+        if (verifiedOn != null) {
+            request = request.withVerifiedOn(kube.target(console, verifiedOn, verifiedOnContext), leases.configMap);
+        } else if (skipVerify) {
+            request = request.withoutVerify();
+        }
         ReleaseSummary s = new ReleaseService().run(request, progress(console));
-        if (format == Format.json) {
-            console.result(json(s));
-            return 0;
-        }
+        format.print(console, () -> json(s), () -> printTable(console, s));
+        return 0;
+    }
+
+    private static void printTable(Console console, ReleaseSummary s) {
         if (!s.executed()) {
             printPlan(console, s);
-            return 0;
+            return;
         }
         printLeftAlone(console, s.leftAlone());
         console.result("RELEASED from " + s.source() + ": " + s.hostsDetached() + " host(s) detached, " + s.deleted() + " object(s) deleted, "
                 + s.alreadyGone() + " already gone, " + s.leftAlone().size() + " left alone" + (s.leftAlone().isEmpty() ? "" : " (listed above)")
                 + "; journal " + s.journal());
-        return 0;
     }
 
     private static ReleaseProgress progress(Console console) {
@@ -131,6 +131,22 @@ final class ReleaseSourceCommand implements Callable<Integer> {
             }
 
             @Override
+            public void sourceUnreachable(String what, long waitSeconds) {
+                console.warning(what + "; waiting up to " + waitSeconds + "s for the source to answer again, then going on from a fresh read");
+            }
+
+            @Override
+            public void orphaning(int gone, int total, long elapsed) {
+                console.progress(String.format("waiting for the garbage collector to finish the orphaning deletes: %d of %d gone (%ds)", gone, total, elapsed));
+            }
+
+            @Override
+            public void stillTerminating(List<ReleaseStep> steps) {
+                console.warning(steps.size() + " deleted object(s) still Terminating with the 'orphan' finalizer (e.g. " + steps.get(0).id() + "): the"
+                        + " source's garbage collector (kube-controller-manager) removes it once the ownerReferences to them are gone; check that it runs");
+            }
+
+            @Override
             public void leftAlone(ReleaseStep step) {
                 console.warning("left alone: " + step.id() + ": " + step.reason());
             }
@@ -149,34 +165,23 @@ final class ReleaseSourceCommand implements Callable<Integer> {
             console.result(String.format("%-14s %-5s %-70s %s", st.actionText(), st.phase() == ReleaseStep.Phase.HOSTS ? "hosts" : "L" + st.level(),
                     st.id(), st.reason()).stripTrailing());
         }
+        long notPaused = s.count(ReleaseStep.Action.NOT_PAUSED);
         console.result("PLAN for " + s.source() + ": would detach " + s.count(ReleaseStep.Action.DETACH_DELETE) + " host(s) and delete them, then "
                 + s.count(ReleaseStep.Action.DELETE) + " other object(s); " + s.alreadyGone() + " already gone; " + s.leftAlone().size()
-                + " left alone. Nothing was changed: run again with --yes to release the source.");
+                + " left alone. Nothing was changed: " + (notPaused == 0 ? "run again with --yes to release the source."
+                        : notPaused + " object(s) export paused are not paused by pivotctl any more, so --yes is refused: pause them again with"
+                                + " pivotctl export --pause."));
     }
 
-    private static String json(ReleaseSummary s) throws com.fasterxml.jackson.core.JsonProcessingException {
-        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
-        out.put("archiveId", s.archiveId());
-        out.put("source", s.source());
-        out.put("executed", s.executed());
-        out.put("hostsDetached", s.hostsDetached());
-        out.put("deleted", s.deleted());
-        out.put("alreadyGone", s.alreadyGone());
-        out.put("journal", s.journal().toString());
-        out.put("steps", s.steps().stream().map(ReleaseSourceCommand::row).toList());
-        out.put("leftAlone", s.leftAlone().stream().map(ReleaseSourceCommand::row).toList());
-        return io.pivotctl.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out);
+    private static Map<String, Object> json(ReleaseSummary s) {
+        return OutputFormat.fields("archiveId", s.archiveId(), "source", s.source(), "executed", s.executed(), "hostsDetached", s.hostsDetached(),
+                "deleted", s.deleted(), "alreadyGone", s.alreadyGone(), "journal", s.journal().toString(),
+                "steps", s.steps().stream().map(ReleaseSourceCommand::row).toList(), "leftAlone", s.leftAlone().stream().map(ReleaseSourceCommand::row).toList());
     }
 
-    private static java.util.Map<String, Object> row(ReleaseStep st) {
-        java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
-        r.put("object", st.id().toString());
-        r.put("uid", st.uid());
-        r.put("action", st.action().name());
-        r.put("phase", st.phase().name());
-        r.put("level", st.level());
-        r.put("reason", st.reason());
-        return r;
+    private static Map<String, Object> row(ReleaseStep st) {
+        return OutputFormat.fields("object", st.id().toString(), "uid", st.uid(), "action", st.action().name(), "phase", st.phase().name(),
+                "level", st.level(), "reason", st.reason());
     }
 
     private static void printLeftAlone(Console console, List<ReleaseStep> leftAlone) {

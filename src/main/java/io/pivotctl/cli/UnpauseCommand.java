@@ -1,45 +1,46 @@
 package io.pivotctl.cli;
 
-import io.pivotctl.storage.ArchiveLocation;
 import io.pivotctl.release.UnpauseResult;
 import io.pivotctl.release.UnpauseService;
-import io.pivotctl.validate.LoadedArchive;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.Map;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "unpause", mixinStandardHelpOptions = true,
         description = {
             "Abort a pivot: on the SOURCE, undo exactly what export --pause paused, as the",
-            "archive's manifest records it: spec.paused on Clusters, the annotation",
-            "baremetalhost.metal3.io/paused=pivotctl on hosts. A pause set by CAPM3",
-            "(metal3.io/capm3) or a person is never touched. Idempotent; prints what it",
-            "changed. No key needed.",
+            "archive's manifest records it: spec.paused on Clusters that still carry",
+            "pivotctl's marker " + PivotctlMarks.PAUSED_BY + ", the annotation",
+            Metal3.HOST_PAUSED + "=" + PivotctlMarks.PAUSED_BY_PIVOTCTL + " on hosts. A pause set by CAPM3",
+            "(metal3.io/capm3) or a person, or set again after an earlier unpause, is never",
+            "touched. Idempotent; prints what it changed. No key needed. Afterwards",
+            "release-source --yes with this archive is refused: export --pause again.",
             ""
         })
-final class UnpauseCommand implements Callable<Integer> {
+final class UnpauseCommand extends PrintingCommand {
 
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive: a file or s3://BUCKET/KEY.")
-    ArchiveLocation archive;
+    @Mixin
+    ArchiveInput archive;
 
     @Mixin
     KubeOptions kube;
 
-    @Mixin
-    KeyOptions keyOptions;
-
     @Override
-    public Integer call() {
-        Console console = new Console(spec, false);
-        LoadedArchive loaded = keyOptions.load(archive, console);
-        UnpauseResult r = new UnpauseService().run(loaded, kube.target(console));
+    int run(Console console) {
+        UnpauseResult r = new UnpauseService().run(archive.load(console), kube.target(console));
+        format.print(console, () -> json(r), () -> printTable(console, r));
+        return 0;
+    }
+
+    private static Map<String, Object> json(UnpauseResult r) {
+        return OutputFormat.fields("archiveId", r.archiveId(), "source", r.source(), "unpaused", r.count(UnpauseResult.Outcome.UNPAUSED),
+                "alreadyUnpaused", r.count(UnpauseResult.Outcome.ALREADY_UNPAUSED), "leftAlone", r.count(UnpauseResult.Outcome.LEFT_ALONE),
+                "gone", r.count(UnpauseResult.Outcome.GONE), "items", r.items());
+    }
+
+    private static void printTable(Console console, UnpauseResult r) {
         for (UnpauseResult.Item i : r.items()) {
             String what = switch (i.outcome()) {
                 case UNPAUSED -> "unpaused";
@@ -52,6 +53,5 @@ final class UnpauseCommand implements Callable<Integer> {
         console.result("UNPAUSED on " + r.source() + ": " + r.count(UnpauseResult.Outcome.UNPAUSED) + " changed, "
                 + r.count(UnpauseResult.Outcome.ALREADY_UNPAUSED) + " already unpaused, " + r.count(UnpauseResult.Outcome.LEFT_ALONE)
                 + " left alone, " + r.count(UnpauseResult.Outcome.GONE) + " gone");
-        return 0;
     }
 }

@@ -28,7 +28,7 @@ record ExportKeys(UnaryOperator<byte[]> encryptor, Manifest.Encryption encryptio
     static ExportKeys prepare(ExportRequest req) {
         if (req.recipients().isEmpty() && req.passphrase() == null) {
             throw PivotctlException.usage("no recipient and no passphrase: Secrets are never written in clear. Make a key with "
-                    + "'pivotctl keygen -o key.txt' and pass --recipient <the printed age1... key>, or use --passphrase-file");
+                    + "'pivotctl keygen key.txt' and pass --recipient <the printed age1... key>, or use --passphrase-file");
         }
         List<Manifest.Recipient> recipients = new ArrayList<>();
         List<String> keys = new ArrayList<>();

@@ -6,7 +6,8 @@ import io.pivotctl.graph.LinkedObject;
 import io.pivotctl.graph.EdgeType;
 import io.pivotctl.graph.ObjectGraph;
 import io.pivotctl.graph.ObjectId;
-import io.pivotctl.kube.Discovery;
+import io.pivotctl.vocabulary.ClusterApi;
+import io.pivotctl.vocabulary.Metal3;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,12 +33,11 @@ import java.util.TreeSet;
  * <li>Objects and kinds labelled {@code move} travel; {@code move-hierarchy} brings what they own too.</li>
  * <li>A Secret or ConfigMap joins when it belongs to an exported object: owned by it, referenced by it by
  * name (also nested, as kubeadm's {@code contentFrom.secret}), labelled or named for an exported Cluster,
- * labelled for move, or (without --cluster) labelled {@code environment.metal3.io=baremetal}.</li>
+ * labelled for move, or (without --cluster) labelled {@link Metal3#ENVIRONMENT} = {@link Metal3#ENVIRONMENT_BAREMETAL}.</li>
  * </ul>
  */
 final class ExportSelection {
 
-    static final String BAREMETAL_LABEL = "environment.metal3.io";
     static final String BEING_DELETED = "being deleted";
     static final String OWNER_BEING_DELETED = "owned by an object being deleted";
     static final String OTHER_CLUSTER = "belongs to a Cluster that was not selected";
@@ -56,12 +56,8 @@ final class ExportSelection {
         Map<ObjectId, String> excluded = new LinkedHashMap<>(beingDeleted(inventory));
         List<LinkedObject> live = inventory.objects().values().stream().filter(o -> !excluded.containsKey(o.id())).map(PackedObject::linked).toList();
         ObjectGraph graph = ObjectGraph.ofLinked(live);
-        Labels labels = (id, key) -> {
-            PackedObject p = inventory.objects().get(id);
-            return p == null ? null : p.labels().get(key);
-        };
-        ClusterAffinity affinity = ClusterAffinity.of(graph);
-        Set<ObjectId> wanted = new TreeSet<>(clusters);
+        MoveLabels moveLabels = new MoveLabels(labelsOf(inventory), moveLabelledKinds);
+        ClusterScope scope = new ClusterScope(ClusterAffinity.of(graph), new TreeSet<>(clusters));
 
         Set<ObjectId> core = new HashSet<>();
         Set<ObjectId> reached = clusters.isEmpty() ? graph.nodes() : graph.selectClusters(clusters);
@@ -70,14 +66,12 @@ final class ExportSelection {
                 continue;
             }
             boolean global = id.namespace().isEmpty();
-            boolean labelledForMove = moveLabel(labels, id, moveLabelledKinds) != null;
-            boolean inScope = clusters.isEmpty() || !affinity.foreignTo(id, wanted);
-            if ((!global && reached.contains(id)) || (labelledForMove && inScope)) {
+            if ((!global && reached.contains(id)) || (moveLabels.of(id) != null && scope.includes(id))) {
                 core.add(id);
             }
         }
         addReferencedGlobals(graph, core);
-        addHierarchies(graph, labels, core, affinity, wanted, clusters.isEmpty(), moveLabelledKinds);
+        addHierarchies(graph, moveLabels, scope, core);
 
         Set<ObjectId> selected = new HashSet<>(core);
         for (Edge e : graph.edges()) {
@@ -91,15 +85,14 @@ final class ExportSelection {
             if (!isSecretOrConfigMap(id) || selected.contains(id)) {
                 continue;
             }
-            boolean labelledForMove = moveLabel(labels, id, moveLabelledKinds) != null;
-            boolean baremetal = clusters.isEmpty() && "baremetal".equals(labels.of(id, BAREMETAL_LABEL));
-            if ((labelledForMove && (clusters.isEmpty() || !affinity.foreignTo(id, wanted))) || baremetal) {
+            boolean baremetal = scope.everything() && Metal3.ENVIRONMENT_BAREMETAL.equals(moveLabels.labels().of(id, Metal3.ENVIRONMENT));
+            if ((moveLabels.of(id) != null && scope.includes(id)) || baremetal) {
                 selected.add(id);
             }
         }
         for (ObjectId id : graph.nodes()) {
             if (!selected.contains(id)) {
-                excluded.put(id, reasonLeftOut(id, clusters.isEmpty(), affinity, wanted));
+                excluded.put(id, reasonLeftOut(id, scope));
             }
         }
         return new Result(selected, LeftOut.group(excluded));
@@ -153,8 +146,7 @@ final class ExportSelection {
     }
 
     /** move-hierarchy: the labelled object (or object of a labelled kind) brings everything it owns, transitively. */
-    private static void addHierarchies(ObjectGraph graph, Labels labels, Set<ObjectId> core, ClusterAffinity affinity, Set<ObjectId> wanted,
-            boolean everything, Map<String, String> moveLabelledKinds) {
+    private static void addHierarchies(ObjectGraph graph, MoveLabels moveLabels, ClusterScope scope, Set<ObjectId> core) {
         Map<ObjectId, List<ObjectId>> owned = new HashMap<>();
         for (Edge e : graph.edges()) {
             if (e.type() == EdgeType.OWNER) {
@@ -163,28 +155,17 @@ final class ExportSelection {
         }
         Deque<ObjectId> queue = new ArrayDeque<>();
         for (ObjectId id : core) {
-            if (Discovery.MOVE_HIERARCHY_LABEL.equals(moveLabel(labels, id, moveLabelledKinds))) {
+            if (ClusterApi.MOVE_HIERARCHY.equals(moveLabels.of(id))) {
                 queue.add(id);
             }
         }
         while (!queue.isEmpty()) {
             for (ObjectId child : owned.getOrDefault(queue.poll(), List.of())) {
-                if (!isSecretOrConfigMap(child) && (everything || !affinity.foreignTo(child, wanted)) && core.add(child)) {
+                if (!isSecretOrConfigMap(child) && scope.includes(child) && core.add(child)) {
                     queue.add(child);
                 }
             }
         }
-    }
-
-    /** The move label that applies to an object: its own label, else its kind's CRD label; null when none. */
-    private static String moveLabel(Labels labels, ObjectId id, Map<String, String> moveLabelledKinds) {
-        if (labels.of(id, Discovery.MOVE_HIERARCHY_LABEL) != null) {
-            return Discovery.MOVE_HIERARCHY_LABEL;
-        }
-        if (labels.of(id, Discovery.MOVE_LABEL) != null) {
-            return Discovery.MOVE_LABEL;
-        }
-        return moveLabelledKinds.get(id.qualifiedKind());
     }
 
     /** A label of a listed object (only those selection reads are kept); null when absent. */
@@ -193,8 +174,41 @@ final class ExportSelection {
         String of(ObjectId id, String key);
     }
 
-    private static String reasonLeftOut(ObjectId id, boolean everything, ClusterAffinity affinity, Set<ObjectId> wanted) {
-        if (!everything && affinity.foreignTo(id, wanted)) {
+    private static Labels labelsOf(Inventory inventory) {
+        return (id, key) -> {
+            PackedObject p = inventory.objects().get(id);
+            return p == null ? null : p.labels().get(key);
+        };
+    }
+
+    /** clusterctl's move labels as they apply to the listed objects, with the kinds whose CRD carries one ("Kind.group" to label). */
+    private record MoveLabels(Labels labels, Map<String, String> labelledKinds) {
+        /** The move label that applies to an object: its own label, else its kind's CRD label; null when none. */
+        String of(ObjectId id) {
+            if (labels.of(id, ClusterApi.MOVE_HIERARCHY) != null) {
+                return ClusterApi.MOVE_HIERARCHY;
+            }
+            if (labels.of(id, ClusterApi.MOVE) != null) {
+                return ClusterApi.MOVE;
+            }
+            return labelledKinds.get(id.qualifiedKind());
+        }
+    }
+
+    /** The Clusters asked for (--cluster), with the graph's view of what belongs to which; none asked for: everything. */
+    private record ClusterScope(ClusterAffinity affinity, Set<ObjectId> wanted) {
+        boolean everything() {
+            return wanted.isEmpty();
+        }
+
+        /** Not tied to a Cluster that was not asked for. */
+        boolean includes(ObjectId id) {
+            return everything() || !affinity.foreignTo(id, wanted);
+        }
+    }
+
+    private static String reasonLeftOut(ObjectId id, ClusterScope scope) {
+        if (!scope.includes(id)) {
             return OTHER_CLUSTER;
         }
         if (isSecretOrConfigMap(id)) {

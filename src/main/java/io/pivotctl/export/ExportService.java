@@ -129,8 +129,9 @@ public final class ExportService {
             // every entry was read back when it was made; any that did not read back exactly stops the export here
             ExportSelfCheck.check(objects);
             Manifest written = req.output().write(manifest, assembler.sources(), keys.signer()).manifest();
-            return new ExportSummary(req.output(), written, assembler.perKind(), assembler.secrets().size(), leaseCount,
-                    pausedByUs.stream().map(ObjectId::toString).toList(), warnings, selection.leftOut(), (System.nanoTime() - start) / 1_000_000);
+            return ExportSummary.of(req.output(), written).objectsPerKind(assembler.perKind()).secretsEncrypted(assembler.secrets().size())
+                    .leases(leaseCount).pausedByUs(pausedByUs.stream().map(ObjectId::toString).toList()).warnings(warnings)
+                    .leftOut(selection.leftOut()).millis((System.nanoTime() - start) / 1_000_000).build();
         }
     }
 

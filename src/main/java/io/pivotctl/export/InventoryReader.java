@@ -8,6 +8,7 @@ import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.vocabulary.Kubernetes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -139,7 +140,7 @@ final class InventoryReader {
         String name = o.path("metadata").path("name").asText();
         String type = o.path("type").asText("");
         if ("Secret".equals(kind)) {
-            return !type.equals("kubernetes.io/service-account-token") && !type.startsWith("helm.sh/release");
+            return !type.equals(Kubernetes.SERVICE_ACCOUNT_TOKEN) && !type.startsWith("helm.sh/release");
         }
         if ("ConfigMap".equals(kind)) {
             return !name.equals("kube-root-ca.crt");

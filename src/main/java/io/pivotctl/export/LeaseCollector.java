@@ -9,6 +9,7 @@ import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.leases.DnsmasqLeasesPatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,9 +72,9 @@ final class LeaseCollector {
             throw ApiErrors.describe(e, "get", "configmap " + c.namespace() + "/" + c.name(), conn.server());
         }
         String data = cm.orElseThrow(() -> PivotctlException.usage("leases ConfigMap " + c.namespace() + "/" + c.name() + " not found"))
-                .path("data").path(LeaseSource.CONFIGMAP_KEY).asText(null);
+                .path("data").path(DnsmasqLeasesPatch.KEY).asText(null);
         if (data == null) {
-            throw PivotctlException.usage("ConfigMap " + c.namespace() + "/" + c.name() + " has no key '" + LeaseSource.CONFIGMAP_KEY + "'");
+            throw PivotctlException.usage("ConfigMap " + c.namespace() + "/" + c.name() + " has no key '" + DnsmasqLeasesPatch.KEY + "'");
         }
         return new CollectedLeases(data.getBytes(StandardCharsets.UTF_8), "configmap:" + c.namespace() + "/" + c.name());
     }

@@ -1,5 +1,6 @@
 package io.pivotctl.export;
 
+import io.pivotctl.leases.DnsmasqLeasesPatch;
 import java.nio.file.Path;
 
 /** Where export takes the dnsmasq lease file from. */
@@ -13,13 +14,11 @@ public sealed interface LeaseSource {
     record File(Path path) implements LeaseSource {
     }
 
-    /** The key {@code dnsmasq.leases} of a ConfigMap (for example one written by an earlier import). */
+    /** The key {@link DnsmasqLeasesPatch#KEY} of a ConfigMap (for example one written by an earlier import). */
     record ConfigMap(String namespace, String name) implements LeaseSource {
     }
 
     /** {@code cat} in a dnsmasq container; null fields mean auto-detect. */
     record Pod(String namespace, String pod, String container) implements LeaseSource {
     }
-
-    String CONFIGMAP_KEY = "dnsmasq.leases";
 }

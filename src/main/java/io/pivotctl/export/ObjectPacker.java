@@ -8,9 +8,12 @@ import io.pivotctl.archive.Manifest;
 import io.pivotctl.graph.Edge;
 import io.pivotctl.graph.LinkedObject;
 import io.pivotctl.graph.ObjectId;
-import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.ObjectFields;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.vocabulary.ClusterApi;
+import io.pivotctl.vocabulary.Kubernetes;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -29,11 +32,10 @@ import java.util.function.UnaryOperator;
  */
 final class ObjectPacker {
 
-    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
     /** The labels selection reads. */
-    private static final List<String> SELECTION_LABELS = List.of(Discovery.MOVE_LABEL, Discovery.MOVE_HIERARCHY_LABEL, ExportSelection.BAREMETAL_LABEL);
+    private static final List<String> SELECTION_LABELS = List.of(ClusterApi.MOVE, ClusterApi.MOVE_HIERARCHY, Metal3.ENVIRONMENT);
     /** The annotations pausing reads. */
-    private static final List<String> PAUSE_ANNOTATIONS = List.of(Pauser.BMH_PAUSED, Pauser.CLUSTER_PAUSED_BY, Pauser.BLOCK_MOVE);
+    private static final List<String> PAUSE_ANNOTATIONS = List.of(Metal3.HOST_PAUSED, PivotctlMarks.PAUSED_BY, ClusterApi.BLOCK_MOVE);
 
     private final UnaryOperator<byte[]> encrypt;
     private final Function<JsonNode, byte[]> serializer;
@@ -71,9 +73,9 @@ final class ObjectPacker {
             readBack = selfCheck.differences(object, plain, false);
             packed = CompactBytes.of(plain);
         }
-        return new PackedObject(linked, type, meta.path("resourceVersion").asText(""), labels, annotations,
-                paused == null || paused.isNull() ? null : paused.asBoolean(false), meta.hasNonNull("deletionTimestamp"), mac,
-                ObjectFields.hasStatus(object), packed, readBack, info);
+        return PackedObject.of(linked, type).resourceVersion(meta.path("resourceVersion").asText("")).labels(labels).annotations(annotations)
+                .specPaused(paused == null || paused.isNull() ? null : paused.asBoolean(false)).deleting(meta.hasNonNull("deletionTimestamp"))
+                .bootMac(mac).hasStatus(ObjectFields.hasStatus(object)).entry(packed, readBack).secretInfo(info).build();
     }
 
     /** The entry's bytes, as they were read back when the object was packed. */
@@ -120,7 +122,7 @@ final class ObjectPacker {
     private static Manifest.SecretInfo secretInfo(JsonNode secret, ObjectId id) {
         JsonNode meta = secret.path("metadata");
         Map<String, String> annotations = strings(meta.path("annotations"));
-        annotations.remove(LAST_APPLIED);
+        annotations.remove(Kubernetes.LAST_APPLIED);
         List<String> keys = new ArrayList<>();
         secret.path("data").fieldNames().forEachRemaining(keys::add);
         secret.path("stringData").fieldNames().forEachRemaining(k -> {

@@ -24,6 +24,11 @@ record PackedObject(LinkedObject linked, ResourceType type, String resourceVersi
         Map<String, String> annotations, Boolean specPaused, boolean deleting, String bootMac, boolean hasStatus,
         CompactBytes packed, List<String> readBack, Manifest.SecretInfo secretInfo) {
 
+    /** Built by name: {@code PackedObject.of(linked, type).entry(packed, readBack)...build()}. */
+    static Builder of(LinkedObject linked, ResourceType type) {
+        return new Builder(linked, type);
+    }
+
     PackedObject withLinked(LinkedObject other) {
         return new PackedObject(other, type, resourceVersion, labels, annotations, specPaused, deleting, bootMac, hasStatus, packed,
                 readBack, secretInfo);
@@ -49,5 +54,78 @@ record PackedObject(LinkedObject linked, ResourceType type, String resourceVersi
     String entryPath() {
         ObjectId id = id();
         return secret() ? EntryPaths.secret(id.namespace(), id.name()) : EntryPaths.object(id.group(), type.version(), id.kind(), id.namespace(), id.name());
+    }
+
+    /** Defaults: no resourceVersion, labels or annotations, no spec.paused, not deleting, no boot MAC, no status, not a Secret. */
+    static final class Builder {
+        private final LinkedObject linked;
+        private final ResourceType type;
+        private String resourceVersion = "";
+        private Map<String, String> labels = Map.of();
+        private Map<String, String> annotations = Map.of();
+        private Boolean specPaused;
+        private boolean deleting;
+        private String bootMac;
+        private boolean hasStatus;
+        private CompactBytes packed;
+        private List<String> readBack = List.of();
+        private Manifest.SecretInfo secretInfo;
+
+        private Builder(LinkedObject linked, ResourceType type) {
+            this.linked = linked;
+            this.type = type;
+        }
+
+        Builder resourceVersion(String value) {
+            this.resourceVersion = value;
+            return this;
+        }
+
+        Builder labels(Map<String, String> value) {
+            this.labels = value;
+            return this;
+        }
+
+        Builder annotations(Map<String, String> value) {
+            this.annotations = value;
+            return this;
+        }
+
+        Builder specPaused(Boolean value) {
+            this.specPaused = value;
+            return this;
+        }
+
+        Builder deleting(boolean value) {
+            this.deleting = value;
+            return this;
+        }
+
+        Builder bootMac(String value) {
+            this.bootMac = value;
+            return this;
+        }
+
+        Builder hasStatus(boolean value) {
+            this.hasStatus = value;
+            return this;
+        }
+
+        /** The archive bytes and what reading them back found different. */
+        Builder entry(CompactBytes bytes, List<String> differences) {
+            this.packed = bytes;
+            this.readBack = differences;
+            return this;
+        }
+
+        Builder secretInfo(Manifest.SecretInfo value) {
+            this.secretInfo = value;
+            return this;
+        }
+
+        PackedObject build() {
+            return new PackedObject(linked, type, resourceVersion, labels, annotations, specPaused, deleting, bootMac, hasStatus, packed,
+                    readBack, secretInfo);
+        }
     }
 }

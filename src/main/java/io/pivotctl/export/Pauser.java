@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.Json;
 import io.pivotctl.Outcome;
 import io.pivotctl.PivotctlException;
-import io.pivotctl.graph.HostPause;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
@@ -13,9 +12,9 @@ import io.pivotctl.kube.KubeConnector;
 import io.pivotctl.kube.KubeTarget;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.pivotctl.vocabulary.ClusterApi;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,24 +26,19 @@ import java.util.function.Supplier;
 
 /**
  * {@code export --pause}: stops the source from acting while the target takes over. Clusters get
- * {@code spec.paused: true} (and the marker annotation {@link #CLUSTER_PAUSED_BY}, since spec.paused names no
- * owner); BareMetalHosts get the annotation {@code baremetalhost.metal3.io/paused: pivotctl}. What already carries
+ * {@code spec.paused: true} (and the marker annotation {@link PivotctlMarks#PAUSED_BY}, since spec.paused names no
+ * owner); BareMetalHosts get the annotation {@link Metal3#HOST_PAUSED}: {@link PivotctlMarks#PAUSED_BY_PIVOTCTL}. What already carries
  * pivotctl's marker (an earlier --pause export) counts as paused by pivotctl, so a re-run records it again; what
  * someone else paused is left alone and not recorded.
  *
  * <p>Order, as clusterctl move does it: Clusters first, then wait until no selected object carries
- * {@link #BLOCK_MOVE} (providers such as CAPM3 lift it once they see the Cluster paused and have written their
+ * {@link ClusterApi#BLOCK_MOVE} (providers such as CAPM3 lift it once they see the Cluster paused and have written their
  * own bookkeeping), then the hosts. If the export fails at any point after this run patched something,
  * {@link #undoAfter} unpauses exactly what this run paused, each object only if it is still the same object
  * (UID) and still carries our marker.
  */
 public final class Pauser {
 
-    public static final String BMH_PAUSED = HostPause.ANNOTATION;
-    public static final String PAUSED_BY = HostPause.BY_PIVOTCTL;
-    /** On a Cluster this export paused: says the pause is pivotctl's. Export's bookkeeping, never archived. */
-    public static final String CLUSTER_PAUSED_BY = "pivotctl.io/paused-by";
-    public static final String BLOCK_MOVE = "clusterctl.cluster.x-k8s.io/block-move";
     public static final Duration DEFAULT_BLOCK_MOVE_TIMEOUT = Duration.ofMinutes(5);
     static final long POLL_MILLIS = 1000;
     static final long PROGRESS_EVERY_MILLIS = 10_000;
@@ -98,19 +92,19 @@ public final class Pauser {
     /** Pauses a Cluster unless it is paused already; one paused with pivotctl's marker counts as ours. */
     private Optional<ObjectId> pauseCluster(ResourceClient client, Inventory inventory, ObjectId id) {
         return pauseUnlessPaused(client, inventory, id, o -> o.path("spec").path("paused").asBoolean(false)
-                ? Optional.of(PAUSED_BY.equals(annotation(o, CLUSTER_PAUSED_BY))) : Optional.empty(),
+                ? Optional.of(PivotctlMarks.PAUSED_BY_PIVOTCTL.equals(annotation(o, PivotctlMarks.PAUSED_BY))) : Optional.empty(),
                 (o, meta) -> {
-                    meta.put("annotations", Map.of(CLUSTER_PAUSED_BY, PAUSED_BY));
+                    meta.put("annotations", Map.of(PivotctlMarks.PAUSED_BY, PivotctlMarks.PAUSED_BY_PIVOTCTL));
                     return Map.of("metadata", meta, "spec", Map.of("paused", true));
                 });
     }
 
     /** Pauses a host unless it carries the paused annotation already (any value pauses); the value pivotctl counts as ours. */
     private Optional<ObjectId> pauseHost(ResourceClient client, Inventory inventory, ObjectId id) {
-        return pauseUnlessPaused(client, inventory, id, o -> annotation(o, BMH_PAUSED) == null
-                ? Optional.empty() : Optional.of(PAUSED_BY.equals(annotation(o, BMH_PAUSED))),
+        return pauseUnlessPaused(client, inventory, id, o -> annotation(o, Metal3.HOST_PAUSED) == null
+                ? Optional.empty() : Optional.of(PivotctlMarks.PAUSED_BY_PIVOTCTL.equals(annotation(o, Metal3.HOST_PAUSED))),
                 (o, meta) -> {
-                    meta.put("annotations", Map.of(BMH_PAUSED, PAUSED_BY));
+                    meta.put("annotations", Map.of(Metal3.HOST_PAUSED, PivotctlMarks.PAUSED_BY_PIVOTCTL));
                     return Map.of("metadata", meta);
                 });
     }
@@ -207,7 +201,7 @@ public final class Pauser {
         }
         long started = deadline - blockMoveTimeout.toMillis(); // one budget for the whole pause step
         long lastReport = System.currentTimeMillis();
-        progress.phase("waiting up to " + seconds(blockMoveTimeout.toMillis()) + " (--block-move-timeout) until " + waiting.size() + " object(s) no longer carry " + BLOCK_MOVE
+        progress.phase("waiting up to " + seconds(blockMoveTimeout.toMillis()) + " (--block-move-timeout) until " + waiting.size() + " object(s) no longer carry " + ClusterApi.BLOCK_MOVE
                 + " (their provider is finishing its own move bookkeeping): " + names(waiting));
         while (true) {
             waiting.removeIf(id -> {
@@ -218,27 +212,27 @@ public final class Pauser {
                 } catch (RuntimeException e) {
                     throw ApiErrors.describe(e, "get", id.toString(), client.connection().server());
                 }
-                return live.isEmpty() || annotation(live.get(), BLOCK_MOVE) == null;
+                return live.isEmpty() || annotation(live.get(), ClusterApi.BLOCK_MOVE) == null;
             });
             long now = System.currentTimeMillis();
             if (waiting.isEmpty()) {
-                progress.phase(BLOCK_MOVE + " lifted after " + seconds(now - started));
+                progress.phase(ClusterApi.BLOCK_MOVE + " lifted after " + seconds(now - started));
                 return;
             }
             if (now >= deadline) {
-                throw PivotctlException.failed(waiting.get(0) + " still carries " + BLOCK_MOVE + " after " + seconds(now - started)
+                throw PivotctlException.failed(waiting.get(0) + " still carries " + ClusterApi.BLOCK_MOVE + " after " + seconds(now - started)
                         + (waiting.size() > 1 ? " (and " + (waiting.size() - 1) + " more object(s))" : "")
                         + ": its provider is not ready for a move; retry later or raise --block-move-timeout");
             }
             if (now - lastReport >= PROGRESS_EVERY_MILLIS) {
-                progress.phase("still waiting (" + seconds(now - started) + ") for " + BLOCK_MOVE + " to be lifted from " + names(waiting));
+                progress.phase("still waiting (" + seconds(now - started) + ") for " + ClusterApi.BLOCK_MOVE + " to be lifted from " + names(waiting));
                 lastReport = now;
             }
             try {
                 Thread.sleep(Math.min(POLL_MILLIS, Math.max(1, deadline - now)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw PivotctlException.failed("interrupted while waiting for " + BLOCK_MOVE + " to be lifted from " + names(waiting));
+                throw PivotctlException.failed("interrupted while waiting for " + ClusterApi.BLOCK_MOVE + " to be lifted from " + names(waiting));
             }
         }
     }
@@ -247,7 +241,7 @@ public final class Pauser {
         List<ObjectId> out = new ArrayList<>();
         for (ObjectId id : selected) {
             ObjectNode o = inventory.pauseView(id);
-            if (o != null && annotation(o, BLOCK_MOVE) != null) {
+            if (o != null && annotation(o, ClusterApi.BLOCK_MOVE) != null) {
                 out.add(id);
             }
         }
@@ -330,18 +324,18 @@ public final class Pauser {
             Map<String, Object> patch = new LinkedHashMap<>();
             patch.put("metadata", meta);
             if (c.id().isCapiCluster()) {
-                if (!PAUSED_BY.equals(annotation(o, CLUSTER_PAUSED_BY))) {
+                if (!PivotctlMarks.PAUSED_BY_PIVOTCTL.equals(annotation(o, PivotctlMarks.PAUSED_BY))) {
                     return "its pause is no longer pivotctl's, left alone";
                 }
-                annotations.put(CLUSTER_PAUSED_BY, null); // null removes it (JSON merge patch)
+                annotations.put(PivotctlMarks.PAUSED_BY, null); // null removes it (JSON merge patch)
                 Map<String, Object> spec = new LinkedHashMap<>();
                 spec.put("paused", c.hadPausedField() ? Boolean.FALSE : null);
                 patch.put("spec", spec);
             } else {
-                if (!PAUSED_BY.equals(annotation(o, BMH_PAUSED))) {
+                if (!PivotctlMarks.PAUSED_BY_PIVOTCTL.equals(annotation(o, Metal3.HOST_PAUSED))) {
                     return "its pause is no longer pivotctl's, left alone";
                 }
-                annotations.put(BMH_PAUSED, null);
+                annotations.put(Metal3.HOST_PAUSED, null);
             }
             try {
                 client.mergePatch(c.type(), c.id().namespace(), c.id().name(), Json.MAPPER.valueToTree(patch));
@@ -356,9 +350,9 @@ public final class Pauser {
 
     /** Export's own pause marker on a Cluster is bookkeeping (pausedByExport records it): removed from what is archived. */
     static void dropPauseMarker(ObjectNode object) {
-        if (object.path("metadata").path("annotations") instanceof ObjectNode a && a.has(CLUSTER_PAUSED_BY)
+        if (object.path("metadata").path("annotations") instanceof ObjectNode a && a.has(PivotctlMarks.PAUSED_BY)
                 && "Cluster".equals(object.path("kind").asText()) && object.path("apiVersion").asText().startsWith("cluster.x-k8s.io/")) {
-            a.remove(CLUSTER_PAUSED_BY);
+            a.remove(PivotctlMarks.PAUSED_BY);
             if (a.isEmpty()) {
                 ((ObjectNode) object.get("metadata")).remove("annotations");
             }

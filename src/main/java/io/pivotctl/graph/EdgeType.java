@@ -6,9 +6,9 @@ public enum EdgeType {
     OWNER,
     /** A reference by name in spec (infrastructureRef, credentialsName, consumerRef, pool, ...). */
     REF,
-    /** The cluster.x-k8s.io/cluster-name label. */
+    /** The Cluster API cluster-name label. */
     LABEL,
-    /** An annotation naming another object (Metal3Machine metal3.io/BareMetalHost). */
+    /** An annotation naming another object (a Metal3Machine names its BareMetalHost). */
     ANNOTATION,
     /** A name convention (Secret "&lt;cluster&gt;-kubeconfig" belongs to Cluster "&lt;cluster&gt;"). */
     CONVENTION

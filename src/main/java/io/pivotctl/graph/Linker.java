@@ -2,6 +2,8 @@ package io.pivotctl.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pivotctl.Json;
+import io.pivotctl.vocabulary.ClusterApi;
+import io.pivotctl.vocabulary.Metal3;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -17,8 +19,6 @@ import java.util.Set;
  */
 public final class Linker {
 
-    public static final String CLUSTER_LABEL = "cluster.x-k8s.io/cluster-name";
-    public static final String HOST_ANNOTATION = "metal3.io/BareMetalHost";
     static final String CAPI = "cluster.x-k8s.io";
     static final String IPAM = "ipam.metal3.io";
 
@@ -44,15 +44,15 @@ public final class Linker {
         if (spec != null) {
             generic(self, spec, "spec", edges);
         }
-        String host = object.path("metadata").path("annotations").path(HOST_ANNOTATION).asText(null);
+        String host = object.path("metadata").path("annotations").path(Metal3.MACHINE_HOST).asText(null);
         if (host != null && "Metal3Machine".equals(self.kind()) && host.contains("/")) {
             edges.add(new Edge(self, new ObjectId("metal3.io", "BareMetalHost", host.substring(0, host.indexOf('/')),
-                    host.substring(host.indexOf('/') + 1)), EdgeType.ANNOTATION, false, "metadata.annotations[" + HOST_ANNOTATION + "]"));
+                    host.substring(host.indexOf('/') + 1)), EdgeType.ANNOTATION, false, "metadata.annotations[" + Metal3.MACHINE_HOST + "]"));
         }
-        String cluster = object.path("metadata").path("labels").path(CLUSTER_LABEL).asText(null);
+        String cluster = object.path("metadata").path("labels").path(ClusterApi.CLUSTER_NAME).asText(null);
         if (cluster != null && !cluster.isEmpty() && !(CAPI.equals(self.group()) && "Cluster".equals(self.kind()))) {
             edges.add(new Edge(self, new ObjectId(CAPI, "Cluster", self.namespace(), cluster), EdgeType.LABEL, false,
-                    "metadata.labels[" + CLUSTER_LABEL + "]"));
+                    "metadata.labels[" + ClusterApi.CLUSTER_NAME + "]"));
         }
         return dedupe(new ArrayList<>(edges));
     }
@@ -87,25 +87,25 @@ public final class Linker {
             JsonNode value = e.getValue();
             String here = path + "." + key;
             if (key.endsWith("SecretRef") && value.isObject()) {
-                add(edges, self, value.path("name").asText(""), "", "Secret", namespaceOf(value, self), here);
+                ref(edges, self, new ObjectId("", "Secret", namespaceOf(value, self), value.path("name").asText("")), here);
             } else if (key.endsWith("SecretName") && value.isTextual()) {
-                add(edges, self, value.asText(), "", "Secret", self.namespace(), here);
+                ref(edges, self, new ObjectId("", "Secret", self.namespace(), value.asText()), here);
             } else if (isPoolReference(key)) {
                 for (JsonNode ref : value.isArray() ? value : List.of(value)) {
                     if (ref.isTextual()) {
-                        add(edges, self, ref.asText(), IPAM, "IPPool", self.namespace(), here);
+                        ref(edges, self, new ObjectId(IPAM, "IPPool", self.namespace(), ref.asText()), here);
                     } else if (ref.isObject()) {
-                        add(edges, self, ref.path("name").asText(""), ref.path("apiGroup").asText(IPAM), ref.path("kind").asText("IPPool"),
-                                self.namespace(), here);
+                        ref(edges, self, new ObjectId(ref.path("apiGroup").asText(IPAM), ref.path("kind").asText("IPPool"), self.namespace(),
+                                ref.path("name").asText("")), here);
                     }
                 }
             } else if (key.endsWith("From") && value.isObject()) {
                 // kubeadm files[].contentFrom.secret, users[].passwdFrom.secret: no label, no owner, only this name
-                add(edges, self, value.path("secret").path("name").asText(""), "", "Secret", self.namespace(), here + ".secret");
-                add(edges, self, value.path("configMap").path("name").asText(""), "", "ConfigMap", self.namespace(), here + ".configMap");
+                ref(edges, self, new ObjectId("", "Secret", self.namespace(), value.path("secret").path("name").asText("")), here + ".secret");
+                ref(edges, self, new ObjectId("", "ConfigMap", self.namespace(), value.path("configMap").path("name").asText("")), here + ".configMap");
             } else if (isTypedReference(key, value)) {
                 String group = value.hasNonNull("apiGroup") ? value.get("apiGroup").asText() : ObjectId.groupOf(value.path("apiVersion").asText(""));
-                add(edges, self, value.path("name").asText(""), group, value.path("kind").asText(), namespaceOf(value, self), here);
+                ref(edges, self, new ObjectId(group, value.path("kind").asText(), namespaceOf(value, self), value.path("name").asText("")), here);
             }
             generic(self, value, here, edges);
         }
@@ -133,10 +133,10 @@ public final class Linker {
         JsonNode topology = object.path("spec").path("topology");
         JsonNode classRef = topology.path("classRef");
         if (classRef.isObject()) {
-            add(edges, self, classRef.path("name").asText(""), CAPI, "ClusterClass", namespaceOf(classRef, self), "spec.topology.classRef");
+            ref(edges, self, new ObjectId(CAPI, "ClusterClass", namespaceOf(classRef, self), classRef.path("name").asText("")), "spec.topology.classRef");
         } else if (topology.path("class").isTextual()) {
             String ns = topology.path("classNamespace").asText("");
-            add(edges, self, topology.path("class").asText(), CAPI, "ClusterClass", ns.isEmpty() ? self.namespace() : ns, "spec.topology.class");
+            ref(edges, self, new ObjectId(CAPI, "ClusterClass", ns.isEmpty() ? self.namespace() : ns, topology.path("class").asText()), "spec.topology.class");
         }
     }
 
@@ -149,7 +149,7 @@ public final class Linker {
         for (JsonNode r : object.path("spec").path("resources")) {
             String kind = r.path("kind").asText("");
             if (kind.equals("Secret") || kind.equals("ConfigMap")) {
-                add(edges, self, r.path("name").asText(""), "", kind, self.namespace(), "spec.resources[" + i + "]");
+                ref(edges, self, new ObjectId("", kind, self.namespace(), r.path("name").asText("")), "spec.resources[" + i + "]");
             }
             i++;
         }
@@ -160,9 +160,10 @@ public final class Linker {
         return ns.isEmpty() ? self.namespace() : ns;
     }
 
-    private static void add(Set<Edge> edges, ObjectId self, String name, String group, String kind, String ns, String field) {
-        if (!name.isEmpty()) {
-            edges.add(new Edge(self, new ObjectId(group, kind, ns, name), EdgeType.REF, false, field));
+    /** A reference by name from {@code self}, read at {@code field}; one that names nothing is no link. */
+    private static void ref(Set<Edge> edges, ObjectId self, ObjectId target, String field) {
+        if (!target.name().isEmpty()) {
+            edges.add(new Edge(self, target, EdgeType.REF, false, field));
         }
     }
 

@@ -162,66 +162,83 @@ public final class ObjectGraph {
 
     /** Strongly connected components of the owner edges with more than one member (or a self-owner). */
     private static List<List<ObjectId>> ownerCycles(Set<ObjectId> nodes, List<Edge> edges) {
-        Map<ObjectId, List<ObjectId>> owners = ownerMap(nodes, edges);
-        List<List<ObjectId>> out = new ArrayList<>();
-        Map<ObjectId, Integer> index = new HashMap<>();
-        Map<ObjectId, Integer> low = new HashMap<>();
-        Deque<ObjectId> stack = new ArrayDeque<>();
-        Set<ObjectId> onStack = new HashSet<>();
-        int[] counter = {0};
-        for (ObjectId n : nodes) {
-            if (!index.containsKey(n)) {
-                tarjan(n, owners, index, low, stack, onStack, counter, out);
-            }
-        }
-        out.sort(Comparator.comparing(c -> c.get(0)));
-        return List.copyOf(out);
+        OwnerCycles cycles = new OwnerCycles(ownerMap(nodes, edges));
+        nodes.forEach(cycles::searchFrom);
+        return cycles.sorted();
     }
 
-    private static void tarjan(ObjectId start, Map<ObjectId, List<ObjectId>> owners, Map<ObjectId, Integer> index, Map<ObjectId, Integer> low,
-            Deque<ObjectId> stack, Set<ObjectId> onStack, int[] counter, List<List<ObjectId>> out) {
-        // iterative Tarjan: deep ownership chains must not overflow the stack
-        Deque<Object[]> work = new ArrayDeque<>();
-        work.push(new Object[] {start, 0});
-        while (!work.isEmpty()) {
-            Object[] frame = work.peek();
-            ObjectId v = (ObjectId) frame[0];
-            int i = (Integer) frame[1];
-            if (i == 0 && !index.containsKey(v)) {
-                index.put(v, counter[0]);
-                low.put(v, counter[0]++);
-                stack.push(v);
-                onStack.add(v);
+    /** Tarjan's strongly connected components over owner edges, iterative: deep ownership chains must not overflow the stack. */
+    private static final class OwnerCycles {
+        private final Map<ObjectId, List<ObjectId>> owners;
+        private final Map<ObjectId, Integer> index = new HashMap<>();
+        private final Map<ObjectId, Integer> low = new HashMap<>();
+        private final Deque<ObjectId> stack = new ArrayDeque<>();
+        private final Set<ObjectId> onStack = new HashSet<>();
+        private final List<List<ObjectId>> found = new ArrayList<>();
+        private int counter;
+
+        OwnerCycles(Map<ObjectId, List<ObjectId>> owners) {
+            this.owners = owners;
+        }
+
+        /** Every cycle reachable from {@code start} that an earlier search did not find. */
+        void searchFrom(ObjectId start) {
+            if (index.containsKey(start)) {
+                return;
             }
-            List<ObjectId> next = owners.getOrDefault(v, List.of());
-            if (i < next.size()) {
-                frame[1] = i + 1;
-                ObjectId w = next.get(i);
-                if (!index.containsKey(w)) {
-                    work.push(new Object[] {w, 0});
-                } else if (onStack.contains(w)) {
-                    low.put(v, Math.min(low.get(v), index.get(w)));
+            Deque<Object[]> work = new ArrayDeque<>();
+            work.push(new Object[] {start, 0});
+            while (!work.isEmpty()) {
+                Object[] frame = work.peek();
+                ObjectId v = (ObjectId) frame[0];
+                int i = (Integer) frame[1];
+                if (i == 0 && !index.containsKey(v)) {
+                    index.put(v, counter);
+                    low.put(v, counter++);
+                    stack.push(v);
+                    onStack.add(v);
                 }
-                continue;
-            }
-            work.pop();
-            if (!work.isEmpty()) {
-                ObjectId parent = (ObjectId) work.peek()[0];
-                low.put(parent, Math.min(low.get(parent), low.get(v)));
-            }
-            if (low.get(v).equals(index.get(v))) {
-                List<ObjectId> component = new ArrayList<>();
-                ObjectId w;
-                do {
-                    w = stack.pop();
-                    onStack.remove(w);
-                    component.add(w);
-                } while (!w.equals(v));
-                if (component.size() > 1 || owners.getOrDefault(v, List.of()).contains(v)) {
-                    Collections.sort(component);
-                    out.add(List.copyOf(component));
+                List<ObjectId> next = owners.getOrDefault(v, List.of());
+                if (i < next.size()) {
+                    frame[1] = i + 1;
+                    ObjectId w = next.get(i);
+                    if (!index.containsKey(w)) {
+                        work.push(new Object[] {w, 0});
+                    } else if (onStack.contains(w)) {
+                        low.put(v, Math.min(low.get(v), index.get(w)));
+                    }
+                    continue;
+                }
+                work.pop();
+                if (!work.isEmpty()) {
+                    ObjectId parent = (ObjectId) work.peek()[0];
+                    low.put(parent, Math.min(low.get(parent), low.get(v)));
+                }
+                if (low.get(v).equals(index.get(v))) {
+                    closeComponent(v);
                 }
             }
+        }
+
+        /** {@code root} closes a component: it and everything above it on the stack; kept when it is a cycle. */
+        private void closeComponent(ObjectId root) {
+            List<ObjectId> component = new ArrayList<>();
+            ObjectId w;
+            do {
+                w = stack.pop();
+                onStack.remove(w);
+                component.add(w);
+            } while (!w.equals(root));
+            if (component.size() > 1 || owners.getOrDefault(root, List.of()).contains(root)) {
+                Collections.sort(component);
+                found.add(List.copyOf(component));
+            }
+        }
+
+        List<List<ObjectId>> sorted() {
+            List<List<ObjectId>> out = new ArrayList<>(found);
+            out.sort(Comparator.comparing(c -> c.get(0)));
+            return List.copyOf(out);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
  */
 record RefRule(String group, String kind, String path, String targetGroup, String targetKind) {
 
-    /** The rules for the Metal3 / Cluster API kinds (see shared DOMAIN.md, "References by name"). */
+    /** The rules for the Metal3 / Cluster API kinds (docs/object-links.md, "References by name"). */
     static final List<RefRule> RULES = List.of(
             new RefRule("cluster.x-k8s.io", "Cluster", "spec.infrastructureRef", "infrastructure.cluster.x-k8s.io", null),
             new RefRule("cluster.x-k8s.io", "Cluster", "spec.controlPlaneRef", "controlplane.cluster.x-k8s.io", null),

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.pivotctl.vocabulary.ClusterApi;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,12 +22,6 @@ public final class Discovery {
             "cluster.x-k8s.io", "bootstrap.cluster.x-k8s.io", "controlplane.cluster.x-k8s.io",
             "infrastructure.cluster.x-k8s.io", "addons.cluster.x-k8s.io", "ipam.cluster.x-k8s.io",
             "metal3.io", "ipam.metal3.io");
-    /** clusterctl's move contract on an object or a CRD: move it (or every object of that kind). */
-    public static final String MOVE_LABEL = "clusterctl.cluster.x-k8s.io/move";
-    /** On a CRD (or object): move its objects together with everything they own. */
-    public static final String MOVE_HIERARCHY_LABEL = "clusterctl.cluster.x-k8s.io/move-hierarchy";
-    /** CRDs carrying any of these labels are moved by clusterctl, so we export them too (the first marks provider CRDs). */
-    public static final List<String> MOVE_LABELS = List.of("clusterctl.cluster.x-k8s.io", MOVE_LABEL, MOVE_HIERARCHY_LABEL);
 
     private final ClusterConnection conn;
     private final ResourceClient resources;
@@ -69,7 +64,7 @@ public final class Discovery {
     }
 
     /**
-     * "Kind.group" of every CRD labelled {@link #MOVE_LABEL} or {@link #MOVE_HIERARCHY_LABEL}, with the label
+     * "Kind.group" of every CRD labelled {@link ClusterApi#MOVE} or {@link ClusterApi#MOVE_HIERARCHY}, with the label
      * that applies (move-hierarchy wins when both are set).
      */
     public Map<String, String> moveLabelledKinds() {
@@ -77,10 +72,10 @@ public final class Discovery {
         for (CustomResourceDefinition crd : labelledCrds()) {
             Map<String, String> labels = crd.getMetadata().getLabels() == null ? Map.of() : crd.getMetadata().getLabels();
             String kind = crd.getSpec().getNames().getKind() + "." + crd.getSpec().getGroup();
-            if (labels.containsKey(MOVE_HIERARCHY_LABEL)) {
-                out.put(kind, MOVE_HIERARCHY_LABEL);
-            } else if (labels.containsKey(MOVE_LABEL)) {
-                out.put(kind, MOVE_LABEL);
+            if (labels.containsKey(ClusterApi.MOVE_HIERARCHY)) {
+                out.put(kind, ClusterApi.MOVE_HIERARCHY);
+            } else if (labels.containsKey(ClusterApi.MOVE)) {
+                out.put(kind, ClusterApi.MOVE);
             }
         }
         return out;
@@ -103,7 +98,7 @@ public final class Discovery {
     private List<CustomResourceDefinition> labelledCrds() {
         if (labelled == null) {
             Map<String, CustomResourceDefinition> found = new LinkedHashMap<>();
-            for (String label : MOVE_LABELS) {
+            for (String label : ClusterApi.MOVE_LABELS) { // CRDs carrying any of them are moved by clusterctl, so we export them too
                 List<CustomResourceDefinition> items = conn.call("list customresourcedefinitions -l " + label, () -> conn.client().apiextensions().v1()
                         .customResourceDefinitions().withLabel(label).list().getItems());
                 items.forEach(c -> found.putIfAbsent(c.getMetadata().getName(), c));

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A parsed dnsmasq lease file. Parsing never throws: malformed lines and conflicts (duplicate IPs or
+ * A parsed dnsmasq lease file (format: docs/dnsmasq-leases.md). Parsing never throws: malformed lines and conflicts (duplicate IPs or
  * MACs) become {@link LeaseProblem}s with line numbers, so a report can list all of them.
  */
 public record LeaseFile(List<Lease> leases, String serverDuid, List<LeaseProblem> problems) {

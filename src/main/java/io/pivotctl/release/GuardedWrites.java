@@ -7,21 +7,44 @@ import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes to objects pivotctl did not create, each one guarded by the archived UID: a patch carries
- * {@code metadata.uid} (the server answers 409 when the live object has another UID) and a delete carries
- * {@code preconditions.uid}. A same-named object that replaced the archived one is therefore never touched.
+ * Writes to objects pivotctl did not create, each one guarded by the archived UID and by the resourceVersion the
+ * caller just read: a patch carries {@code metadata.uid} and {@code metadata.resourceVersion} (the server answers 409
+ * when the live object is another one or changed since), a delete carries {@code preconditions.uid} and
+ * {@code preconditions.resourceVersion}. Every delete orphans ({@code propagationPolicy: Orphan}): the garbage
+ * collector then takes the ownerReference off the dependents and never the dependents themselves, so nothing the
+ * release leaves alone can fall with an owner it deletes.
  */
 final class GuardedWrites {
 
-    /** The live object is another one than the archive names (or changed under us): leave it alone. */
+    /** The live object is another one than the archive names, or changed under us: leave it alone. */
     static final class NotTheArchivedObject extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         NotTheArchivedObject(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The source did not answer, even after the connection's retries (its apiserver restarting, say): the caller
+     * waits for it and goes on from a fresh read, since the write may or may not have happened.
+     */
+    static final class SourceUnreachable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SourceUnreachable(String what, Throwable cause) {
+            super("cannot reach the source to " + what + ": " + ApiErrors.shortReason(cause), cause);
+        }
+
+        /** Rethrows {@code e} as this when it means no answer at all, so no step mistakes an outage for a refusal. */
+        static void check(RuntimeException e, String what) {
+            if (ApiErrors.isUnreachable(e)) {
+                throw new SourceUnreachable(what, e);
+            }
         }
     }
 
@@ -33,7 +56,7 @@ final class GuardedWrites {
         this.client = new ResourceClient(conn);
     }
 
-    /** JSON merge patch guarded by uid and, when not null, by resourceVersion (what we read is what we change). */
+    /** JSON merge patch guarded by uid and, when not null, by resourceVersion (what we read is what we change). Null when gone. */
     ObjectNode patch(ResourceType type, ObjectId id, String uid, String resourceVersion, ObjectNode patch) {
         ObjectNode body = patch.deepCopy();
         ObjectNode meta = body.with("metadata");
@@ -50,23 +73,29 @@ final class GuardedWrites {
             if (ApiErrors.isNotFound(e)) {
                 return null;
             }
+            SourceUnreachable.check(e, "patch " + id);
             throw ApiErrors.describe(e, "patch", id.toString(), conn.server());
         }
     }
 
     /** Empties metadata.finalizers, as clusterctl move does before deleting a moved object. Null when already gone. */
-    ObjectNode removeFinalizers(ResourceType type, ObjectId id, String uid) {
+    ObjectNode removeFinalizers(ResourceType type, ObjectId id, String uid, String resourceVersion) {
         ObjectNode patch = Json.MAPPER.createObjectNode();
         patch.with("metadata").putNull("finalizers");
-        return patch(type, id, uid, null, patch);
+        return patch(type, id, uid, resourceVersion, patch);
     }
 
-    /** Deletes with a UID precondition; false when it was already gone. */
-    boolean delete(ResourceType type, ObjectId id, String uid) {
-        Map<String, Object> options = Map.of("apiVersion", "v1", "kind", "DeleteOptions", "preconditions", Map.of("uid", uid));
+    /** Deletes, orphaning dependents, if the object is still {@code uid} at {@code resourceVersion}; false when it was already gone. */
+    boolean delete(ResourceType type, ObjectId id, String uid, String resourceVersion) {
+        Map<String, Object> preconditions = new LinkedHashMap<>();
+        preconditions.put("uid", uid);
+        if (resourceVersion != null) {
+            preconditions.put("resourceVersion", resourceVersion);
+        }
+        Map<String, Object> options = Map.of("apiVersion", "v1", "kind", "DeleteOptions", "preconditions", preconditions, "propagationPolicy", "Orphan");
         String url = conn.client().getMasterUrl().toString().replaceAll("/+$", "") + path(type, id);
         try {
-            String answer = conn.call("delete " + type.qualifiedResource() + " " + id.namespace() + "/" + id.name() + " (uid " + uid + ")",
+            String answer = conn.call("delete " + type.qualifiedResource() + " " + id.namespace() + "/" + id.name() + " (uid " + uid + ", orphan)",
                     () -> conn.client().raw(url, "DELETE", options));
             return answer != null;
         } catch (RuntimeException e) {
@@ -74,8 +103,9 @@ final class GuardedWrites {
                 return false;
             }
             if (ApiErrors.isConflict(e)) {
-                throw new NotTheArchivedObject(id + " was replaced by another object with the same name (UID differs)");
+                throw new NotTheArchivedObject(id + " changed or was replaced since it was read (UID or resourceVersion differs)");
             }
+            SourceUnreachable.check(e, "delete " + id);
             throw ApiErrors.describe(e, "delete", id.toString(), conn.server());
         }
     }

@@ -4,74 +4,74 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.Json;
 import io.pivotctl.archive.ArchivedObject;
-import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.graph.ObjectId;
-import io.pivotctl.kube.GroupVersionKind;
-import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
-import io.pivotctl.kube.Discovery;
-import io.pivotctl.kube.ResourceClient;
-import io.pivotctl.kube.ResourceType;
 import io.pivotctl.validate.LoadedArchive;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Matches every archived object with the live source by UID (one list per kind and namespace) and decides what
- * release-source may do with it. Reads only.
+ * Makes the release plan: matches every archived object with the live source by UID ({@link StepClassifier}), then
+ * leaves alone whatever something staying on the source still uses ({@link UsageCheck}) and whatever belongs to a
+ * host that stays. Reads only.
  */
 final class ReleasePlanner {
 
     private final ClusterConnection conn;
-    private final ResourceClient client;
 
     ReleasePlanner(ClusterConnection conn) {
         this.conn = conn;
-        this.client = new ResourceClient(conn);
     }
 
-    /** The live objects the plan was made from, by id: the executor re-reads before each guarded write anyway. */
-    record Plan(List<ReleaseStep> steps, Map<ObjectId, ObjectNode> live) {
-    }
+    /** The steps, and how the plan saw each live archived object: every write re-reads it and compares first. */
+    record Plan(List<ReleaseStep> steps, Map<ObjectId, PlannedState> seen) {
 
-    Plan plan(LoadedArchive archive, Set<String> deletedEarlier) {
-        Map<String, Integer> levels = archive.manifest().graph() == null ? Map.of() : archive.manifest().graph().levelOf();
-        Discovery discovery = new Discovery(conn);
-        Map<GroupVersionKind, Optional<ResourceType>> types = new HashMap<>();
-        Map<List<Object>, List<ArchivedObject>> groups = new LinkedHashMap<>();
-        for (ArchivedObject o : archive.objects()) {
-            var e = o.entry();
-            GroupVersionKind typeKey = e.gvk();
-            types.computeIfAbsent(typeKey, k -> discovery.find(e.group(), e.version(), e.kind()));
-            groups.computeIfAbsent(List.of(typeKey, o.id().namespace()), k -> new ArrayList<>()).add(o);
+        List<ReleaseStep> with(ReleaseStep.Action action) {
+            return steps.stream().filter(s -> s.action() == action).toList();
         }
-        Map<ObjectId, ObjectNode> live = new HashMap<>();
-        for (List<ArchivedObject> group : groups.values()) {
-            var e = group.get(0).entry();
-            Optional<ResourceType> t = types.get(e.gvk());
-            if (t.isEmpty()) {
-                continue;
-            }
-            String ns = group.get(0).id().namespace();
-            try {
-                for (ObjectNode l : client.list(t.get(), t.get().namespaced() ? ns : null).items()) {
-                    live.put(ObjectId.of(l), l);
+    }
+
+    /** What earlier runs of this release did, from its journal: ids deleted ("group/Kind/ns/name") and UIDs of hosts detached. */
+    record Earlier(Set<String> deletedIds, Set<String> detachedUids) {
+
+        static Earlier of(List<ReleaseJournal.Record> records) {
+            Set<String> deleted = new HashSet<>();
+            Set<String> detached = new HashSet<>();
+            for (ReleaseJournal.Record r : records) {
+                if ("delete".equals(r.op())) {
+                    deleted.add(r.id());
+                } else if ("detach".equals(r.op()) && r.uid() != null) {
+                    detached.add(r.uid());
                 }
-            } catch (RuntimeException ex) {
-                throw ApiErrors.describe(ex, "list", t.get().qualifiedResource() + (ns.isEmpty() ? "" : " in namespace " + ns), conn.server());
             }
+            return new Earlier(deleted, detached);
         }
+    }
 
-        // Hosts decide first: their BMC Secret and HardwareData go with them, or stay with them.
+    Plan plan(LoadedArchive archive, Earlier earlier) {
+        SourceListing.Listing listing = SourceListing.read(conn, archive);
+        Map<String, Integer> levels = archive.manifest().graph() == null ? Map.of() : archive.manifest().graph().levelOf();
+        StepClassifier classifier = new StepClassifier(listing, levels, earlier, new HashSet<>(archive.manifest().pausedByExport()));
+        Map<ObjectId, ObjectId> hostOf = hostOf(archive);
+        List<ReleaseStep> steps = new ArrayList<>();
+        archive.objects().stream().filter(o -> o.id().isBareMetalHost()).forEach(o -> steps.add(classifier.classify(o, null)));
+        archive.objects().stream().filter(o -> !o.id().isBareMetalHost()).forEach(o -> steps.add(classifier.classify(o, hostOf.get(o.id()))));
+        List<ReleaseStep> used = keepWhatIsUsed(steps, listing, archive);
+        Map<ObjectId, PlannedState> seen = new HashMap<>();
+        listing.archived().forEach((id, facts) -> seen.put(id, facts.state()));
+        return new Plan(List.copyOf(keepWhatBelongsToStayingHosts(used)), seen);
+    }
+
+    /** A host's BMC Secret and HardwareData go with it, or stay with it. */
+    private static Map<ObjectId, ObjectId> hostOf(LoadedArchive archive) {
         Map<ObjectId, ObjectId> hostOf = new HashMap<>();
-        Map<ObjectId, ReleaseStep> hostSteps = new HashMap<>();
         for (ArchivedObject o : archive.objects()) {
             ObjectId id = o.id();
             if (id.isBareMetalHost()) {
@@ -82,67 +82,23 @@ final class ReleasePlanner {
                 hostOf.put(new ObjectId("metal3.io", "HardwareData", id.namespace(), id.name()), id);
             }
         }
-        List<ReleaseStep> steps = new ArrayList<>();
-        for (ArchivedObject o : archive.objects()) {
-            ObjectId id = o.id();
-            if (id.isBareMetalHost()) {
-                ReleaseStep s = classify(o, types, live, levels, deletedEarlier, ReleaseStep.Phase.HOSTS, null);
-                hostSteps.put(id, s);
-                steps.add(s);
-            }
-        }
-        for (ArchivedObject o : archive.objects()) {
-            ObjectId id = o.id();
-            if (id.isBareMetalHost()) {
-                continue;
-            }
-            ObjectId host = hostOf.get(id);
-            ReleaseStep s = classify(o, types, live, levels, deletedEarlier, host != null ? ReleaseStep.Phase.HOSTS : ReleaseStep.Phase.REST, host);
-            ReleaseStep hostStep = host == null ? null : hostSteps.get(host);
-            if (hostStep != null && hostStep.action() == ReleaseStep.Action.LEFT_ALONE && s.action() == ReleaseStep.Action.DELETE) {
-                s = s.leftAlone("belongs to " + host + ", which is left alone");
-            }
-            steps.add(s);
-        }
-        return new Plan(List.copyOf(steps), live);
+        return hostOf;
     }
 
-    private static ReleaseStep classify(ArchivedObject o, Map<GroupVersionKind, Optional<ResourceType>> types, Map<ObjectId, ObjectNode> live,
-            Map<String, Integer> levels, Set<String> deletedEarlier, ReleaseStep.Phase phase, ObjectId host) {
-        ObjectId id = o.id();
-        var e = o.entry();
-        ResourceType type = types.get(e.gvk()).orElse(null);
-        String uid = o.uid();
-        int level = levels.getOrDefault(EntryPaths.id(id), 0);
-        if (type == null) {
-            return new ReleaseStep(id, null, uid, phase, level, ReleaseStep.Action.LEFT_ALONE, e.kind() + " " + e.version() + " is not served by the source", host);
-        }
-        if (uid.isEmpty()) {
-            return new ReleaseStep(id, type, uid, phase, level, ReleaseStep.Action.LEFT_ALONE, "the archive records no UID for it", host);
-        }
-        ObjectNode l = live.get(id);
-        if (l == null) {
-            return new ReleaseStep(id, type, uid, phase, level, ReleaseStep.Action.GONE,
-                    deletedEarlier.contains(EntryPaths.id(id)) ? "deleted by an earlier release-source run" : "not on the source", host);
-        }
-        String liveUid = l.path("metadata").path("uid").asText("");
-        if (!uid.equals(liveUid)) {
-            return new ReleaseStep(id, type, uid, phase, level, ReleaseStep.Action.LEFT_ALONE,
-                    "another object with this name (UID " + liveUid + ", archived " + uid + ")", host);
-        }
-        List<String> changed = changedFields(o.object(), l);
-        if (!changed.isEmpty()) {
-            return new ReleaseStep(id, type, uid, phase, level, ReleaseStep.Action.LEFT_ALONE, "changed since export: " + String.join(", ", changed), host);
-        }
-        if (id.isBareMetalHost()) {
-            String paused = l.path("metadata").path("annotations").path(HostAnnotations.PAUSED).asText(null);
-            if (paused != null && !HostAnnotations.PAUSED_BY_PIVOTCTL.equals(paused)) {
-                return new ReleaseStep(id, type, uid, phase, level, ReleaseStep.Action.LEFT_ALONE,
-                        "paused by '" + paused + "', not by pivotctl: not ours to lift", host);
-            }
-            return new ReleaseStep(id, type, uid, phase, level, ReleaseStep.Action.DETACH_DELETE, "", host);
-        }
-        return new ReleaseStep(id, type, uid, phase, level, ReleaseStep.Action.DELETE, "", host);
+    private static List<ReleaseStep> keepWhatIsUsed(List<ReleaseStep> steps, SourceListing.Listing listing, LoadedArchive archive) {
+        Map<ObjectId, String> releasing = new LinkedHashMap<>();
+        steps.stream().filter(ReleaseStep::deletes).forEach(s -> releasing.put(s.id(), s.uid()));
+        Set<String> archivedUids = new HashSet<>();
+        archive.objects().forEach(o -> archivedUids.add(o.uid()));
+        Map<ObjectId, String> kept = UsageCheck.keptFor(listing.all(), releasing, archivedUids);
+        return steps.stream().map(s -> s.deletes() && kept.containsKey(s.id()) ? s.leftAlone(kept.get(s.id())) : s).toList();
+    }
+
+    private static List<ReleaseStep> keepWhatBelongsToStayingHosts(List<ReleaseStep> steps) {
+        Set<ObjectId> stayingHosts = new HashSet<>();
+        steps.stream().filter(s -> s.id().isBareMetalHost() && !s.deletes() && s.action() != ReleaseStep.Action.GONE).forEach(s -> stayingHosts.add(s.id()));
+        return steps.stream().map(s -> s.deletes() && s.host() != null && stayingHosts.contains(s.host())
+                ? s.leftAlone("belongs to " + s.host() + ", which is left alone") : s).toList();
     }
 
     /**

@@ -19,6 +19,18 @@ public interface ReleaseProgress {
     default void waiting(int detached, int total, long elapsedSeconds, long timeoutSeconds) {
     }
 
+    /** The source stopped answering: {@code what} failed; the run waits up to {@code waitSeconds} for it, then goes on. */
+    default void sourceUnreachable(String what, long waitSeconds) {
+    }
+
+    /** Waiting for the garbage collector to finish the orphaning deletes: {@code gone} of {@code total} objects are gone. */
+    default void orphaning(int gone, int total, long elapsedSeconds) {
+    }
+
+    /** Deleted objects still Terminating when the wait for the garbage collector ended. */
+    default void stillTerminating(java.util.List<ReleaseStep> steps) {
+    }
+
     /** An object found during the run not to be the archived one any more: reported and left alone. */
     default void leftAlone(ReleaseStep step) {
     }

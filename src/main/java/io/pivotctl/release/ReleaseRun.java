@@ -1,6 +1,7 @@
 package io.pivotctl.release;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.vocabulary.Metal3;
 import io.pivotctl.Json;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.EntryPaths;
@@ -9,231 +10,288 @@ import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.Parallel;
 import io.pivotctl.kube.ResourceClient;
-import io.pivotctl.kube.ResourceType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
-/** Executes a release plan: hosts detached, waited for and deleted first, then the rest, dependents before owners. */
+/**
+ * Executes a release plan: hosts detached and waited for first; then, dependents before owners, their BMC Secrets and
+ * HardwareData, the hosts, and the rest from the highest restore level down. Each write re-reads its object first and
+ * leaves alone what changed since the plan. When the source stops answering (its apiserver restarting), each step
+ * waits for it, up to {@link #OUTAGE_WAIT}, and goes on from a fresh read.
+ */
 final class ReleaseRun {
 
-    private static final int DETACH_ATTEMPTS = 3;
-    private static final long REPORT_EVERY_NANOS = 10_000_000_000L;
+    /** How long a step waits for a source that stopped answering before the run fails (a re-run finishes it). */
+    static final Duration OUTAGE_WAIT = Duration.ofMinutes(2);
 
     private final ClusterConnection conn;
     private final ResourceClient client;
     private final GuardedWrites writes;
     private final ReleaseJournal journal;
     private final ReleaseProgress progress;
+    private final BooleanSupplier cancelled;
     private final AtomicInteger detached = new AtomicInteger();
     private final AtomicInteger deleted = new AtomicInteger();
     private final AtomicInteger gone = new AtomicInteger();
     private final List<ReleaseStep> leftAlone = Collections.synchronizedList(new ArrayList<>());
-    private final java.util.function.BooleanSupplier cancelled;
+    private final List<ReleaseStep> deletedSteps = Collections.synchronizedList(new ArrayList<>());
+    /** How each object must still look before it is written: the plan's view, then a host as our detach left it. */
+    private final Map<ObjectId, PlannedState> expected = new ConcurrentHashMap<>();
 
-    ReleaseRun(ClusterConnection conn, ReleaseJournal journal, ReleaseProgress progress, java.util.function.BooleanSupplier cancelled) {
-        this.cancelled = cancelled;
+    ReleaseRun(ClusterConnection conn, ReleaseJournal journal, ReleaseProgress progress, BooleanSupplier cancelled) {
         this.conn = conn;
         this.client = new ResourceClient(conn);
         this.writes = new GuardedWrites(conn);
         this.journal = journal;
         this.progress = progress;
+        this.cancelled = cancelled;
     }
 
     record Counts(int detached, int deleted, int gone, List<ReleaseStep> leftAlone) {
     }
 
-    Counts run(List<ReleaseStep> steps, Duration detachTimeout, Duration pollInterval) {
+    Counts run(ReleasePlanner.Plan plan, Duration detachTimeout, Duration pollInterval) {
+        List<ReleaseStep> steps = plan.steps();
+        expected.putAll(plan.seen());
         steps.stream().filter(s -> s.action() == ReleaseStep.Action.GONE).forEach(s -> gone.incrementAndGet());
-        leftAlone.addAll(steps.stream().filter(s -> s.action() == ReleaseStep.Action.LEFT_ALONE).toList());
-        // one write per host, independent of the others: in parallel, like the deletes
+        leftAlone.addAll(steps.stream().filter(s -> !s.deletes() && s.action() != ReleaseStep.Action.GONE).toList());
         List<ReleaseStep> hosts = Parallel.map(steps.stream().filter(s -> s.action() == ReleaseStep.Action.DETACH_DELETE).toList(),
-                conn.concurrency(), h -> detach(h) ? h : null).stream().filter(java.util.Objects::nonNull).toList();
+                conn.concurrency(), h -> ridingOut(resumed -> detach(h, resumed) ? h : null)).stream().filter(Objects::nonNull).toList();
         if (!detachTimeout.isZero()) {
-            awaitDetached(hosts, detachTimeout, pollInterval);
+            new BmoWait(journal, progress, (h, ns) -> ridingOut(resumed -> list(h, ns)), this::report)
+                    .await(hosts, detachTimeout, pollInterval, this::stopIfCancelled);
         }
-        Set<ObjectId> leftAloneIds = leftAloneIds();
-        Parallel.map(hosts.stream().filter(h -> !leftAloneIds.contains(h.id())).toList(), conn.concurrency(), h -> {
-            delete(h);
-            return null;
-        });
-        // a BMC Secret or HardwareData goes only after its host, and never when its host stays
+        // a BMC Secret or HardwareData goes before its host (dependents first), and never when its host stays
         Set<ObjectId> stayed = leftAloneIds();
-        Parallel.map(steps.stream().filter(s -> s.phase() == ReleaseStep.Phase.HOSTS && s.action() == ReleaseStep.Action.DELETE).toList(),
-                conn.concurrency(), s -> {
-                    if (s.host() != null && stayed.contains(s.host())) {
-                        report(s.leftAlone("belongs to " + s.host() + ", which was left alone"));
-                    } else {
-                        delete(s);
-                    }
-                    return null;
-                });
-        // dependents before owners: highest restore level first, one level at a time
+        deleteAll(steps.stream().filter(s -> s.phase() == ReleaseStep.Phase.HOSTS && s.action() == ReleaseStep.Action.DELETE).toList(), stayed);
+        Set<ObjectId> stayedNow = leftAloneIds();
+        deleteAll(hosts.stream().filter(h -> !stayedNow.contains(h.id())).toList(), Set.of());
         TreeMap<Integer, List<ReleaseStep>> byLevel = new TreeMap<>(Collections.reverseOrder());
         for (ReleaseStep s : steps) {
             if (s.phase() == ReleaseStep.Phase.REST && s.action() == ReleaseStep.Action.DELETE) {
                 byLevel.computeIfAbsent(s.level(), k -> new ArrayList<>()).add(s);
             }
         }
-        for (List<ReleaseStep> level : byLevel.values()) {
-            Parallel.map(level, conn.concurrency(), s -> {
-                delete(s);
-                return null;
-            });
+        byLevel.values().forEach(level -> deleteAll(level, Set.of()));
+        if (!deletedSteps.isEmpty()) {
+            List<ReleaseStep> terminating = new OrphanWait((s, ns) -> ridingOut(resumed -> list(s, ns)), progress)
+                    .await(List.copyOf(deletedSteps), this::stopIfCancelled);
+            if (!terminating.isEmpty()) {
+                progress.stillTerminating(terminating);
+            }
         }
         return new Counts(detached.get(), deleted.get(), gone.get(), List.copyOf(leftAlone));
     }
 
+    private void deleteAll(List<ReleaseStep> steps, Set<ObjectId> stayingHosts) {
+        Parallel.map(steps, conn.concurrency(), s -> {
+            if (s.host() != null && stayingHosts.contains(s.host())) {
+                report(s.leftAlone("belongs to " + s.host() + ", which was left alone"));
+            } else {
+                ridingOut(resumed -> {
+                    delete(s, resumed);
+                    return null;
+                });
+            }
+            return null;
+        });
+    }
+
+    /** Runs one step; when the source stops answering, waits for it and runs the step again, told that a write may have landed. */
+    private <T> T ridingOut(Function<Boolean, T> step) {
+        boolean resumed = false;
+        while (true) {
+            try {
+                return step.apply(resumed);
+            } catch (GuardedWrites.SourceUnreachable e) {
+                progress.sourceUnreachable(e.getMessage(), OUTAGE_WAIT.toSeconds());
+                if (!conn.awaitReachable(OUTAGE_WAIT.toMillis())) {
+                    throw PivotctlException.failed(e.getMessage() + ", and it did not answer again within " + BmoWait.human(OUTAGE_WAIT) + ". Every"
+                            + " write so far is journaled: run release-source again once the source answers (journal " + journal.path() + ")");
+                }
+                resumed = true;
+            }
+        }
+    }
+
     /**
      * One write sets the detached annotation and lifts pivotctl's own pause (BMO ignores a paused host), guarded by
-     * UID and resourceVersion so a pause someone set in between is never lifted. False when the host is not to be
-     * deleted after all (gone, replaced, paused by someone else).
+     * UID and the resourceVersion just read, after checking the host is still as the plan saw it, so a pause someone
+     * set in between is never lifted. False when the host is not to be deleted after all (gone, replaced, changed).
      */
-    private boolean detach(ReleaseStep h) {
+    private boolean detach(ReleaseStep h, boolean resumed) {
         stopIfCancelled();
-        for (int attempt = 1; ; attempt++) {
-            Optional<ObjectNode> read;
-            try {
-                read = client.get(h.type(), h.id().namespace(), h.id().name());
-            } catch (RuntimeException e) {
-                throw ApiErrors.describe(e, "get", h.id().toString(), conn.server());
-            }
-            if (read.isEmpty()) {
-                gone.incrementAndGet();
-                return false;
-            }
-            ObjectNode live = read.get();
-            if (!h.uid().equals(live.path("metadata").path("uid").asText())) {
-                report(h.leftAlone("replaced by another object with the same name since the plan was read"));
-                return false;
-            }
-            var annotations = live.path("metadata").path("annotations");
-            String paused = annotations.path(HostAnnotations.PAUSED).asText(null);
-            if (paused != null && !HostAnnotations.PAUSED_BY_PIVOTCTL.equals(paused)) {
-                report(h.leftAlone("paused by '" + paused + "', not by pivotctl: not ours to lift"));
-                return false;
-            }
-            if (annotations.has(HostAnnotations.DETACHED) && paused == null) {
-                progress.step("already detached", h);
-                return true;
-            }
-            ObjectNode patch = Json.MAPPER.createObjectNode();
-            ObjectNode ann = patch.with("metadata").with("annotations");
-            if (!annotations.has(HostAnnotations.DETACHED)) {
-                ann.put(HostAnnotations.DETACHED, HostAnnotations.DETACHED_VALUE);
-            }
-            if (paused != null) {
-                ann.putNull(HostAnnotations.PAUSED);
-            }
-            try {
-                if (writes.patch(h.type(), h.id(), h.uid(), live.path("metadata").path("resourceVersion").asText(), patch) == null) {
-                    gone.incrementAndGet();
-                    return false;
-                }
-            } catch (GuardedWrites.NotTheArchivedObject changed) {
-                if (attempt < DETACH_ATTEMPTS) {
-                    continue; // read again: a status write in between is harmless, a new pause or UID is seen above
-                }
-                report(h.leftAlone(changed.getMessage()));
-                return false;
-            }
-            journal.append("detach", EntryPaths.id(h.id()), h.uid());
-            detached.incrementAndGet();
-            progress.step("detach requested", h);
+        if (resumed && detachedAfterAll(h)) {
+            return detachDone(h, "detach requested");
+        }
+        Optional<ObjectNode> read = read(h);
+        if (read.isEmpty()) {
+            gone.incrementAndGet();
+            return false;
+        }
+        ObjectNode live = read.get();
+        if (!isAsPlanned(h, live, false)) {
+            return false;
+        }
+        var annotations = live.path("metadata").path("annotations");
+        if (annotations.has(Metal3.HOST_DETACHED) && !annotations.has(Metal3.HOST_PAUSED)) {
+            progress.step("already detached", h);
             return true;
         }
+        ObjectNode patch = Json.MAPPER.createObjectNode();
+        ObjectNode ann = patch.with("metadata").with("annotations");
+        ann.put(Metal3.HOST_DETACHED, annotations.path(Metal3.HOST_DETACHED).asText(Metal3.DETACH_DELETE_ACTION));
+        ann.putNull(Metal3.HOST_PAUSED);
+        try {
+            ObjectNode after = writes.patch(h.type(), h.id(), h.uid(), live.path("metadata").path("resourceVersion").asText(), patch);
+            if (after == null) {
+                gone.incrementAndGet();
+                return false;
+            }
+            expected.put(h.id(), PlannedState.of(after, true));
+        } catch (GuardedWrites.NotTheArchivedObject changed) {
+            if (!detachedAfterAll(h)) {
+                report(h.leftAlone("changed between its read and the detach write; run release-source again"));
+                return false;
+            }
+        }
+        return detachDone(h, "detach requested");
     }
 
-    /** Polls (one list per namespace) until BMO reports every host detached, or fails naming the hosts still waited for. */
-    private void awaitDetached(List<ReleaseStep> hosts, Duration timeout, Duration poll) {
-        Map<ObjectId, ReleaseStep> pending = new LinkedHashMap<>();
-        hosts.forEach(h -> pending.put(h.id(), h));
-        long start = System.nanoTime();
-        long lastReport = start - REPORT_EVERY_NANOS;
-        int lastDone = -1;
-        int total = pending.size();
-        while (!pending.isEmpty()) {
-            stopIfCancelled();
-            Map<String, Map<String, ObjectNode>> byNamespace = new HashMap<>();
-            for (ReleaseStep h : pending.values()) {
-                byNamespace.computeIfAbsent(h.id().namespace(), ns -> list(h.type(), ns));
-            }
-            for (ReleaseStep h : List.copyOf(pending.values())) {
-                ObjectNode live = byNamespace.get(h.id().namespace()).get(h.id().name());
-                if (live == null) {
-                    pending.remove(h.id());
-                } else if (!h.uid().equals(live.path("metadata").path("uid").asText())) {
-                    pending.remove(h.id());
-                    report(h.leftAlone("replaced by another object with the same name while waiting for BMO"));
-                } else if (HostAnnotations.OPERATIONAL_DETACHED.equals(live.path("status").path("operationalStatus").asText())) {
-                    pending.remove(h.id());
-                    journal.append("detached", EntryPaths.id(h.id()), h.uid());
+    private boolean detachDone(ReleaseStep h, String what) {
+        journal.append("detach", EntryPaths.id(h.id()), h.uid());
+        detached.incrementAndGet();
+        progress.step(what, h);
+        return true;
+    }
+
+    /** After a conflict or an outage: the host detached and unpaused means our patch went through although its answer was lost. */
+    private boolean detachedAfterAll(ReleaseStep h) {
+        Optional<ObjectNode> now = read(h);
+        if (now.isEmpty() || !h.uid().equals(now.get().path("metadata").path("uid").asText())) {
+            return false;
+        }
+        var annotations = now.get().path("metadata").path("annotations");
+        if (!annotations.has(Metal3.HOST_DETACHED) || annotations.has(Metal3.HOST_PAUSED)) {
+            return false;
+        }
+        expected.put(h.id(), PlannedState.of(now.get(), true));
+        return true;
+    }
+
+    /**
+     * Read again; still the archived object as the plan saw it? Then finalizers removed (the way clusterctl move does)
+     * and an orphaning delete, each guarded by the UID and the resourceVersion just read. After a conflict (or an
+     * outage) it reads once more: gone or being deleted means our delete went through although its answer was lost;
+     * only its finalizers gone means our finalizer removal did, and the delete follows; anything else is a change.
+     */
+    private void delete(ReleaseStep s, boolean resumed) {
+        stopIfCancelled();
+        boolean oursMayHaveLanded = resumed;
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            Optional<ObjectNode> read = read(s);
+            if (read.isEmpty() || beingDeleted(s, read.get())) {
+                if (oursMayHaveLanded) {
+                    deleteDone(s);
+                } else {
+                    gone.incrementAndGet();
+                    progress.step(read.isEmpty() ? "already gone" : "already being deleted", s);
                 }
-            }
-            long now = System.nanoTime();
-            long elapsed = now - start;
-            int done = total - pending.size();
-            if (done != lastDone || now - lastReport >= REPORT_EVERY_NANOS || pending.isEmpty()) {
-                progress.waiting(done, total, elapsed / 1_000_000_000L, timeout.toSeconds());
-                lastDone = done;
-                lastReport = now;
-            }
-            if (pending.isEmpty()) {
                 return;
             }
-            if (elapsed >= timeout.toNanos()) {
-                journal.append("timeout", null, null);
-                List<String> names = pending.keySet().stream().map(id -> id.namespace() + "/" + id.name()).toList();
-                String shown = String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? " (+" + (names.size() - 5) + " more)" : "");
-                throw PivotctlException.failed("timed out after " + human(timeout) + " waiting for BMO to report status.operationalStatus=detached on "
-                        + names.size() + " host(s): " + shown + ". Nothing was deleted: the hosts stay in place, annotated detached. Check that the"
-                        + " source's baremetal-operator runs and the hosts are in a state it detaches (provisioned, externally provisioned, ready,"
-                        + " available), then run release-source again; if BMO is gone for good, use --detach-timeout 0");
+            if (!isAsPlanned(s, read.get(), oursMayHaveLanded)) {
+                return;
             }
             try {
-                Thread.sleep(Math.max(1, Math.min(poll.toMillis(), (timeout.toNanos() - elapsed) / 1_000_000)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw PivotctlException.failed("interrupted while waiting for BMO to detach the hosts; nothing was deleted, run release-source again");
-            }
-        }
-    }
-
-    private Map<String, ObjectNode> list(ResourceType type, String ns) {
-        Map<String, ObjectNode> out = new HashMap<>();
-        try {
-            client.list(type, ns).items().forEach(o -> out.put(o.path("metadata").path("name").asText(), o));
-        } catch (RuntimeException e) {
-            throw ApiErrors.describe(e, "list", type.qualifiedResource() + " in namespace " + ns, conn.server());
-        }
-        return out;
-    }
-
-    /** Finalizers removed (the way clusterctl move does), then a delete with the archived UID as precondition. */
-    private void delete(ReleaseStep s) {
-        stopIfCancelled();
-        try {
-            if (writes.removeFinalizers(s.type(), s.id(), s.uid()) == null || !writes.delete(s.type(), s.id(), s.uid())) {
-                gone.incrementAndGet();
-                progress.step("already gone", s);
+                if (removeFinalizersAndDelete(s, read.get())) {
+                    deleteDone(s);
+                } else {
+                    gone.incrementAndGet();
+                    progress.step("already gone", s);
+                }
                 return;
+            } catch (GuardedWrites.NotTheArchivedObject conflict) {
+                oursMayHaveLanded = true; // read again: was it our own write whose answer was lost?
             }
-        } catch (GuardedWrites.NotTheArchivedObject other) {
-            report(s.leftAlone(other.getMessage()));
-            return;
         }
+        report(s.leftAlone("kept changing between its reads and the delete; run release-source again"));
+    }
+
+    private void deleteDone(ReleaseStep s) {
         journal.append("delete", EntryPaths.id(s.id()), s.uid());
+        deletedSteps.add(s);
         deleted.incrementAndGet();
         progress.step("deleted", s);
+    }
+
+    /** False when the object was found gone. */
+    private boolean removeFinalizersAndDelete(ReleaseStep s, ObjectNode live) {
+        String version = live.path("metadata").path("resourceVersion").asText();
+        if (!live.path("metadata").path("finalizers").isEmpty()) {
+            ObjectNode after = writes.removeFinalizers(s.type(), s.id(), s.uid(), version);
+            if (after == null) {
+                return false;
+            }
+            version = after.path("metadata").path("resourceVersion").asText();
+        }
+        return writes.delete(s.type(), s.id(), s.uid(), version);
+    }
+
+    private static boolean beingDeleted(ReleaseStep s, ObjectNode live) {
+        return live.path("metadata").hasNonNull("deletionTimestamp") && s.uid().equals(live.path("metadata").path("uid").asText());
+    }
+
+    /**
+     * The object as read just now must be the archived one, as the plan (or our detach) left it, or, when a write of ours
+     * may have landed unanswered, as that finalizer removal left it; else it is reported and left alone.
+     */
+    private boolean isAsPlanned(ReleaseStep s, ObjectNode live, boolean finalizersMayBeOursGone) {
+        if (!s.uid().equals(live.path("metadata").path("uid").asText())) {
+            report(s.leftAlone("replaced by another object with the same name since the plan was made"));
+            return false;
+        }
+        PlannedState seen = expected.get(s.id());
+        if (seen == null || !(seen.stillAsSeen(live) || finalizersMayBeOursGone && seen.stillAsSeenWithoutFinalizers(live))) {
+            report(s.leftAlone("changed since the plan (resourceVersion " + (seen == null ? "?" : seen.resourceVersion()) + " -> "
+                    + live.path("metadata").path("resourceVersion").asText() + "): someone else is working on it; run release-source again"));
+            return false;
+        }
+        return true;
+    }
+
+    private Optional<ObjectNode> read(ReleaseStep s) {
+        try {
+            return client.get(s.type(), s.id().namespace(), s.id().name());
+        } catch (RuntimeException e) {
+            GuardedWrites.SourceUnreachable.check(e, "read " + s.id());
+            throw ApiErrors.describe(e, "get", s.id().toString(), conn.server());
+        }
+    }
+
+    /** The objects of {@code step}'s kind in {@code ns} ("" for a cluster-scoped kind), by name. */
+    private Map<String, ObjectNode> list(ReleaseStep step, String ns) {
+        Map<String, ObjectNode> out = new HashMap<>();
+        String where = step.type().qualifiedResource() + (ns.isEmpty() ? "" : " in namespace " + ns);
+        try {
+            client.list(step.type(), ns.isEmpty() ? null : ns).items().forEach(o -> out.put(o.path("metadata").path("name").asText(), o));
+        } catch (RuntimeException e) {
+            GuardedWrites.SourceUnreachable.check(e, "list " + where);
+            throw ApiErrors.describe(e, "list", where, conn.server());
+        }
+        return out;
     }
 
     private Set<ObjectId> leftAloneIds() {
@@ -256,10 +314,5 @@ final class ReleaseRun {
     private void report(ReleaseStep s) {
         leftAlone.add(s);
         progress.leftAlone(s);
-    }
-
-    static String human(Duration d) {
-        long s = d.toSeconds();
-        return s >= 60 && s % 60 == 0 ? (s / 60) + "m" : s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
     }
 }

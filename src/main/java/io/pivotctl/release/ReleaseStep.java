@@ -19,12 +19,26 @@ public record ReleaseStep(ObjectId id, ResourceType type, String uid, Phase phas
         DELETE,
         /** Not on the source any more (deleted by an earlier run, or by someone else). */
         GONE,
-        /** Not ours to touch: another UID, changed since export, paused by someone else, or its host is left alone. */
-        LEFT_ALONE
+        /** Not ours to touch: another UID, changed since export, paused by someone else, still used, or its host is left alone. */
+        LEFT_ALONE,
+        /**
+         * Export paused it and it is not paused by pivotctl any more (unpause, a person): its controllers may be acting
+         * on it. The source is no longer as export left it, and {@code --yes} is refused.
+         */
+        NOT_PAUSED
     }
 
     ReleaseStep leftAlone(String why) {
-        return new ReleaseStep(id, type, uid, phase, level, Action.LEFT_ALONE, why, host);
+        return as(Action.LEFT_ALONE, why);
+    }
+
+    ReleaseStep as(Action newAction, String why) {
+        return new ReleaseStep(id, type, uid, phase, level, newAction, why, host);
+    }
+
+    /** Would be deleted (or detached and deleted). */
+    boolean deletes() {
+        return action == Action.DELETE || action == Action.DETACH_DELETE;
     }
 
     /** "detach+delete", "delete", "gone", "left alone": the plan's wording. */
@@ -34,6 +48,7 @@ public record ReleaseStep(ObjectId id, ResourceType type, String uid, Phase phas
             case DELETE -> "delete";
             case GONE -> "gone";
             case LEFT_ALONE -> "LEFT ALONE";
+            case NOT_PAUSED -> "NOT PAUSED";
         };
     }
 }

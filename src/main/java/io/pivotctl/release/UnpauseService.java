@@ -1,9 +1,11 @@
 package io.pivotctl.release;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.vocabulary.PivotctlMarks;
+import io.pivotctl.vocabulary.Metal3;
 import io.pivotctl.Json;
-import io.pivotctl.export.Pauser;
 import io.pivotctl.PivotctlException;
+import io.pivotctl.Printable;
 import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
@@ -25,9 +27,11 @@ import java.util.Optional;
 
 /**
  * {@code pivotctl unpause}: aborts a pivot by undoing exactly what {@code export --pause} did, as its manifest
- * records it: {@code spec.paused} on those Clusters, the {@code paused: pivotctl} annotation on those hosts. A pause
- * with another value (CAPM3's {@code metal3.io/capm3}, a person's) is never touched, and neither is an object that
- * is not the archived one (UID). Each write is guarded by UID and resourceVersion. Idempotent.
+ * records it: {@code spec.paused} on those Clusters that still carry pivotctl's marker ({@link PivotctlMarks#PAUSED_BY})
+ * (removed in the same write), the {@code paused: pivotctl} annotation on those hosts. A pause without pivotctl's
+ * mark (CAPM3's {@code metal3.io/capm3}, a person's, a Cluster paused again after an earlier unpause) is never
+ * touched, and neither is an object that is not the archived one (UID). Each write is guarded by UID and
+ * resourceVersion. Idempotent.
  */
 public final class UnpauseService {
 
@@ -74,8 +78,6 @@ public final class UnpauseService {
 
     private static UnpauseResult.Item unpause(GuardedWrites writes, ResourceClient client, ResourceType type, ArchivedObject o) {
         ObjectId id = o.id();
-        String uid = o.uid();
-        boolean cluster = id.isCapiCluster();
         for (int attempt = 1; ; attempt++) {
             Optional<ObjectNode> read;
             try {
@@ -87,42 +89,60 @@ public final class UnpauseService {
                 return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.GONE, "not on the source");
             }
             ObjectNode live = read.get();
-            if (!uid.equals(live.path("metadata").path("uid").asText())) {
+            if (!o.uid().equals(live.path("metadata").path("uid").asText())) {
                 return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.LEFT_ALONE, "another object with this name (UID differs)");
             }
-            ObjectNode patch = Json.MAPPER.createObjectNode();
-            String change;
-            if (cluster) {
-                if (!live.path("spec").path("paused").asBoolean(false)) {
-                    return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.ALREADY_UNPAUSED, "spec.paused is not true");
-                }
-                patch.with("spec").put("paused", false);
-                if (live.path("metadata").path("annotations").has(Pauser.CLUSTER_PAUSED_BY)) {
-                    patch.with("metadata").with("annotations").putNull(Pauser.CLUSTER_PAUSED_BY); // export's marker: who paused it
-                }
-                change = "spec.paused: true -> false";
-            } else {
-                String paused = live.path("metadata").path("annotations").path(HostAnnotations.PAUSED).asText(null);
-                if (paused == null) {
-                    return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.ALREADY_UNPAUSED, "no " + HostAnnotations.PAUSED + " annotation");
-                }
-                if (!HostAnnotations.PAUSED_BY_PIVOTCTL.equals(paused)) {
-                    return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.LEFT_ALONE, "paused by '" + paused + "', not by pivotctl");
-                }
-                patch.with("metadata").with("annotations").putNull(HostAnnotations.PAUSED);
-                change = "annotation " + HostAnnotations.PAUSED + "=" + HostAnnotations.PAUSED_BY_PIVOTCTL + " removed";
+            Change c = id.isCapiCluster() ? clusterChange(id, live) : hostChange(id, live);
+            if (c.decided() != null) {
+                return c.decided();
             }
             try {
-                if (writes.patch(type, id, uid, live.path("metadata").path("resourceVersion").asText(), patch) == null) {
+                if (writes.patch(type, id, o.uid(), live.path("metadata").path("resourceVersion").asText(), c.patch()) == null) {
                     return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.GONE, "not on the source");
                 }
-                return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.UNPAUSED, change);
+                return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.UNPAUSED, c.text());
             } catch (GuardedWrites.NotTheArchivedObject changed) {
                 if (attempt >= ATTEMPTS) {
                     return new UnpauseResult.Item(id.toString(), UnpauseResult.Outcome.LEFT_ALONE, "kept changing while being unpaused; run again");
                 }
-                // changed between read and write: read again, the checks above decide anew
+                // changed between read and write: read again, the checks decide anew
             }
         }
+    }
+
+    /** The patch that lifts pivotctl's pause and what it changes, or the decision that nothing is to be written. */
+    private record Change(ObjectNode patch, String text, UnpauseResult.Item decided) {
+
+        static Change none(ObjectId id, UnpauseResult.Outcome outcome, String why) {
+            return new Change(null, null, new UnpauseResult.Item(id.toString(), outcome, why));
+        }
+    }
+
+    /** A Cluster is pivotctl's to unpause only while it carries pivotctl's marker: a pause set after an earlier unpause is someone else's. */
+    private static Change clusterChange(ObjectId id, ObjectNode live) {
+        if (!live.path("spec").path("paused").asBoolean(false)) {
+            return Change.none(id, UnpauseResult.Outcome.ALREADY_UNPAUSED, "spec.paused is not true");
+        }
+        if (!PivotctlMarks.PAUSED_BY_PIVOTCTL.equals(live.path("metadata").path("annotations").path(PivotctlMarks.PAUSED_BY).asText(null))) {
+            return Change.none(id, UnpauseResult.Outcome.LEFT_ALONE, "spec.paused is true without pivotctl's marker " + PivotctlMarks.PAUSED_BY
+                    + ": paused by someone else since, not ours to lift");
+        }
+        ObjectNode patch = Json.MAPPER.createObjectNode();
+        patch.with("spec").put("paused", false);
+        patch.with("metadata").with("annotations").putNull(PivotctlMarks.PAUSED_BY); // export's marker: who paused it
+        return new Change(patch, "spec.paused: true -> false", null);
+    }
+
+    private static Change hostChange(ObjectId id, ObjectNode live) {
+        String paused = live.path("metadata").path("annotations").path(Metal3.HOST_PAUSED).asText(null);
+        if (paused == null) {
+            return Change.none(id, UnpauseResult.Outcome.ALREADY_UNPAUSED, "no " + Metal3.HOST_PAUSED + " annotation");
+        }
+        if (!PivotctlMarks.PAUSED_BY_PIVOTCTL.equals(paused)) {
+            return Change.none(id, UnpauseResult.Outcome.LEFT_ALONE, "paused by '" + Printable.of(paused) + "', not by pivotctl");
+        }
+        ObjectNode patch = Json.MAPPER.createObjectNode();
+        patch.with("metadata").with("annotations").putNull(Metal3.HOST_PAUSED);
+        return new Change(patch, "annotation " + Metal3.HOST_PAUSED + "=" + PivotctlMarks.PAUSED_BY_PIVOTCTL + " removed", null);
     }
 }

@@ -7,11 +7,13 @@ import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.kube.ResourceApi;
+import io.pivotctl.vocabulary.Metal3;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,6 +35,17 @@ final class Applier {
 
         static void inc(Map<String, AtomicInteger> m, String kind) {
             m.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+        }
+
+        /** The counts as the summary reports them. */
+        ImportSummary.Counts summary(boolean leasesRestored) {
+            return new ImportSummary.Counts(snapshot(created), snapshot(skipped), snapshot(updated), leasesRestored);
+        }
+
+        private static Map<String, Integer> snapshot(Map<String, AtomicInteger> m) {
+            Map<String, Integer> out = new TreeMap<>();
+            m.forEach((k, v) -> out.put(k, v.get()));
+            return out;
         }
     }
 
@@ -173,9 +186,9 @@ final class Applier {
         if (ObjectFields.hasStatus(archived) && !p.type().statusSubresource()) {
             body.set("status", archived.get("status").deepCopy()); // no /status: status travels with the create
         }
-        Markers.labelRun(body, run.runId());
+        RunLabel.put(body, run.runId());
         if (req.has(ImportRequest.Flag.BMH_STATUS_ANNOTATION) && ObjectFields.hasStatus(archived) && p.id().isBareMetalHost()) {
-            body.with("metadata").with("annotations").put(Markers.BMH_STATUS, ObjectPreparer.bmhStatusAnnotation(archived));
+            body.with("metadata").with("annotations").put(Metal3.HOST_STATUS, ObjectPreparer.bmhStatusAnnotation(archived));
         }
         ObjectNode live;
         try {
@@ -204,8 +217,7 @@ final class Applier {
         if (run.runId() == null) {
             return Optional.empty();
         }
-        return api.get(p.type(), p.id().namespace(), p.id().name())
-                .filter(o -> run.runId().equals(o.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null)));
+        return api.get(p.type(), p.id().namespace(), p.id().name()).filter(o -> RunLabel.carries(o, run.runId()));
     }
 
     private void writeStatus(PlannedObject p, ObjectNode live, ObjectNode archived) {

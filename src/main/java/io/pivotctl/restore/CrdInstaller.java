@@ -87,7 +87,7 @@ final class CrdInstaller {
         }
         ObjectPreparer.SERVER_FIELDS.forEach(crd.with("metadata")::remove);
         crd.remove("status");
-        Markers.labelRun(crd, run.runId());
+        RunLabel.put(crd, run.runId());
         return crd;
     }
 
@@ -100,8 +100,7 @@ final class CrdInstaller {
                 throw ApiErrors.describe(e, "create", "customresourcedefinition " + name, api.server());
             }
             // "already exists": ours only when a retried create's first attempt landed (it carries this run's label)
-            return get(name).filter(c -> run.runId() != null
-                    && run.runId().equals(c.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null))).orElse(null);
+            return get(name).filter(c -> RunLabel.carries(c, run.runId())).orElse(null);
         }
     }
 

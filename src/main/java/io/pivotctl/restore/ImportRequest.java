@@ -2,6 +2,7 @@ package io.pivotctl.restore;
 
 import io.pivotctl.kube.KubeTarget;
 import io.pivotctl.kube.NamespacedName;
+import io.pivotctl.leases.DnsmasqLeasesPatch;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -12,7 +13,7 @@ public record ImportRequest(KubeTarget target, String archive, Mode mode, Handli
     public record Handling(OnFailure onFailure, ConflictPolicy onConflict, Scope only) {
     }
 
-    public static final NamespacedName DEFAULT_LEASES = new NamespacedName("metal3", "dnsmasq-leases-configmap");
+    public static final NamespacedName DEFAULT_LEASES = new NamespacedName(DnsmasqLeasesPatch.DEFAULT_NAMESPACE, DnsmasqLeasesPatch.DEFAULT_CONFIGMAP);
 
     /** import (default), --dry-run (preflight only), --resume (continue a kept journal), --rollback (undo a kept journal). */
     public enum Mode { IMPORT, DRY_RUN, RESUME, ROLLBACK }

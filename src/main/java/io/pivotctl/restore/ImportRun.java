@@ -49,6 +49,11 @@ final class ImportRun {
         return journal.runId();
     }
 
+    /** This run continues one that was interrupted (--resume): the journal holds what that run did, and its run id. */
+    boolean resumes() {
+        return journal.reopened();
+    }
+
     void checkCancelled() {
         cancellation.check();
     }

@@ -26,12 +26,21 @@ public record ImportSummary(String archiveId, Kind kind, PreflightResult preflig
         lines = List.copyOf(lines);
     }
 
-    static ImportSummary dryRun(String archiveId, PreflightResult plan, long millis) {
-        return new ImportSummary(archiveId, Kind.DRY_RUN, plan, Counts.NONE, List.of(), millis);
+    static ImportSummary imported(String archiveId, PreflightResult plan, Counts counts, List<String> warnings) {
+        return new ImportSummary(archiveId, Kind.IMPORTED, plan, counts, warnings, 0);
     }
 
-    static ImportSummary rolledBack(String archiveId, List<String> undone, long millis) {
-        return new ImportSummary(archiveId, Kind.ROLLED_BACK, null, Counts.NONE, undone, millis);
+    static ImportSummary dryRun(String archiveId, PreflightResult plan) {
+        return new ImportSummary(archiveId, Kind.DRY_RUN, plan, Counts.NONE, List.of(), 0);
+    }
+
+    static ImportSummary rolledBack(String archiveId, List<String> undone) {
+        return new ImportSummary(archiveId, Kind.ROLLED_BACK, null, Counts.NONE, undone, 0);
+    }
+
+    /** The same summary, with the time the run took. */
+    ImportSummary took(long runMillis) {
+        return new ImportSummary(archiveId, kind, preflight, counts, lines, runMillis);
     }
 
     public int createdCount() {

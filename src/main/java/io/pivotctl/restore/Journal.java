@@ -5,16 +5,16 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.pivotctl.Json;
+import io.pivotctl.JournalLock;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ import java.util.Set;
  * one forces everything written so far, the others find their line already covered (leader/follower).</li>
  * <li><em>May be lost in a power cut</em>: {@code create} of an archived object and {@code status}. Losing them
  * is the same as losing the server's answer, which import already survives: every such object carries the
- * {@link Markers#IMPORT_RUN} label with the run id, so rollback's sweep and --resume's preflight (which adopts
+ * {@link PivotctlMarks#IMPORT_RUN} label with the run id, so rollback's sweep and --resume's preflight (which adopts
  * labelled objects) find it, with its UID, from the target itself; a lost {@code status} line only makes --resume
  * write the same status again. These lines are forced at most every {@link #GROUP_COMMIT_MILLIS} ms by whichever
  * writer comes by first, so what a power cut can take is a few milliseconds of creates, never a run id.</li>
@@ -99,6 +99,11 @@ public final class Journal implements AutoCloseable {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Record(Op op, String id, String resource, String oldUid, String newUid, Integer level) {
 
+        /** A line that names no object: the run's start (id: the run id), an opening (id: who opened it), or a step. */
+        static Record mark(Op op, String id) {
+            return new Record(op, id, null, null, null, null);
+        }
+
         /** The object a CREATE/STATUS/UPDATE line names. */
         ObjectId objectId() {
             return EntryPaths.parseId(id);
@@ -116,6 +121,8 @@ public final class Journal implements AutoCloseable {
     private final FileLock lock;
     private final List<Record> records = new ArrayList<>();
     private final String runId;
+    /** Kept by an earlier run and opened again (--resume, --rollback), not created by this one. */
+    private final boolean reopened;
     /** Lines written (guarded by this) and lines an fsync covers. */
     private long written;
     private volatile long forced;
@@ -126,13 +133,14 @@ public final class Journal implements AutoCloseable {
     /** How stale the lines that may be lost can get before someone forces them. */
     static final long GROUP_COMMIT_MILLIS = 20;
 
-    private Journal(Path path, FileChannel out, FileLock lock, List<Record> existing, String runId) throws IOException {
+    private Journal(Path path, FileChannel out, FileLock lock, List<Record> existing, String runId, boolean reopened) throws IOException {
         this.path = path;
         this.out = out;
         this.lock = lock;
         this.dir = FileChannel.open(path.getParent(), StandardOpenOption.READ);
         this.records.addAll(existing);
         this.runId = runId;
+        this.reopened = reopened;
     }
 
     /** ~/.pivotctl/journal/&lt;archiveId&gt;-&lt;targetClusterId&gt;.jsonl (PIVOTCTL_HOME or -Dpivotctl.home overrides ~/.pivotctl). */
@@ -154,9 +162,9 @@ public final class Journal implements AutoCloseable {
             Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             FileLock lock = lockOrRefuse(ch, path, List.of());
-            Journal journal = new Journal(path, ch, lock, List.of(), java.util.UUID.randomUUID().toString());
-            journal.append(Op.BEGIN, journal.runId, null, null, null, null, false);
-            journal.append(Op.OPEN, holder(), null, null, null, null, true);
+            Journal journal = new Journal(path, ch, lock, List.of(), java.util.UUID.randomUUID().toString(), false);
+            journal.append(Record.mark(Op.BEGIN, journal.runId), false);
+            journal.append(Record.mark(Op.OPEN, holder()), true);
             journal.dir.force(true); // the file's name must outlive a power cut too, once
             return journal;
         } catch (IOException e) {
@@ -181,8 +189,8 @@ public final class Journal implements AutoCloseable {
                 throw PivotctlException.failed("a rollback of this import was started and cut short (journal " + path
                         + "): --resume cannot finish it; run again with --rollback to complete the rollback");
             }
-            Journal journal = new Journal(path, ch, lock, existing, runId);
-            journal.append(Op.OPEN, holder(), null, null, null, null, true);
+            Journal journal = new Journal(path, ch, lock, existing, runId, true);
+            journal.append(Record.mark(Op.OPEN, holder()), true);
             return journal;
         } catch (IOException e) {
             throw PivotctlException.failed("cannot read import journal " + path + ": " + e.getMessage());
@@ -246,18 +254,8 @@ public final class Journal implements AutoCloseable {
     }
 
     private static FileLock lockOrRefuse(FileChannel ch, Path path, List<Record> existing) throws IOException {
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException sameProcess) {
-            lock = null;
-        }
-        if (lock == null) {
-            ch.close();
-            String by = existing.stream().filter(r -> r.op() == Op.OPEN).reduce((a, b) -> b).map(Record::id).orElse("another pivotctl run");
-            throw PivotctlException.failed("journal " + path + " is in use by " + by + ": wait for that run to end, then try again");
-        }
-        return lock;
+        return JournalLock.lockOrRefuse(ch, path, false, "journal",
+                () -> existing.stream().filter(r -> r.op() == Op.OPEN).reduce((a, b) -> b).map(Record::id));
     }
 
     private static void refuseWhenLocked(Path path) throws IOException {
@@ -267,21 +265,15 @@ public final class Journal implements AutoCloseable {
     }
 
     private static String holder() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "this host";
-        }
-        return "pid " + ManagementFactory.getRuntimeMXBean().getPid() + " on " + host + " since " + Instant.now();
+        return JournalLock.holder();
     }
 
     /**
-     * A create; {@code labelled}: the object carries this run's {@link Markers#IMPORT_RUN} label, so the line may be
+     * A create; {@code labelled}: the object carries this run's {@link PivotctlMarks#IMPORT_RUN} label, so the line may be
      * lost in a power cut (the sweep finds the object); otherwise it is durable before this returns.
      */
     void created(ObjectId id, ResourceType type, String oldUid, String newUid, int level, boolean labelled) {
-        append(Op.CREATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level, !labelled || runId == null);
+        append(new Record(Op.CREATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level), !labelled || runId == null);
     }
 
     /** A create the server confirmed of an object labelled with this run's id (see {@link #created(ObjectId, ResourceType, String, String, int, boolean)}). */
@@ -290,36 +282,35 @@ public final class Journal implements AutoCloseable {
     }
 
     void statusWritten(ObjectId id, ResourceType type, int level) {
-        append(Op.STATUS, EntryPaths.id(id), type.qualifiedResource(), null, null, level, false);
+        append(new Record(Op.STATUS, EntryPaths.id(id), type.qualifiedResource(), null, null, level), false);
     }
 
     void updated(ObjectId id, ResourceType type, String oldUid, String newUid, int level) {
-        append(Op.UPDATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level, true);
+        append(new Record(Op.UPDATE, EntryPaths.id(id), type.qualifiedResource(), oldUid, newUid, level), true);
     }
 
     void namespaceCreated(String name, String uid) {
-        append(Op.NAMESPACE, name, ResourceType.NAMESPACE.qualifiedResource(), null, uid, -1, true);
+        append(new Record(Op.NAMESPACE, name, ResourceType.NAMESPACE.qualifiedResource(), null, uid, -1), true);
     }
 
     void crdCreated(String name, String uid) {
-        append(Op.CRD, name, ResourceType.CRD.qualifiedResource(), null, uid, -1, true);
+        append(new Record(Op.CRD, name, ResourceType.CRD.qualifiedResource(), null, uid, -1), true);
     }
 
     void applied() {
-        append(Op.APPLIED, null, null, null, null, null, true);
+        append(Record.mark(Op.APPLIED, null), true);
     }
 
     void rollbackStarted() {
-        append(Op.ROLLBACK, null, null, null, null, null, true);
+        append(Record.mark(Op.ROLLBACK, null), true);
     }
 
     void finish() {
-        append(Op.FINISH, null, null, null, null, null, true);
+        append(Record.mark(Op.FINISH, null), true);
     }
 
     /** Writes one line; when {@code durable}, returns only once an fsync covers it (see the class comment). */
-    private void append(Op op, String id, String resource, String oldUid, String newUid, Integer level, boolean durable) {
-        Record r = new Record(op, id, resource, oldUid, newUid, level);
+    private void append(Record r, boolean durable) {
         com.fasterxml.jackson.databind.node.ObjectNode json = Json.MAPPER.valueToTree(r);
         json.put("time", Instant.now().toString());
         ByteBuffer line = ByteBuffer.wrap((Json.toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -395,7 +386,7 @@ public final class Journal implements AutoCloseable {
 
     /**
      * This import run's id (the first record): every object the run creates carries it in the label
-     * {@link Markers#IMPORT_RUN}, so a create the server made but never confirmed is still found. Null for journals
+     * {@link PivotctlMarks#IMPORT_RUN}, so a create the server made but never confirmed is still found. Null for journals
      * written before run ids existed.
      */
     public String runId() {
@@ -404,6 +395,11 @@ public final class Journal implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /** Whether an earlier run kept this journal and it was opened again (--resume, --rollback), rather than created now. */
+    boolean reopened() {
+        return reopened;
     }
 
     /** Removes the journal after a complete import or a complete rollback. */

@@ -6,53 +6,51 @@ import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.GroupVersionKind;
-import io.pivotctl.kube.ResourceApi;
 import io.pivotctl.kube.ResourceType;
 import io.pivotctl.validate.LoadedArchive;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /** {@code import --rollback}: undoes what a kept journal records (an import run with --no-rollback, or a rollback cut short). */
-final class JournalRollback {
+final class JournalRollback implements ImportMode {
 
-    private final ResourceApi api;
-    private final Discovery discovery;
-    private final ImportProgress progress;
+    private final ImportJob job;
 
-    JournalRollback(ResourceApi api, Discovery discovery, ImportProgress progress) {
-        this.api = api;
-        this.discovery = discovery;
-        this.progress = progress;
+    JournalRollback(ImportJob job) {
+        this.job = job;
     }
 
-    /** Returns one line per change undone; throws when something could not be undone (the journal is then kept). */
-    List<String> undo(Path journalPath, LoadedArchive archive, ImportRequest req) {
+    /** Nothing is written from the archive: no key is needed. */
+    @Override
+    public void checkArchive() {
+    }
+
+    /** One line per change undone; throws when something could not be undone (the journal is then kept). */
+    @Override
+    public ImportSummary run(ImportTarget target) {
+        Path journalPath = target.journalPath();
         try (Journal journal = Journal.open(journalPath, "--rollback")) {
             if (journal.state().applied()) {
                 throw PivotctlException.failed("--rollback: every object of this import is already in place (journal " + journalPath
                         + "): it is not rolled back; run --resume to finish it");
             }
-            progress.phase("rolling back " + journal.records().stream().filter(r -> r.op() == Journal.Op.CREATE).count()
+            job.progress().phase("rolling back " + journal.records().stream().filter(r -> r.op() == Journal.Op.CREATE).count()
                     + " journaled creates of " + journalPath);
-            journal.rollbackStarted();
-            Rollback.Report report = new Rollback(api, typesOf(archive), new NamespaceInventory(discovery, api))
-                    .run(journal.records(), Map.of(), new Rollback.Sweep(journal.runId(), namespacesOf(archive, req)));
-            report.leftAlone().forEach(l -> progress.warning("left alone: " + l));
+            Rollback.Report report = new JournalUndo(target, job.namespacesWritten()).undo(journal, typesOf(target.discovery(), job.archive()), Map.of());
+            report.leftAlone().forEach(l -> job.progress().warning("left alone: " + l));
             if (!report.failures().isEmpty()) {
                 throw new PivotctlException(Outcome.FAILED, "rollback incomplete: " + report.failures().size()
                         + " change(s) could NOT be undone (journal kept at " + journalPath + "; run --rollback again)", report.details());
             }
-            journal.delete();
-            return report.undone();
+            return ImportSummary.rolledBack(job.archiveId(), report.undone());
         }
     }
 
-    private Map<String, ResourceType> typesOf(LoadedArchive archive) {
+    /** The resources of the archived kinds, as the target serves them: what the journal's lines can name. */
+    private static Map<String, ResourceType> typesOf(Discovery discovery, LoadedArchive archive) {
         Map<String, ResourceType> types = new HashMap<>();
         Set<GroupVersionKind> seen = new HashSet<>();
         for (ArchivedObject o : archive.objects()) {
@@ -62,17 +60,5 @@ final class JournalRollback {
             }
         }
         return types;
-    }
-
-    /** The namespaces an import of this archive may have written into: archived objects' and the leases ConfigMap's. */
-    static Set<String> namespacesOf(LoadedArchive archive, ImportRequest req) {
-        Set<String> out = new TreeSet<>();
-        archive.objects().forEach(o -> {
-            if (!o.id().namespace().isEmpty()) {
-                out.add(o.id().namespace());
-            }
-        });
-        out.add(req.leases().namespace());
-        return out;
     }
 }

@@ -8,18 +8,18 @@ import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.NamespacedName;
 import io.pivotctl.kube.ResourceApi;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.leases.DnsmasqLeasesPatch;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes the archived dnsmasq lease file into a ConfigMap (key dnsmasq.leases) so it exists before
- * dnsmasq starts on the target; creates its namespace when needed. Every write is safe to repeat after an
- * answer was lost: a create that landed is recognised by this run's label, an update by its content.
+ * Writes the archived dnsmasq lease file into a ConfigMap (key {@link DnsmasqLeasesPatch#KEY}) so it exists before
+ * dnsmasq starts on the target; its namespace is created when needed ({@link Namespaces}). Every write is safe to repeat
+ * after an answer was lost: a create that landed is recognised by this run's label, an update by its content.
  */
 final class LeasesRestore {
-
-    static final String KEY = "dnsmasq.leases";
 
     private final ResourceApi api;
     private final ImportRun run;
@@ -32,7 +32,25 @@ final class LeasesRestore {
     /** What is on the target now: nothing, this archive's leases already (an earlier --only leases), or something else. */
     enum Existing { NONE, SAME_ARCHIVE, OTHER }
 
-    static Existing existing(ResourceApi api, byte[] leases, NamespacedName where, String archiveId) {
+    /** Whether the leases ConfigMap is to be written; refuses (nothing changed) when it holds other content and --on-conflict is fail. */
+    static boolean toWrite(ResourceApi api, ImportJob job) {
+        ImportRequest req = job.req();
+        if (!req.writesLeases() || job.archive().leases().isEmpty()) {
+            return false;
+        }
+        Existing now = existing(api, job.archive().leases().get(), req.leases(), job.archiveId());
+        if (now == Existing.SAME_ARCHIVE) {
+            job.progress().phase("leases ConfigMap " + req.leases() + " already holds this archive's leases");
+            return false;
+        }
+        if (now == Existing.OTHER && req.onConflict() == ConflictPolicy.FAIL) {
+            throw PivotctlException.invalid("leases ConfigMap " + req.leases() + " already exists on the target with other content"
+                    + " (use --on-conflict skip or update, or --leases-configmap NS/NAME); nothing was changed");
+        }
+        return true;
+    }
+
+    private static Existing existing(ResourceApi api, byte[] leases, NamespacedName where, String archiveId) {
         Optional<ObjectNode> cm;
         try {
             cm = api.get(ResourceType.CONFIG_MAP, where.namespace(), where.name());
@@ -46,17 +64,17 @@ final class LeasesRestore {
     }
 
     private static boolean holds(ObjectNode cm, byte[] leases, String archiveId) {
-        return archiveId.equals(cm.path("metadata").path("annotations").path(Markers.RESTORED_FROM).asText(null))
-                && new String(leases, StandardCharsets.UTF_8).equals(cm.path("data").path(KEY).asText(null));
+        return archiveId.equals(cm.path("metadata").path("annotations").path(PivotctlMarks.RESTORED_FROM).asText(null))
+                && new String(leases, StandardCharsets.UTF_8).equals(cm.path("data").path(DnsmasqLeasesPatch.KEY).asText(null));
     }
 
     /** Returns true when written (false when skipped by --on-conflict skip). */
     boolean restore(byte[] leases, NamespacedName where, ConflictPolicy policy, String archiveId) {
-        ensureNamespace(where.namespace());
+        new Namespaces(api, run).ensure(where.namespace());
         ObjectNode cm = Json.MAPPER.valueToTree(Map.of(
                 "apiVersion", "v1", "kind", "ConfigMap",
-                "metadata", Map.of("name", where.name(), "namespace", where.namespace(), "annotations", Map.of(Markers.RESTORED_FROM, archiveId)),
-                "data", Map.of(KEY, new String(leases, StandardCharsets.UTF_8))));
+                "metadata", Map.of("name", where.name(), "namespace", where.namespace(), "annotations", Map.of(PivotctlMarks.RESTORED_FROM, archiveId)),
+                "data", Map.of(DnsmasqLeasesPatch.KEY, new String(leases, StandardCharsets.UTF_8))));
         ObjectId id = new ObjectId("", "ConfigMap", where.namespace(), where.name());
         try {
             Optional<ObjectNode> existing = api.get(ResourceType.CONFIG_MAP, where.namespace(), where.name());
@@ -71,8 +89,8 @@ final class LeasesRestore {
                 update(cm, existing.get(), id, leases, archiveId);
                 return true;
             }
-            Markers.labelRun(cm, run.runId());
-            run.created(id, ResourceType.CONFIG_MAP, createOrFindOurs(ResourceType.CONFIG_MAP, cm, where.namespace(), where.name()));
+            RunLabel.put(cm, run.runId());
+            run.created(id, ResourceType.CONFIG_MAP, RunLabel.createOrFindOurs(api, ResourceType.CONFIG_MAP, cm, run.runId()));
             return true;
         } catch (PivotctlException e) {
             throw e;
@@ -95,36 +113,5 @@ final class LeasesRestore {
             }
         }
         run.updated(id, ResourceType.CONFIG_MAP, before);
-    }
-
-    /** Creates; after "already exists", the object is ours when it carries this run's label (a retried create that landed). */
-    private ObjectNode createOrFindOurs(ResourceType type, ObjectNode body, String namespace, String name) {
-        try {
-            return api.create(type, body, false);
-        } catch (RuntimeException e) {
-            if (!ApiErrors.isConflict(e) || run.runId() == null) {
-                throw e;
-            }
-            return api.get(type, namespace, name)
-                    .filter(o -> run.runId().equals(o.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null)))
-                    .orElseThrow(() -> e);
-        }
-    }
-
-    /** Creates the namespace when missing, journaled as this run's; one that exists (or appears meanwhile) is left as it is. */
-    void ensureNamespace(String namespace) {
-        try {
-            if (api.get(ResourceType.NAMESPACE, null, namespace).isPresent()) {
-                return;
-            }
-            ObjectNode body = Json.MAPPER.valueToTree(Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", namespace)));
-            Markers.labelRun(body, run.runId());
-            run.namespaceCreated(createOrFindOurs(ResourceType.NAMESPACE, body, null, namespace));
-        } catch (RuntimeException e) {
-            if (ApiErrors.isConflict(e)) {
-                return; // created concurrently by someone else: it exists, which is all we need, and it is not ours
-            }
-            throw ApiErrors.describe(e, "create", "namespace " + namespace, api.server());
-        }
     }
 }

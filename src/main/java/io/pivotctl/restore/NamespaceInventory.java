@@ -6,6 +6,7 @@ import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.ResourceApi;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.vocabulary.Kubernetes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,7 +50,7 @@ final class NamespaceInventory implements Rollback.NamespaceContents {
     }
 
     private static boolean isOurs(ObjectNode o, String runId) {
-        return runId != null && runId.equals(o.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null));
+        return RunLabel.carries(o, runId);
     }
 
     private static boolean isBuiltIn(ResourceType type, ObjectNode o) {
@@ -58,8 +59,8 @@ final class NamespaceInventory implements Rollback.NamespaceContents {
             case "Event" -> true;
             case "ServiceAccount" -> "default".equals(name);
             case "ConfigMap" -> "kube-root-ca.crt".equals(name);
-            case "Secret" -> "kubernetes.io/service-account-token".equals(o.path("type").asText())
-                    && "default".equals(o.path("metadata").path("annotations").path("kubernetes.io/service-account.name").asText());
+            case "Secret" -> Kubernetes.SERVICE_ACCOUNT_TOKEN.equals(o.path("type").asText())
+                    && "default".equals(o.path("metadata").path("annotations").path(Kubernetes.SERVICE_ACCOUNT_NAME).asText());
             default -> false;
         };
     }

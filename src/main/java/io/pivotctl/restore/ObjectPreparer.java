@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.Json;
 import io.pivotctl.graph.ObjectId;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -70,14 +72,14 @@ public final class ObjectPreparer {
                 meta.set("ownerReferences", kept);
             }
         }
-        if (id.isBareMetalHost() && !hasAnnotation(archived, Markers.BMH_PAUSED)) {
-            meta.with("annotations").put(Markers.BMH_PAUSED, Markers.PAUSED_BY);
+        if (id.isBareMetalHost() && !hasAnnotation(archived, Metal3.HOST_PAUSED)) {
+            meta.with("annotations").put(Metal3.HOST_PAUSED, PivotctlMarks.PAUSED_BY_PIVOTCTL);
         }
         if (id.isCapiCluster()) {
             o.with("spec").put("paused", true);
         }
         if (markRestoredNow) {
-            meta.with("annotations").put(Markers.RESTORED_FROM, archiveId);
+            meta.with("annotations").put(PivotctlMarks.RESTORED_FROM, archiveId);
         }
         return o;
     }

@@ -2,8 +2,10 @@ package io.pivotctl.restore;
 
 import io.pivotctl.PivotctlException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,99 +33,140 @@ final class OwnersFirst {
      * item {@code i} waits for (out-of-range indexes are ignored). At most {@code concurrency} tasks run at once.
      */
     static <T> void run(List<T> items, int[][] dependsOn, int concurrency, Consumer<T> task) {
-        int n = items.size();
-        if (n == 0) {
+        if (items.isEmpty()) {
             return;
         }
-        int[] waitingFor = new int[n];
-        List<List<Integer>> dependents = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            dependents.add(new ArrayList<>(0));
-        }
-        for (int i = 0; i < n; i++) {
-            int[] deps = dependsOn[i] == null ? new int[0] : dependsOn[i];
-            java.util.Set<Integer> seen = new java.util.HashSet<>();
-            for (int d : deps) {
-                if (d >= 0 && d < n && d != i && seen.add(d)) {
-                    waitingFor[i]++;
-                    dependents.get(d).add(i);
-                }
+        new Schedule<>(items, dependsOn, concurrency, task).runAll();
+    }
+
+    /** One run: who waits for whom, what is ready, in flight and done, and the first failure. Used by the calling thread only. */
+    private static final class Schedule<T> {
+        private final List<T> items;
+        private final int concurrency;
+        private final Consumer<T> task;
+        private final int[] waitingFor;
+        private final List<List<Integer>> dependents;
+        private final PriorityQueue<Integer> ready = new PriorityQueue<>();
+        private final boolean[] started;
+        private final LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
+        private int nextUnstarted; // scan position for breaking a cycle
+        private int inFlight;
+        private int completed;
+        private RuntimeException failure;
+
+        Schedule(List<T> items, int[][] dependsOn, int concurrency, Consumer<T> task) {
+            int n = items.size();
+            this.items = items;
+            this.concurrency = concurrency;
+            this.task = task;
+            this.waitingFor = new int[n];
+            this.started = new boolean[n];
+            this.dependents = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                dependents.add(new ArrayList<>(0));
             }
-        }
-        PriorityQueue<Integer> ready = new PriorityQueue<>();
-        for (int i = 0; i < n; i++) {
-            if (waitingFor[i] == 0) {
-                ready.add(i);
-            }
-        }
-        boolean[] started = new boolean[n];
-        int nextUnstarted = 0; // scan position for breaking a cycle
-        LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(concurrency, n)), r -> {
-            Thread t = new Thread(r, "pivotctl-apply");
-            t.setDaemon(true);
-            return t;
-        });
-        int inFlight = 0;
-        int completed = 0;
-        RuntimeException failure = null;
-        try {
-            while (completed < n && failure == null) {
-                while (inFlight < concurrency && !ready.isEmpty()) {
-                    int i = ready.poll();
-                    started[i] = true;
-                    inFlight++;
-                    T item = items.get(i);
-                    pool.execute(() -> {
-                        try {
-                            task.accept(item);
-                            done.add(new Done(i, null));
-                        } catch (RuntimeException | Error e) {
-                            done.add(new Done(i, e));
-                        }
-                    });
-                }
-                if (inFlight == 0) {
-                    // nothing runs and nothing is ready, yet items remain: they wait on each other
-                    while (started[nextUnstarted]) {
-                        nextUnstarted++;
-                    }
-                    ready.add(nextUnstarted);
-                    waitingFor[nextUnstarted] = 0;
-                    continue;
-                }
-                Done d = done.take();
-                inFlight--;
-                completed++;
-                if (d.failure() != null) {
-                    failure = d.failure() instanceof RuntimeException re ? re : new IllegalStateException(d.failure());
-                    break;
-                }
-                for (int dependent : dependents.get(d.index())) {
-                    if (--waitingFor[dependent] == 0 && !started[dependent]) {
-                        ready.add(dependent);
+            for (int i = 0; i < n; i++) {
+                int[] deps = dependsOn[i] == null ? new int[0] : dependsOn[i];
+                Set<Integer> seen = new HashSet<>();
+                for (int d : deps) {
+                    if (d >= 0 && d < n && d != i && seen.add(d)) {
+                        waitingFor[i]++;
+                        dependents.get(d).add(i);
                     }
                 }
             }
-            while (inFlight > 0) { // a failure stops new starts; what is in flight finishes before anyone reads the journal
-                Done d = done.take();
-                inFlight--;
-                if (failure == null && d.failure() != null) {
-                    failure = d.failure() instanceof RuntimeException re ? re : new IllegalStateException(d.failure());
+            for (int i = 0; i < n; i++) {
+                if (waitingFor[i] == 0) {
+                    ready.add(i);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pool.shutdownNow();
-            throw PivotctlException.failed("interrupted");
-        } finally {
-            pool.shutdown();
         }
-        if (failure != null) {
-            if (failure instanceof IllegalStateException && failure.getCause() instanceof Error err) {
-                throw err;
+
+        void runAll() {
+            int n = items.size();
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(concurrency, n)), r -> {
+                Thread t = new Thread(r, "pivotctl-apply");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                while (completed < n && failure == null) {
+                    startReady(pool);
+                    if (inFlight == 0) {
+                        breakCycle(); // nothing runs and nothing is ready, yet items remain: they wait on each other
+                        continue;
+                    }
+                    complete(done.take());
+                }
+                while (inFlight > 0) { // a failure stops new starts; what is in flight finishes before anyone reads the journal
+                    Done d = done.take();
+                    inFlight--;
+                    if (failure == null && d.failure() != null) {
+                        failure = asRuntime(d.failure());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pool.shutdownNow();
+                throw PivotctlException.failed("interrupted");
+            } finally {
+                pool.shutdown();
             }
-            throw failure;
+            rethrowFailure();
+        }
+
+        private void startReady(ExecutorService pool) {
+            while (inFlight < concurrency && !ready.isEmpty()) {
+                int i = ready.poll();
+                started[i] = true;
+                inFlight++;
+                T item = items.get(i);
+                pool.execute(() -> {
+                    try {
+                        task.accept(item);
+                        done.add(new Done(i, null));
+                    } catch (RuntimeException | Error e) {
+                        done.add(new Done(i, e));
+                    }
+                });
+            }
+        }
+
+        /** Starts the first waiting item listed, as the levels ignored owners inside a cycle. */
+        private void breakCycle() {
+            while (started[nextUnstarted]) {
+                nextUnstarted++;
+            }
+            ready.add(nextUnstarted);
+            waitingFor[nextUnstarted] = 0;
+        }
+
+        /** One task ended: its failure stops new starts; otherwise its dependents that waited only for it become ready. */
+        private void complete(Done d) {
+            inFlight--;
+            completed++;
+            if (d.failure() != null) {
+                failure = asRuntime(d.failure());
+                return;
+            }
+            for (int dependent : dependents.get(d.index())) {
+                if (--waitingFor[dependent] == 0 && !started[dependent]) {
+                    ready.add(dependent);
+                }
+            }
+        }
+
+        private void rethrowFailure() {
+            if (failure != null) {
+                if (failure instanceof IllegalStateException && failure.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw failure;
+            }
+        }
+
+        private static RuntimeException asRuntime(Throwable t) {
+            return t instanceof RuntimeException re ? re : new IllegalStateException(t);
         }
     }
 

@@ -2,6 +2,8 @@ package io.pivotctl.restore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.ObjectDiff;
+import io.pivotctl.Outcome;
+import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
@@ -16,10 +18,13 @@ import io.pivotctl.validate.LoadedArchive;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,58 +37,135 @@ final class Preflight {
 
     private final ResourceApi client;
     private final Discovery discovery;
+    private final ConflictPolicy onConflict;
     private final int concurrency;
 
-    Preflight(ResourceApi client, Discovery discovery) {
+    Preflight(ResourceApi client, Discovery discovery, ConflictPolicy onConflict) {
         this.client = client;
         this.discovery = discovery;
+        this.onConflict = onConflict;
         this.concurrency = client.concurrency();
     }
 
-    /** {@code resumedRunId}: the interrupted run's id when resuming (its unconfirmed creates are adopted), else null. */
-    PreflightResult run(LoadedArchive archive, ImportRequest req, Set<ObjectId> alreadyRestored, String resumedRunId) {
-        List<String> problems = Collections.synchronizedList(new ArrayList<>());
-        List<String> notes = new ArrayList<>();
-        Map<GroupVersionKind, Optional<ResourceType>> types = resolveTypes(archive, problems);
+    /** Preflight found problems: exit 3, nothing changed (unless CRDs this run installed had to be rolled back). */
+    static final class Failed extends PivotctlException {
+        private static final long serialVersionUID = 1L;
 
-        Set<String> missingNamespaces = new TreeSet<>();
+        Failed(List<String> problems) {
+            super(Outcome.INVALID, "preflight failed: " + problems.size() + " problem(s); nothing was changed on the target", problems);
+        }
+    }
+
+    /** Runs the preflight and says so; problems end the run ({@link Failed}) before anything else is written. */
+    PreflightResult require(LoadedArchive archive, Set<ObjectId> alreadyRestored, String resumedRunId, ImportProgress progress) {
+        progress.phase("preflight: checking " + archive.objects().size() + " objects against the target (server-side dry run)");
+        PreflightResult result = run(archive, alreadyRestored, resumedRunId);
+        if (!result.problems().isEmpty()) {
+            throw new Failed(result.problems());
+        }
+        return result;
+    }
+
+    /** Tells what preflight noted (conflicts skipped, namespaces to create, fields the target drops) and the plan. */
+    static void report(PreflightResult result, ImportProgress progress) {
+        result.notes().forEach(progress::warning);
+        progress.phase(planText(result));
+    }
+
+    static String planText(PreflightResult preflight) {
+        StringBuilder b = new StringBuilder("plan: " + preflight.objectCount() + " objects in " + preflight.levels().size() + " levels");
+        int i = 0;
+        for (List<PlannedObject> level : preflight.levels()) {
+            Map<String, Integer> kinds = new TreeMap<>();
+            level.forEach(p -> kinds.merge(p.id().qualifiedKind(), 1, Integer::sum));
+            b.append("\n  level ").append(i++).append(": ").append(level.size()).append(" ").append(kinds);
+        }
+        return b.toString();
+    }
+
+    /** What preflight found: problems stop the import, notes are told. Filled from several threads. */
+    private static final class Findings {
+        final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+
+        List<String> sortedProblems() {
+            List<String> out = new ArrayList<>(problems);
+            Collections.sort(out);
+            return out;
+        }
+    }
+
+    /**
+     * The namespaces the import will create, and where objects bound for them are dry-run meanwhile: the server refuses
+     * even a dry-run create in a namespace that does not exist, so they are dry-run in an existing stand-in namespace,
+     * which checks schema and admission without writing anything. No stand-in (null): they are checked at apply.
+     */
+    private record MissingNamespaces(Set<String> names, String standIn) {
+        boolean contains(String namespace) {
+            return names.contains(namespace);
+        }
+    }
+
+    /** The plan with what exists on the target now, how many of those are conflicts, and what --resume adopts. */
+    private record Judged(List<PlannedObject> planned, int conflicts, Set<ObjectId> adopted) {
+    }
+
+    /** {@code resumedRunId}: the interrupted run's id when resuming (its unconfirmed creates are adopted), else null. */
+    PreflightResult run(LoadedArchive archive, Set<ObjectId> alreadyRestored, String resumedRunId) {
+        Findings found = new Findings();
+        Map<GroupVersionKind, Optional<ResourceType>> types = resolveTypes(archive, found.problems);
+        Set<String> missing = missingNamespaces(archive, found);
+        missing.forEach(ns -> found.notes.add("namespace " + ns + " will be created"));
+        MissingNamespaces toCreate = new MissingNamespaces(missing, missing.isEmpty() ? null : standInNamespace());
+        List<PlannedObject> planned = planned(archive, types);
+        Map<ObjectId, ObjectNode> existing = existing(planned, toCreate, found);
+        dryRunCreates(planned, existing, toCreate, archive.manifest().archiveId(), found);
+        Judged judged = judge(planned, existing, alreadyRestored, resumedRunId, found);
+        return new PreflightResult(levels(judged.planned()), missing, found.sortedProblems(), found.notes, judged.conflicts(), judged.adopted());
+    }
+
+    /** The namespaces archived objects live in that the target lacks; one being deleted is a problem. */
+    private Set<String> missingNamespaces(LoadedArchive archive, Findings found) {
+        Set<String> missing = new TreeSet<>();
         archive.objects().stream().map(o -> o.id().namespace()).filter(ns -> !ns.isEmpty()).distinct().forEach(ns -> {
             try {
-                Optional<ObjectNode> found = client.get(ResourceType.NAMESPACE, null, ns);
-                if (found.isEmpty()) {
-                    missingNamespaces.add(ns);
-                } else if (found.get().path("metadata").has("deletionTimestamp")) {
-                    problems.add("namespace " + ns + " is being deleted (Terminating) on the target: wait until it is gone, then import again");
+                Optional<ObjectNode> live = client.get(ResourceType.NAMESPACE, null, ns);
+                if (live.isEmpty()) {
+                    missing.add(ns);
+                } else if (live.get().path("metadata").has("deletionTimestamp")) {
+                    found.problems.add("namespace " + ns + " is being deleted (Terminating) on the target: wait until it is gone, then import again");
                 }
             } catch (RuntimeException e) {
-                problems.add(ApiErrors.describe(e, "get", "namespace " + ns, client.server()).getMessage());
+                found.problems.add(ApiErrors.describe(e, "get", "namespace " + ns, client.server()).getMessage());
             }
         });
-        missingNamespaces.forEach(ns -> notes.add("namespace " + ns + " will be created"));
-        // The server refuses even a dry-run create in a namespace that does not exist. Objects bound for one are
-        // dry-run in an existing stand-in namespace instead: schema and admission are checked without writing anything.
-        String standIn = missingNamespaces.isEmpty() ? null : standInNamespace();
+        return missing;
+    }
 
+    /** Every archived object of a served kind, at its restore level (kinds not served are reported once each). */
+    private static List<PlannedObject> planned(LoadedArchive archive, Map<GroupVersionKind, Optional<ResourceType>> types) {
         Map<String, Integer> levelOf = archive.manifest().graph().levelOf();
         List<PlannedObject> planned = new ArrayList<>();
         for (ArchivedObject o : archive.objects()) {
             Optional<ResourceType> t = types.get(o.entry().gvk());
-            if (t == null || t.isEmpty()) {
-                continue; // reported once per kind
+            if (t != null && t.isPresent()) {
+                planned.add(new PlannedObject(o, t.get(), levelOf.getOrDefault(EntryPaths.id(o.id()), 0), null));
             }
-            planned.add(new PlannedObject(o, t.get(), levelOf.getOrDefault(EntryPaths.id(o.id()), 0), null));
         }
-        Map<ObjectId, ObjectNode> existing = new ConcurrentHashMap<>();
-        List<String> pruned = Collections.synchronizedList(new ArrayList<>());
-        // conflicts: one list per kind and namespace instead of one read per object
-        Map<String, List<PlannedObject>> byTypeAndNamespace = new java.util.LinkedHashMap<>();
+        return planned;
+    }
+
+    /** The planned objects that exist on the target: one list per kind and namespace instead of one read per object. */
+    private Map<ObjectId, ObjectNode> existing(List<PlannedObject> planned, MissingNamespaces toCreate, Findings found) {
+        Map<String, List<PlannedObject>> byTypeAndNamespace = new LinkedHashMap<>();
         for (PlannedObject p : planned) {
-            if (!missingNamespaces.contains(p.id().namespace())) {
+            if (!toCreate.contains(p.id().namespace())) {
                 byTypeAndNamespace.computeIfAbsent(p.type().qualifiedResource() + "@" + p.id().namespace(), k -> new ArrayList<>()).add(p);
             }
         }
-        Set<ObjectId> plannedIds = new java.util.HashSet<>();
+        Set<ObjectId> plannedIds = new HashSet<>();
         planned.forEach(p -> plannedIds.add(p.id()));
+        Map<ObjectId, ObjectNode> existing = new ConcurrentHashMap<>();
         Parallel.map(new ArrayList<>(byTypeAndNamespace.values()), concurrency, group -> {
             PlannedObject first = group.get(0);
             try {
@@ -95,23 +177,30 @@ final class Preflight {
                     }
                 });
             } catch (RuntimeException e) {
-                problems.add(ApiErrors.describe(e, "list", first.type().qualifiedResource() + " in namespace " + first.id().namespace(),
+                found.problems.add(ApiErrors.describe(e, "list", first.type().qualifiedResource() + " in namespace " + first.id().namespace(),
                         client.server()).getMessage());
             }
             return null;
         });
+        return existing;
+    }
+
+    /** Tries every create that is not a conflict as a server-side dry run: admission and schema errors, and dropped fields, surface now. */
+    private void dryRunCreates(List<PlannedObject> planned, Map<ObjectId, ObjectNode> existing, MissingNamespaces toCreate, String archiveId,
+            Findings found) {
+        List<String> pruned = Collections.synchronizedList(new ArrayList<>());
         Parallel.map(planned, dryRunConcurrency(concurrency), p -> {
             if (existing.containsKey(p.id())) {
                 return null; // a conflict, judged below
             }
-            boolean elsewhere = missingNamespaces.contains(p.id().namespace());
-            if (elsewhere && standIn == null) {
+            boolean elsewhere = toCreate.contains(p.id().namespace());
+            if (elsewhere && toCreate.standIn() == null) {
                 return null; // no stand-in namespace readable: checked at apply
             }
             try {
-                ObjectNode body = ObjectPreparer.forCreate(p.archived().object(), ObjectPreparer.Owners.AS_ARCHIVED, archive.manifest().archiveId(), false, w -> { });
+                ObjectNode body = ObjectPreparer.forCreate(p.archived().object(), ObjectPreparer.Owners.AS_ARCHIVED, archiveId, false, w -> { });
                 if (elsewhere) {
-                    body.with("metadata").put("namespace", standIn);
+                    body.with("metadata").put("namespace", toCreate.standIn());
                 }
                 ObjectNode wouldStore = client.create(p.type(), body, true);
                 pruned.addAll(droppedFields(p, body, wouldStore));
@@ -119,43 +208,51 @@ final class Preflight {
                 if (elsewhere && ApiErrors.isConflict(e)) {
                     return null; // the stand-in holds an object of that name: "exists" is decided after validation passed
                 }
-                problems.add(p.id() + ": the target rejects it (dry run): " + ApiErrors.describe(e, "create", p.id().toString(),
+                found.problems.add(p.id() + ": the target rejects it (dry run): " + ApiErrors.describe(e, "create", p.id().toString(),
                         client.server()).getMessage());
             }
             return null;
         });
-        pruned.stream().sorted().forEach(notes::add);
-        int[] conflicts = {0};
+        pruned.stream().sorted().forEach(found.notes::add);
+    }
+
+    /** Each object that exists on the target: adopted (--resume, or a shared global), or a conflict the policy decides. */
+    private Judged judge(List<PlannedObject> planned, Map<ObjectId, ObjectNode> existing, Set<ObjectId> alreadyRestored, String resumedRunId,
+            Findings found) {
+        int conflicts = 0;
         Set<ObjectId> adopted = new TreeSet<>();
         List<PlannedObject> withExisting = new ArrayList<>();
         for (PlannedObject p : planned) {
             ObjectNode live = existing.get(p.id());
-            if (live != null && !alreadyRestored.contains(p.id())
-                    && resumedRunId != null && resumedRunId.equals(live.path("metadata").path("labels").path(Markers.IMPORT_RUN).asText(null))) {
+            boolean exists = live != null && !alreadyRestored.contains(p.id());
+            if (exists && RunLabel.carries(live, resumedRunId)) {
                 adopted.add(p.id());
-                notes.add(p.id() + " was created by the interrupted run (its answer was lost): resumed");
-            } else if (live != null && Applier.isGlobal(p.id()) && !alreadyRestored.contains(p.id())) {
-                notes.add(p.id() + " exists (cluster-scoped, shared): adopted as it is, never updated");
-            } else if (live != null && !alreadyRestored.contains(p.id())) {
-                conflicts[0]++;
-                if (req.onConflict() == ConflictPolicy.FAIL) {
-                    problems.add(p.id() + " already exists on the target (use --on-conflict skip or update)");
+                found.notes.add(p.id() + " was created by the interrupted run (its answer was lost): resumed");
+            } else if (exists && Applier.isGlobal(p.id())) {
+                found.notes.add(p.id() + " exists (cluster-scoped, shared): adopted as it is, never updated");
+            } else if (exists) {
+                conflicts++;
+                if (onConflict == ConflictPolicy.FAIL) {
+                    found.problems.add(p.id() + " already exists on the target (use --on-conflict skip or update)");
                 } else {
-                    notes.add(p.id() + " already exists: " + (req.onConflict() == ConflictPolicy.SKIP ? "skipped" : "will be updated"));
+                    found.notes.add(p.id() + " already exists: " + (onConflict == ConflictPolicy.SKIP ? "skipped" : "will be updated"));
                 }
             }
             withExisting.add(new PlannedObject(p.archived(), p.type(), p.level(), live));
         }
-        int maxLevel = withExisting.stream().mapToInt(PlannedObject::level).max().orElse(-1);
+        return new Judged(withExisting, conflicts, adopted);
+    }
+
+    /** The objects by level, each level sorted, empty levels dropped. */
+    private static List<List<PlannedObject>> levels(List<PlannedObject> planned) {
+        int maxLevel = planned.stream().mapToInt(PlannedObject::level).max().orElse(-1);
         List<List<PlannedObject>> levels = new ArrayList<>();
         for (int i = 0; i <= maxLevel; i++) {
             levels.add(new ArrayList<>());
         }
-        withExisting.stream().sorted((a, b) -> a.id().compareTo(b.id())).forEach(p -> levels.get(p.level()).add(p));
+        planned.stream().sorted((a, b) -> a.id().compareTo(b.id())).forEach(p -> levels.get(p.level()).add(p));
         levels.removeIf(List::isEmpty);
-        List<String> sortedProblems = new ArrayList<>(problems);
-        Collections.sort(sortedProblems);
-        return new PreflightResult(levels, missingNamespaces, sortedProblems, notes, conflicts[0], adopted);
+        return levels;
     }
 
     /**

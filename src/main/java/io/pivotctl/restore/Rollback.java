@@ -5,6 +5,7 @@ import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ResourceApi;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,7 +42,7 @@ final class Rollback {
     }
 
     /**
-     * Where to look for objects the run created without hearing back (the label {@link Markers#IMPORT_RUN} = runId):
+     * Where to look for objects the run created without hearing back (the label {@link PivotctlMarks#IMPORT_RUN} = runId):
      * the archived namespaces. Null runId: nothing to sweep.
      */
     record Sweep(String runId, Set<String> namespaces) {
@@ -106,7 +107,7 @@ final class Rollback {
 
     /** Objects this run created whose create the server stored but never confirmed, so the journal lacks them. */
     private void sweepUnconfirmed(Sweep sweep, Set<ObjectId> handled) {
-        String selector = Markers.IMPORT_RUN + "=" + sweep.runId();
+        String selector = RunLabel.selector(sweep.runId());
         for (ResourceType type : new TreeMap<>(typesByResource).values()) {
             if (type.equals(ResourceType.CRD) || type.equals(ResourceType.NAMESPACE)) {
                 continue;
@@ -143,7 +144,7 @@ final class Rollback {
             return out;
         }
         try {
-            for (ObjectNode ns : api.list(ResourceType.NAMESPACE, null, Markers.IMPORT_RUN + "=" + sweep.runId()).items()) {
+            for (ObjectNode ns : api.list(ResourceType.NAMESPACE, null, RunLabel.selector(sweep.runId())).items()) {
                 String name = ns.path("metadata").path("name").asText();
                 if (known.add(name)) {
                     out.add(new Journal.Record(Journal.Op.NAMESPACE, name, ResourceType.NAMESPACE.qualifiedResource(), null, ImportRun.uidOf(ns), -1));
@@ -151,7 +152,7 @@ final class Rollback {
             }
         } catch (RuntimeException e) {
             unreachable |= ApiErrors.isUnreachable(e);
-            failures.add(ApiErrors.describe(e, "list", "namespaces labelled " + Markers.IMPORT_RUN, api.server()).getMessage());
+            failures.add(ApiErrors.describe(e, "list", "namespaces labelled " + PivotctlMarks.IMPORT_RUN, api.server()).getMessage());
         }
         return out;
     }

@@ -9,6 +9,7 @@ import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.Parallel;
 import io.pivotctl.kube.ResourceApi;
+import io.pivotctl.vocabulary.Metal3;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,8 +59,8 @@ final class Unpauser {
             Map<String, Object> spec = new LinkedHashMap<>();
             spec.put("paused", forTheMove ? Boolean.FALSE : archivedPaused == null || archivedPaused.isNull() ? null : archivedPaused.asBoolean());
             patch.put("spec", spec);
-        } else if (forTheMove || !ObjectPreparer.hasAnnotation(archived, Markers.BMH_PAUSED)) {
-            annotations.put(Markers.BMH_PAUSED, null); // null removes it (JSON merge patch)
+        } else if (forTheMove || !ObjectPreparer.hasAnnotation(archived, Metal3.HOST_PAUSED)) {
+            annotations.put(Metal3.HOST_PAUSED, null); // null removes it (JSON merge patch)
         } else {
             return; // archived paused, created with the archived annotation: already as it should be
         }

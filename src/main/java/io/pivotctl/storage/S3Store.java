@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Archives as objects directly under one prefix of a bucket; one client for the whole listing. */
@@ -61,17 +62,50 @@ public final class S3Store implements ArchiveStore {
         }
     }
 
+    /**
+     * Only uploads that are this location's to abort: directly under the prefix (delimiter {@code /}: another tool's
+     * uploads in a sub-prefix, or in the rest of the bucket when the location is the bucket itself, are never listed),
+     * and only keys that look like pivotctl archives ({@code .tar}, {@code .tar.gz}, {@code .tgz}). The store is asked
+     * with the delimiter, and the answer is checked again here: a store that ignores the delimiter changes nothing, and
+     * one that refuses it (S3Proxy, some on-premises stores answer 501) is asked without it and filtered the same way.
+     */
     @Override
     public List<IncompleteUpload> incompleteUploads() {
-        List<IncompleteUpload> out = new ArrayList<>();
         try {
-            for (MultipartUpload u : s3().listMultipartUploadsPaginator(r -> r.bucket(prefix.bucket()).prefix(prefix.key())).uploads()) {
-                out.add(new IncompleteUpload(u.key(), u.uploadId(), u.initiated()));
+            return uploads(true);
+        } catch (RuntimeException e) {
+            if (!(e instanceof S3Exception s3e && s3e.statusCode() == 501)) {
+                throw S3Errors.describe(e, "list incomplete uploads under " + prefix, prefix);
             }
+        }
+        try {
+            return uploads(false);
         } catch (RuntimeException e) {
             throw S3Errors.describe(e, "list incomplete uploads under " + prefix, prefix);
         }
+    }
+
+    private List<IncompleteUpload> uploads(boolean delimited) {
+        List<IncompleteUpload> out = new ArrayList<>();
+        for (MultipartUpload u : s3().listMultipartUploadsPaginator(r -> {
+            r.bucket(prefix.bucket()).prefix(prefix.key());
+            if (delimited) {
+                r.delimiter("/");
+            }
+        }).uploads()) {
+            if (isOurs(u.key())) {
+                out.add(new IncompleteUpload(u.key(), u.uploadId(), u.initiated()));
+            }
+        }
         return out;
+    }
+
+    private boolean isOurs(String key) {
+        if (!key.startsWith(prefix.key())) {
+            return false;
+        }
+        String name = key.substring(prefix.key().length());
+        return !name.contains("/") && (name.endsWith(".tar") || name.endsWith(".tar.gz") || name.endsWith(".tgz"));
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.archive.Summary;
 import io.pivotctl.storage.ArchiveHead;
+import io.pivotctl.vocabulary.ClusterApi;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,8 +26,6 @@ public record ArchiveSummary(Summary summary, List<ClusterHosts> clusters, List<
 
     public record ClusterHosts(String cluster, List<Host> hosts) {
     }
-
-    static final String CLUSTER_LABEL = "cluster.x-k8s.io/cluster-name";
 
     /** From the archive's beginning alone: counts per kind and hosts per state, no hosts by name, left-out objects only counted. */
     public static ArchiveSummary ofHead(ArchiveHead head) {
@@ -48,7 +47,7 @@ public record ArchiveSummary(Summary summary, List<ClusterHosts> clusters, List<
             Host h = new Host(o.id().namespace() + "/" + o.id().name(), obj.path("status").path("provisioning").path("state").asText("unknown"),
                     obj.path("status").path("poweredOn").asBoolean(false), obj.path("spec").path("bootMACAddress").asText(null),
                     consumer.isMissingNode() ? null : consumer.path("kind").asText() + " " + consumer.path("name").asText());
-            String cluster = obj.path("metadata").path("labels").path(CLUSTER_LABEL).asText(null);
+            String cluster = obj.path("metadata").path("labels").path(ClusterApi.CLUSTER_NAME).asText(null);
             if (cluster == null) {
                 unclaimed.add(h);
             } else {

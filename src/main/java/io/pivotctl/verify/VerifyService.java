@@ -14,19 +14,23 @@ import io.pivotctl.kube.Parallel;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.ObjectDiff;
 import io.pivotctl.kube.ResourceType;
-import io.pivotctl.restore.Markers;
+import io.pivotctl.leases.DnsmasqLeasesPatch;
 import io.pivotctl.validate.LoadedArchive;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Compares the live target with the archive: every archived field must be present with an equal value
@@ -36,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class VerifyService {
 
-    static final Set<String> IGNORED_ANNOTATIONS = Set.of(Markers.RESTORED_FROM, Markers.BMH_STATUS, Markers.IMPORT_RUN);
+    static final Set<String> IGNORED_ANNOTATIONS = Set.of(PivotctlMarks.RESTORED_FROM, Metal3.HOST_STATUS, PivotctlMarks.IMPORT_RUN);
 
     public VerifyReport run(KubeTarget target, LoadedArchive archive, String leasesNamespace, String leasesConfigMap) {
         return run(target, archive, leasesNamespace, leasesConfigMap, false);
@@ -47,82 +51,115 @@ public final class VerifyService {
         PauseCheck pauseCheck = new PauseCheck(archive.manifest().pausedByExport(), expectPaused);
         try (ClusterConnection conn = KubeConnector.connect(target)) {
             ResourceClient client = new ResourceClient(conn);
-            Discovery discovery = new Discovery(conn);
-            List<Difference> diffs = Collections.synchronizedList(new ArrayList<>());
-            Map<GroupVersionKind, Optional<ResourceType>> types = new HashMap<>();
-            for (ArchivedObject o : archive.objects()) {
-                var e = o.entry();
-                types.computeIfAbsent(e.gvk(), k -> discovery.find(e.group(), e.version(), e.kind()));
-            }
+            Map<GroupVersionKind, Optional<ResourceType>> types = typesOf(new Discovery(conn), archive);
+            Findings found = new Findings();
             // One list per kind and namespace, compared as it arrives and then dropped: only each found object's live UID
             // and ownerReferences are kept (for the owner check, which needs every owner's new UID), so memory stays
             // bounded by the largest list, not by the fleet.
-            Map<List<Object>, List<ArchivedObject>> groups = new java.util.LinkedHashMap<>();
-            for (ArchivedObject o : archive.objects()) {
-                var e = o.entry();
-                groups.computeIfAbsent(List.of(e.gvk(), o.id().namespace()), k -> new ArrayList<>()).add(o);
-            }
-            Map<ObjectId, String> liveUid = new ConcurrentHashMap<>();
-            Map<ObjectId, String> liveOwnerRefs = new ConcurrentHashMap<>();
-            java.util.concurrent.atomic.AtomicInteger secrets = new java.util.concurrent.atomic.AtomicInteger();
-            Parallel.map(new ArrayList<>(groups.values()), conn.concurrency(), group -> {
-                var e = group.get(0).entry();
-                Optional<ResourceType> t = types.get(e.gvk());
-                if (t.isEmpty()) {
-                    group.forEach(o -> diffs.add(new Difference(o.id().toString(), Difference.Kind.NOT_SERVED,
-                            e.kind() + " " + e.version() + " is not served by the target")));
-                    return null;
-                }
-                Map<ObjectId, ArchivedObject> wanted = new HashMap<>();
-                group.forEach(o -> wanted.put(o.id(), o));
-                String ns = group.get(0).id().namespace();
-                try {
-                    // streamed page by page: each live object is compared as it arrives, then dropped
-                    client.forEach(t.get(), t.get().namespaced() ? ns : null, null, l -> {
-                        ArchivedObject o = wanted.remove(ObjectId.of(l));
-                        if (o == null) {
-                            return;
-                        }
-                        liveUid.put(o.id(), l.path("metadata").path("uid").asText());
-                        if (o.hasOwnerReferences()) {
-                            liveOwnerRefs.put(o.id(), packOwners(l.path("metadata").path("ownerReferences")));
-                        }
-                        if (o.isSecret()) {
-                            secrets.incrementAndGet();
-                        }
-                        compare(o, l, diffs);
-                        checkLiveState(o, l, pauseCheck, diffs);
-                    });
-                } catch (RuntimeException ex) {
-                    throw ApiErrors.describe(ex, "list", t.get().qualifiedResource() + (ns.isEmpty() ? "" : " in namespace " + ns), conn.server());
-                }
-                wanted.values().forEach(o -> diffs.add(new Difference(o.id().toString(), Difference.Kind.MISSING, "not found on the target")));
+            Parallel.map(new ArrayList<>(groups(archive).values()), conn.concurrency(), group -> {
+                compareGroup(client, types.get(group.get(0).entry().gvk()), group, pauseCheck, found);
                 return null;
             });
-            Map<String, String> liveUidByArchivedUid = new HashMap<>();
-            Map<String, ObjectId> idByArchivedUid = new HashMap<>();
-            for (ArchivedObject o : archive.objects()) {
-                String uid = o.uid();
-                idByArchivedUid.put(uid, o.id());
-                if (liveUid.containsKey(o.id())) {
-                    liveUidByArchivedUid.put(uid, liveUid.get(o.id()));
-                }
-            }
-            for (ArchivedObject o : archive.objects()) {
-                String refs = liveOwnerRefs.get(o.id());
-                if (refs != null) {
-                    compareOwners(o, refs, liveUidByArchivedUid, idByArchivedUid, diffs);
-                }
-            }
+            compareAllOwners(archive, found);
             boolean leasesChecked = false;
             if (archive.leases().isPresent()) {
                 leasesChecked = true;
-                compareLeases(client, archive.leases().get(), leasesNamespace, leasesConfigMap, diffs);
+                compareLeases(client, archive.leases().get(), leasesNamespace, leasesConfigMap, found.diffs);
             }
+            return new VerifyReport(archive.manifest().archiveId(), conn.server(), found.liveUid.size(), found.secrets.get(),
+                    !archive.secretsDecrypted() && !archive.manifest().secrets().isEmpty(), leasesChecked, found.sortedDiffs());
+        }
+    }
+
+    /** What the comparison found so far, filled by one thread per kind and namespace. */
+    private static final class Findings {
+        final List<Difference> diffs = Collections.synchronizedList(new ArrayList<>());
+        /** The live UID of every archived object found on the target. */
+        final Map<ObjectId, String> liveUid = new ConcurrentHashMap<>();
+        /** The live ownerReferences of every found object that had some archived (see {@link #packOwners}). */
+        final Map<ObjectId, String> liveOwnerRefs = new ConcurrentHashMap<>();
+        final AtomicInteger secrets = new AtomicInteger();
+
+        List<Difference> sortedDiffs() {
             List<Difference> sorted = new ArrayList<>(diffs);
             sorted.sort(Comparator.comparing(Difference::object).thenComparing(Difference::kind).thenComparing(Difference::detail));
-            return new VerifyReport(archive.manifest().archiveId(), conn.server(), liveUid.size(), secrets.get(),
-                    !archive.secretsDecrypted() && !archive.manifest().secrets().isEmpty(), leasesChecked, sorted);
+            return sorted;
+        }
+    }
+
+    private static Map<GroupVersionKind, Optional<ResourceType>> typesOf(Discovery discovery, LoadedArchive archive) {
+        Map<GroupVersionKind, Optional<ResourceType>> types = new HashMap<>();
+        for (ArchivedObject o : archive.objects()) {
+            var e = o.entry();
+            types.computeIfAbsent(e.gvk(), k -> discovery.find(e.group(), e.version(), e.kind()));
+        }
+        return types;
+    }
+
+    /** The archived objects by kind and namespace: each group is one (paged) list on the target. */
+    private static Map<List<Object>, List<ArchivedObject>> groups(LoadedArchive archive) {
+        Map<List<Object>, List<ArchivedObject>> groups = new LinkedHashMap<>();
+        for (ArchivedObject o : archive.objects()) {
+            groups.computeIfAbsent(List.of(o.entry().gvk(), o.id().namespace()), k -> new ArrayList<>()).add(o);
+        }
+        return groups;
+    }
+
+    /** Lists one kind in one namespace and compares each archived object as it arrives; what is not found is missing. */
+    private static void compareGroup(ResourceClient client, Optional<ResourceType> t, List<ArchivedObject> group, PauseCheck pauseCheck,
+            Findings found) {
+        var e = group.get(0).entry();
+        if (t.isEmpty()) {
+            group.forEach(o -> found.diffs.add(new Difference(o.id().toString(), Difference.Kind.NOT_SERVED,
+                    e.kind() + " " + e.version() + " is not served by the target")));
+            return;
+        }
+        Map<ObjectId, ArchivedObject> wanted = new HashMap<>();
+        group.forEach(o -> wanted.put(o.id(), o));
+        String ns = group.get(0).id().namespace();
+        try {
+            // streamed page by page: each live object is compared as it arrives, then dropped
+            client.forEach(t.get(), t.get().namespaced() ? ns : null, null, l -> {
+                ArchivedObject o = wanted.remove(ObjectId.of(l));
+                if (o != null) {
+                    compareFound(o, l, pauseCheck, found);
+                }
+            });
+        } catch (RuntimeException ex) {
+            throw ApiErrors.describe(ex, "list", t.get().qualifiedResource() + (ns.isEmpty() ? "" : " in namespace " + ns),
+                    client.connection().server());
+        }
+        wanted.values().forEach(o -> found.diffs.add(new Difference(o.id().toString(), Difference.Kind.MISSING, "not found on the target")));
+    }
+
+    private static void compareFound(ArchivedObject o, ObjectNode live, PauseCheck pauseCheck, Findings found) {
+        found.liveUid.put(o.id(), live.path("metadata").path("uid").asText());
+        if (o.hasOwnerReferences()) {
+            found.liveOwnerRefs.put(o.id(), packOwners(live.path("metadata").path("ownerReferences")));
+        }
+        if (o.isSecret()) {
+            found.secrets.incrementAndGet();
+        }
+        compare(o, live, found.diffs);
+        checkLiveState(o, live, pauseCheck, found.diffs);
+    }
+
+    /** Once every list is read (and every owner's new UID known): each found object's ownerReferences. */
+    private static void compareAllOwners(LoadedArchive archive, Findings found) {
+        Map<String, String> liveUidByArchivedUid = new HashMap<>();
+        Map<String, ObjectId> idByArchivedUid = new HashMap<>();
+        for (ArchivedObject o : archive.objects()) {
+            String uid = o.uid();
+            idByArchivedUid.put(uid, o.id());
+            if (found.liveUid.containsKey(o.id())) {
+                liveUidByArchivedUid.put(uid, found.liveUid.get(o.id()));
+            }
+        }
+        for (ArchivedObject o : archive.objects()) {
+            String refs = found.liveOwnerRefs.get(o.id());
+            if (refs != null) {
+                compareOwners(o, refs, liveUidByArchivedUid, idByArchivedUid, found.diffs);
+            }
         }
     }
 
@@ -157,7 +194,7 @@ public final class VerifyService {
                 continue;
             }
             IGNORED_ANNOTATIONS.forEach(a::remove);
-            a.remove(Markers.BMH_PAUSED); // compared as pause state, see checkLiveState
+            a.remove(Metal3.HOST_PAUSED); // compared as pause state, see checkLiveState
             for (String d : ObjectDiff.missingOrDifferent(a, live.path("metadata").path(map), "metadata." + map)) {
                 diffs.add(new Difference(id, Difference.Kind.METADATA, d));
             }
@@ -239,8 +276,8 @@ public final class VerifyService {
         }
         if (cm.isEmpty()) {
             diffs.add(new Difference(what, Difference.Kind.LEASES, "leases ConfigMap not found"));
-        } else if (!new String(leases, StandardCharsets.UTF_8).equals(cm.get().path("data").path("dnsmasq.leases").asText(null))) {
-            diffs.add(new Difference(what, Difference.Kind.LEASES, "data.dnsmasq.leases differs from the archived lease file"));
+        } else if (!new String(leases, StandardCharsets.UTF_8).equals(cm.get().path("data").path(DnsmasqLeasesPatch.KEY).asText(null))) {
+            diffs.add(new Difference(what, Difference.Kind.LEASES, "data." + DnsmasqLeasesPatch.KEY + " differs from the archived lease file"));
         }
     }
 }

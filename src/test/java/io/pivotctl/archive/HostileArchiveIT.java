@@ -4,16 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.pivotctl.testing.ApiServersExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileArchiveIT {
 
     static final long TIME_LIMIT_MILLIS = 30_000;
+
+    /** No API server: a pivotctl home of the class's own. */
+    @RegisterExtension
+    static final ApiServersExtension home = ApiServersExtension.none();
 
     @TempDir
     static Path dir;
@@ -51,11 +56,8 @@ class HostileArchiveIT {
     }
 
     static Run pivotctl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx256m", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar")));
-        cmd.addAll(List.of(args));
         Path err = Files.createTempFile(dir, "stderr", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("PIVOTCTL_HOME", dir.resolve("home").toString());
+        ProcessBuilder pb = home.process(List.of("-Xmx256m"), args).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().remove("PIVOTCTL_PASSPHRASE");
         long start = System.nanoTime();
         Process p = pb.start();

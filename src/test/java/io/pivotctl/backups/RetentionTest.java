@@ -65,7 +65,7 @@ class RetentionTest {
         List<Retention.Candidate> in = new java.util.ArrayList<>(dates.stream().map(d -> new Retention.Candidate("a-" + d, Instant.parse(d))).toList());
         java.util.Collections.shuffle(in, new java.util.Random(7));
         List<Retention.Decision> plan = Retention.plan(in, policy);
-        List<String> kept = plan.stream().filter(Retention.Decision::keep).map(d -> d.archive().createdAt().toString()).toList();
+        List<String> kept = plan.stream().filter(Retention.Decision::keep).map(d -> d.archive().time().toString()).toList();
         assertEquals(expectedKept, kept);
         assertEquals(dates.size(), plan.size(), "every archive gets a decision");
         plan.stream().filter(d -> !d.keep()).forEach(d -> assertTrue(d.reasons().isEmpty()));
@@ -97,5 +97,43 @@ class RetentionTest {
             assertEquals("2026-11-25T10:00:00Z", newest.archive().name());
             assertTrue(newest.keep());
         }
+    }
+
+    @Test
+    void eachGroupKeepsItsOwnHistoryAndItsNewest() {
+        List<Retention.Candidate> in = List.of(
+                new Retention.Candidate("a-1", Instant.parse("2026-11-25T01:00:00Z"), "source A", false),
+                new Retention.Candidate("a-2", Instant.parse("2026-11-24T01:00:00Z"), "source A", false),
+                new Retention.Candidate("b-1", Instant.parse("2026-11-24T13:00:00Z"), "source B", false),
+                new Retention.Candidate("b-2", Instant.parse("2026-11-23T13:00:00Z"), "source B", false));
+        List<Retention.Decision> plan = Retention.plan(in, new RetentionPolicy(1, 0, 0, 0, 0));
+        assertEquals(List.of("a-1", "b-1"), plan.stream().filter(Retention.Decision::keep).map(d -> d.archive().name()).toList());
+        assertEquals(List.of("newest archive", "last 1/1"), plan.get(2).reasons(), "the newest of the second group too");
+    }
+
+    @Test
+    void aFutureDatedArchiveIsKeptNamedAndNeverCountedAsNewest() {
+        List<Retention.Candidate> in = List.of(
+                new Retention.Candidate("real-1", Instant.parse("2026-11-25T10:00:00Z")),
+                new Retention.Candidate("real-2", Instant.parse("2026-11-25T09:00:00Z")),
+                new Retention.Candidate("skewed", Instant.parse("2026-11-25T11:00:00Z"), "", true));
+        List<Retention.Decision> plan = Retention.plan(in, new RetentionPolicy(1, 0, 0, 0, 0));
+        assertEquals(List.of("real-1", "real-2", "skewed"), plan.stream().map(d -> d.archive().name()).toList());
+        assertEquals(List.of("newest archive", "last 1/1"), plan.get(0).reasons());
+        assertTrue(!plan.get(1).keep());
+        assertTrue(plan.get(2).keep());
+        assertEquals(List.of(Retention.FUTURE_DATED), plan.get(2).reasons());
+    }
+
+    @Test
+    void theStoredTimeBoundsTheClaimedOne() {
+        Instant stored = Instant.parse("2026-11-25T10:00:00Z");
+        Instant now = Instant.parse("2026-11-26T00:00:00Z");
+        assertEquals(Instant.parse("2026-11-25T09:00:00Z"), ArchiveTime.proven(Instant.parse("2026-11-25T09:00:00Z"), stored));
+        assertEquals(stored, ArchiveTime.proven(Instant.parse("2026-11-25T10:05:00Z"), stored), "a little skew is bounded, not trusted");
+        assertTrue(!ArchiveTime.futureDated(Instant.parse("2026-11-25T10:09:59Z"), stored, now), "within 10 minutes of skew");
+        assertTrue(ArchiveTime.futureDated(Instant.parse("2026-11-25T10:10:01Z"), stored, now));
+        assertTrue(ArchiveTime.futureDated(Instant.parse("2099-01-01T00:00:00Z"), Instant.parse("2099-01-01T00:00:00Z"), now),
+                "a stored time in the future (a touched file) proves nothing either");
     }
 }

@@ -10,7 +10,7 @@ import io.pivotctl.kube.ClusterConnection;
 import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.KubeConnector;
 import io.pivotctl.kube.KubeTarget;
-import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.S3Server;
 import io.pivotctl.testing.TestApiServer;
 import java.io.IOException;
@@ -66,9 +66,8 @@ public final class Bench {
     static FleetRun run(Path jar, int hosts) throws Exception {
         List<Row> rows = new ArrayList<>();
         Path dir = Files.createTempDirectory("pivotctl-bench");
-        try (TestApiServer source = TestApiServer.start(); TestApiServer target = TestApiServer.start()) {
-            Crds.installPreferUpstream(source.client());
-            Crds.installPreferUpstream(target.client());
+        List<TestApiServer> servers = TestApiServer.startAll(List.of(CrdSet.upstreamOrFixtures(), CrdSet.upstreamOrFixtures()));
+        try (TestApiServer source = servers.get(0); TestApiServer target = servers.get(1)) {
             log("N=" + hosts + ": loading the fleet into the source, " + FleetLoader.CLUSTERS_IN_FLIGHT + " clusters at a time");
             FleetLoader.Loaded loaded = FleetLoader.load(source.kubeconfig(), NAMESPACE, hosts);
             int objects = loaded.objects();
@@ -86,8 +85,8 @@ public final class Bench {
                     "kubectl-list", false)));
 
             log("N=" + hosts + ": pivotctl export");
-            rows.add(Row.of(hosts, objects, "export", Command.run(Command.pivotctl(jar, "export", "-q", "-v", "--kubeconfig", src, "-n", NAMESPACE,
-                    "--recipient", id.recipient(), "-o", archive.toString()), dir, "export", true)));
+            rows.add(Row.of(hosts, objects, "export", Command.run(Command.pivotctl(jar, "export", archive.toString(), "-q", "-v", "--kubeconfig", src,
+                    "-n", NAMESPACE, "--recipient", id.recipient()), dir, "export", true)));
             long archiveBytes = Files.size(archive);
 
             log("N=" + hosts + ": pivotctl export to S3");
@@ -95,8 +94,8 @@ public final class Bench {
                 s3.createBucket("bench");
                 List<String> cmd = new ArrayList<>(List.of("env", "AWS_ENDPOINT_URL=" + s3.endpoint(), "AWS_REGION=us-east-1",
                         "AWS_ACCESS_KEY_ID=" + S3Server.IDENTITY, "AWS_SECRET_ACCESS_KEY=" + S3Server.CREDENTIAL));
-                cmd.addAll(Command.pivotctl(jar, "export", "-q", "-v", "--kubeconfig", src, "-n", NAMESPACE, "--recipient", id.recipient(),
-                        "-o", "s3://bench/fleet.tar.gz"));
+                cmd.addAll(Command.pivotctl(jar, "export", "s3://bench/fleet.tar.gz", "-q", "-v", "--kubeconfig", src, "-n", NAMESPACE,
+                        "--recipient", id.recipient()));
                 rows.add(Row.of(hosts, objects, "export-s3", Command.run(cmd, dir, "export-s3", true)));
             }
 

@@ -11,10 +11,18 @@ class ArchiveLocationOptionTest {
 
     @Test
     void aPrefixWhereAnArchiveIsExpectedIsAUsageError() {
+        Cli.Result r = Cli.run("export", "s3://bucket/prefix/", "--recipient", "age1x");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("error: Invalid value for positional parameter at index 0 (ARCHIVE): 's3://bucket/prefix/' names a bucket or prefix,"
+                + " not an archive: give s3://BUCKET/KEY (e.g. .../backup.tar.gz)", r.err().lines().findFirst().orElseThrow());
+    }
+
+    @Test
+    void theOldSpellingIsCheckedTheSameWay() {
         Cli.Result r = Cli.run("export", "-o", "s3://bucket/prefix/", "--recipient", "age1x");
         assertEquals(2, r.exitCode(), r.toString());
         assertEquals("error: Invalid value for option '--output': 's3://bucket/prefix/' names a bucket or prefix, not an archive:"
-                + " give s3://BUCKET/KEY (e.g. .../backup.tar.gz)", r.err().lines().findFirst().orElseThrow());
+                + " give s3://BUCKET/KEY (e.g. .../backup.tar.gz)", r.err().lines().filter(l -> l.startsWith("error:")).findFirst().orElseThrow());
     }
 
     @Test

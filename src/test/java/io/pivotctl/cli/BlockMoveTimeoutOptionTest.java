@@ -13,7 +13,7 @@ class BlockMoveTimeoutOptionTest {
 
     @Test
     void durationsAreReadAsOperatorsWriteThem() {
-        ExportCommand.DurationConverter c = new ExportCommand.DurationConverter();
+        DurationConverter c = new DurationConverter();
         assertEquals(Duration.ofSeconds(90), c.convert("90s"));
         assertEquals(Duration.ofMinutes(5), c.convert("5m"));
         assertEquals(Duration.ofHours(1), c.convert("1h"));
@@ -25,9 +25,9 @@ class BlockMoveTimeoutOptionTest {
     void helpDocumentsItAndABadValueIsAUsageError() {
         Cli.Result help = Cli.run("export", "--help");
         assertTrue(help.out().contains("--block-move-timeout") && help.out().contains("default: 5m"), help.out());
-        Cli.Result bad = Cli.run("export", "-o", "x.tar.gz", "--recipient", "age1x", "--block-move-timeout", "soon-ish-secret");
+        Cli.Result bad = Cli.run("export", "x.tar.gz", "--recipient", "age1x", "--block-move-timeout", "soon-ish-secret");
         assertEquals(2, bad.exitCode(), bad.toString());
-        assertTrue(bad.err().contains("wants a duration like 90s, 5m or 1h"), bad.err());
+        assertTrue(bad.err().contains("wants a duration such as 90s, 10m, 1h30m or 2d"), bad.err());
         assertFalse(bad.err().contains("soon-ish-secret"), "the value is not echoed: " + bad.err());
     }
 }

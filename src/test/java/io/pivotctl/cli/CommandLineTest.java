@@ -47,7 +47,7 @@ class CommandLineTest {
     void aNegativeChunkSizeIsAUsageErrorNamingTheOption() {
         for (String cmd : List.of("export", "verify")) {
             List<String> args = cmd.equals("export")
-                    ? List.of("export", "-o", dir.resolve("a.tar.gz").toString(), "--recipient", AgeIdentity.generate().recipient(), "--chunk-size", "-1")
+                    ? List.of("export", dir.resolve("a.tar.gz").toString(), "--recipient", AgeIdentity.generate().recipient(), "--chunk-size", "-1")
                     : List.of("verify", dir.resolve("a.tar.gz").toString(), "--chunk-size", "-1");
             Cli.Result r = Cli.run(args);
             assertEquals(2, r.exitCode(), r.toString());
@@ -70,7 +70,7 @@ class CommandLineTest {
                 """;
         Path unknownHost = dir.resolve("unknown-host.kubeconfig");
         Files.writeString(unknownHost, template.formatted("https://no-such-apiserver.invalid:6443"));
-        Cli.Result r = Cli.run("export", "--kubeconfig", unknownHost.toString(), "-o", dir.resolve("a.tar.gz").toString(), "--recipient", recipient);
+        Cli.Result r = Cli.run("export", "--kubeconfig", unknownHost.toString(), dir.resolve("a.tar.gz").toString(), "--recipient", recipient);
         assertEquals(1, r.exitCode(), r.toString());
         assertEquals("error: cannot reach API server https://no-such-apiserver.invalid:6443/: unknown host (check the server address in the kubeconfig)",
                 r.err().lines().filter(l -> l.startsWith("error:")).findFirst().orElse(r.err()));
@@ -78,7 +78,7 @@ class CommandLineTest {
 
         Path refused = dir.resolve("refused.kubeconfig");
         Files.writeString(refused, template.formatted("https://127.0.0.1:1"));
-        Cli.Result q = Cli.run("export", "--kubeconfig", refused.toString(), "-o", dir.resolve("a.tar.gz").toString(), "--recipient", recipient);
+        Cli.Result q = Cli.run("export", "--kubeconfig", refused.toString(), dir.resolve("a.tar.gz").toString(), "--recipient", recipient);
         assertEquals(1, q.exitCode(), q.toString());
         assertTrue(q.err().contains("error: cannot reach API server https://127.0.0.1:1/: connection refused (is it running? check --kubeconfig/--context)"),
                 q.err());
@@ -86,7 +86,7 @@ class CommandLineTest {
 
         Path garbage = dir.resolve("garbage.kubeconfig");
         Files.writeString(garbage, "clusters: [this is: not: a kubeconfig");
-        Cli.Result g = Cli.run("export", "--kubeconfig", garbage.toString(), "-o", dir.resolve("a.tar.gz").toString(), "--recipient", recipient);
+        Cli.Result g = Cli.run("export", "--kubeconfig", garbage.toString(), dir.resolve("a.tar.gz").toString(), "--recipient", recipient);
         assertEquals(2, g.exitCode(), g.toString());
         assertTrue(g.err().startsWith("error: invalid kubeconfig " + garbage), g.err());
         for (Cli.Result x : List.of(r, q, g)) {
@@ -98,14 +98,14 @@ class CommandLineTest {
     @Test
     void keygenWritesAPrivateFileRefusesToOverwriteAndPrintsTheRecipient() throws Exception {
         Path key = dir.resolve("k.txt");
-        Cli.Result r = Cli.run("keygen", "-o", key.toString());
+        Cli.Result r = Cli.run("keygen", key.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().strip().startsWith("age1"));
         assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(key));
         List<AgeIdentity> ids = IdentityFiles.read(key, w -> { });
         assertEquals(r.out().strip(), ids.get(0).recipient());
         byte[] before = Files.readAllBytes(key);
-        Cli.Result again = Cli.run("keygen", "-o", key.toString());
+        Cli.Result again = Cli.run("keygen", key.toString());
         assertEquals(1, again.exitCode());
         assertTrue(again.err().contains("refusing to overwrite"), again.err());
         assertEquals(new String(before), new String(Files.readAllBytes(key)), "file unchanged");
@@ -117,7 +117,7 @@ class CommandLineTest {
     @Test
     void signingKeysAreWrittenAsPemPair() throws Exception {
         Path key = dir.resolve("sign.key");
-        Cli.Result r = Cli.run("keygen", "--signing", "-o", key.toString());
+        Cli.Result r = Cli.run("keygen", "--signing", key.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(Files.readString(key).startsWith("-----BEGIN PRIVATE KEY-----"));
         assertTrue(Files.readString(Path.of(key + ".pub")).startsWith("-----BEGIN PUBLIC KEY-----"));
@@ -127,7 +127,7 @@ class CommandLineTest {
     @Test
     void identityFileReadableByOthersIsWarnedAbout() throws Exception {
         Path key = dir.resolve("open.txt");
-        Cli.run("keygen", "-o", key.toString());
+        Cli.run("keygen", key.toString());
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
         StringBuilder warnings = new StringBuilder();
         IdentityFiles.read(key, warnings::append);

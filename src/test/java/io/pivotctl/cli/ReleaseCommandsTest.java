@@ -29,10 +29,10 @@ class ReleaseCommandsTest {
         Cli.Result t = Cli.run("release-source", "a.tar.gz", "--detach-timeout", "s3cr3t-typo");
         assertEquals(2, t.exitCode(), t.toString());
         assertFalse(t.err().contains("s3cr3t-typo"), t.err());
-        assertTrue(t.err().contains("duration such as 10m"), t.err());
+        assertTrue(t.err().contains("wants a duration such as 90s, 10m, 1h30m or 2d"), t.err());
         Cli.Result both = Cli.run("release-source", "a.tar.gz", "--verified-on", "k", "--skip-verify");
         assertEquals(2, both.exitCode(), both.toString());
-        assertTrue(both.err().contains("exclude each other"), both.err());
+        assertTrue(both.err().contains("mutually exclusive"), both.err());
     }
 
     @Test
@@ -42,5 +42,26 @@ class ReleaseCommandsTest {
         assertEquals(Duration.ofMinutes(10), c.convert("10m"));
         assertEquals(Duration.ofSeconds(90), c.convert("90s"));
         assertEquals(Duration.ofMinutes(90), c.convert("1h30m"));
+    }
+
+    @Test
+    void everyDurationOptionReadsTheSameForms() {
+        DurationConverter c = new DurationConverter();
+        assertEquals(Duration.ofDays(2), c.convert("2d"), "backups prune --abort-uploads-older-than 2d");
+        assertEquals(Duration.ofMinutes(10), c.convert("PT10M"));
+        assertEquals(Duration.ofMillis(500), c.convert("500ms"));
+        assertEquals(Duration.ofSeconds(30), c.convert("30"));
+        assertEquals(Duration.ofHours(25).plusMinutes(30), c.convert("1d1h30m"));
+        for (String bad : new String[] {"", "-5m", "5x", "m", "PT-1M", "1.5h"}) {
+            try {
+                c.convert(bad);
+                throw new AssertionError("accepted '" + bad + "'");
+            } catch (picocli.CommandLine.TypeConversionException e) {
+                assertEquals("wants a duration such as 90s, 10m, 1h30m or 2d", e.getMessage());
+            }
+        }
+        Cli.Result prune = Cli.run("backups", "prune", "/nonexistent/never-read/", "--keep-last", "1", "--abort-uploads-older-than", "soon");
+        assertEquals(2, prune.exitCode(), prune.toString());
+        assertTrue(prune.err().contains("wants a duration such as"), prune.err());
     }
 }

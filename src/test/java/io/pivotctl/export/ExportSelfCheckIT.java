@@ -16,18 +16,15 @@ import io.pivotctl.PivotctlException;
 import io.pivotctl.crypto.AgeIdentity;
 import io.pivotctl.kube.KubeTarget;
 import io.pivotctl.testing.ApiServersExtension;
-import io.pivotctl.testing.Crds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Metal3Fleet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,17 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** The export reads back what it wrote: a writer that changes a value fails the export, names the object and field, leaves no file. */
 class ExportSelfCheckIT {
 
+    static final String HOST = "self-check-node-0";
+
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one();
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstreamOrFixtures()).withFleet(fleetWithHexWwn());
 
     @TempDir
     static Path dir;
 
-    static final String HOST = "self-check-node-0";
-
-    @BeforeAll
-    static void load() {
-        Crds.installPreferUpstream(servers.source().client());
+    static List<ObjectNode> fleetWithHexWwn() {
         List<ObjectNode> fleet = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("self-check", 1, 0)), 0);
         for (ObjectNode o : fleet) {
             if (o.path("kind").asText().equals("BareMetalHost")) {
@@ -53,13 +48,12 @@ class ExportSelfCheckIT {
                 disk.put("wwn", "0x50014ee2b4e2f1a5"); // Ironic's hex WWN: a number to a YAML reader when written plain
             }
         }
-        InventoryLoader.load(servers.source().kubeconfig(), fleet, 4);
+        return fleet;
     }
 
     static ExportRequest request(Path out) {
-        return new ExportRequest(new KubeTarget(servers.source().kubeconfig(), null, 4, 0), new io.pivotctl.storage.LocalArchive(out), List.of("metal3"), false, List.of(),
-                List.of(AgeIdentity.generate().recipient()), null, new LeaseSource.None(), false, true, Optional.empty(),
-                ExportRequest.DEFAULT_SCRYPT_WORK_FACTOR);
+        return ExportRequest.of(new KubeTarget(servers.source().kubeconfig(), null, 4, 0), new io.pivotctl.storage.LocalArchive(out))
+                .namespaces(List.of("metal3")).recipients(List.of(AgeIdentity.generate().recipient())).build();
     }
 
     /** The writer pivotctl had before its scalar rule: plain strings wherever Jackson thought them safe. */

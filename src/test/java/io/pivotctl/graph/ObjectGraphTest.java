@@ -130,4 +130,35 @@ class ObjectGraphTest {
                 "a dependent of a cycle still comes after it");
         assertEquals(4, g.levels().size(), "objects on a cycle still get a level");
     }
+
+    @Test
+    void aSelfOwnerIsACycleCyclesComeSortedAndADeepChainIsNone() {
+        List<ObjectNode> objects = new java.util.ArrayList<>();
+        objects.add(configMap("zz-self", "zz-self"));
+        objects.add(configMap("m-1", "m-2"));
+        objects.add(configMap("m-2", "m-1"));
+        objects.add(configMap("b-1", "b-2"));
+        objects.add(configMap("b-2", "b-3"));
+        objects.add(configMap("b-3", "b-1"));
+        int depth = 5_000; // a deep ownership chain: searched without recursion
+        for (int i = 0; i < depth; i++) {
+            objects.add(configMap("chain-" + i, i + 1 < depth ? "chain-" + (i + 1) : null));
+        }
+        ObjectGraph g = ObjectGraph.of(objects);
+        assertEquals(List.of(List.of(cm("b-1"), cm("b-2"), cm("b-3")), List.of(cm("m-1"), cm("m-2")), List.of(cm("zz-self"))), g.cycles());
+        assertEquals(depth - 1, g.levels().get(cm("chain-0")), "the chain's bottom is one level above each of its owners");
+    }
+
+    private static ObjectId cm(String name) {
+        return new ObjectId("", "ConfigMap", "ns", name);
+    }
+
+    private static ObjectNode configMap(String name, String owner) {
+        ObjectNode o = io.pivotctl.Json.MAPPER.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
+        ObjectNode meta = o.putObject("metadata").put("name", name).put("namespace", "ns").put("uid", "u-" + name);
+        if (owner != null) {
+            meta.putArray("ownerReferences").addObject().put("apiVersion", "v1").put("kind", "ConfigMap").put("name", owner).put("uid", "u-" + owner);
+        }
+        return o;
+    }
 }

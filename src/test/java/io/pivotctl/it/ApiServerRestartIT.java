@@ -4,27 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.ImportWatch;
 import io.pivotctl.testing.RestartableApiServer;
 import io.pivotctl.testing.TestApiServer;
-import io.pivotctl.testing.TargetReset;
-import io.pivotctl.testing.TestKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiServerRestartIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstreamOrFixtures())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 3, 12)), 2))
+            // the namespace exists on the target beforehand (no namespace controller runs here to finish deleting one)
+            .withTargetNamespace("metal3")
+            // each test starts from a target without archived objects or journals, its twin apiserver running: any order works
+            .withTargetResetBeforeEach();
 
     @TempDir
     static Path dir;
@@ -48,29 +48,12 @@ class ApiServerRestartIT {
     static Path archive;
     static Map<String, Integer> archivedPerKind;
 
-    /** Longer than pivotctl's retry budget for one request (7 attempts, about 6 to 11 s), so the import must fail. */
-    static final long OUTAGE_MILLIS = 20_000;
-
     @BeforeAll
     static void setUp() throws Exception {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        Crds.installPreferUpstream(servers.source().client());
-        Crds.installPreferUpstream(servers.target().client());
-        List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 3, 12)), 2);
-        InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
-        TestKey key = TestKey.create(dir);
-        identity = key.identity();
-        archive = key.exportMetal3(servers.source(), dir.resolve("a.tar.gz"));
+        identity = servers.key().identity();
+        archive = servers.key().exportMetal3(servers.source(), dir.resolve("a.tar.gz"));
         archivedPerKind = perKind(servers.source());
-        // the namespace exists on the target beforehand (no namespace controller runs here to finish deleting one)
-        servers.target().client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build()).create();
         twin = RestartableApiServer.twinOf(servers.target(), dir);
-    }
-
-    /** Each test starts from a target without archived objects or journals, its twin apiserver running: any order works. */
-    @BeforeEach
-    void resetTarget() {
-        TargetReset.clean(servers.target().client(), "metal3", home());
     }
 
     @AfterAll
@@ -82,10 +65,10 @@ class ApiServerRestartIT {
 
     @Test
     void killedMidImportTheImportWaitsForTheServerAndRollsBackCompletely() throws Exception {
-        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run("import", archive.toString(),
-                "--kubeconfig", twin.kubeconfig().toString(), "--identity", identity.toString()));
+        Cli.Running run = Cli.start("import", archive.toString(), "--kubeconfig", twin.kubeconfig().toString(), "--identity", identity.toString());
         int createsBeforeKill = killAfterCreates(40);
-        Thread.sleep(OUTAGE_MILLIS);
+        // down until pivotctl has spent its retry budget (7 attempts, about 6 to 11 s), failed, and waits to roll back
+        run.awaitErr("waiting up to 120s for it to come back", Duration.ofMinutes(2));
         twin.start();
         Cli.Result r = run.get(5, TimeUnit.MINUTES);
         assertTrue(createsBeforeKill >= 40, "killed mid-import, after " + createsBeforeKill + " creates");
@@ -133,7 +116,7 @@ class ApiServerRestartIT {
     }
 
     static Path home() {
-        return dir.resolve("home");
+        return servers.home();
     }
 
     static List<Path> journals() {

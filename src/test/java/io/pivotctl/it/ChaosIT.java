@@ -2,19 +2,14 @@ package io.pivotctl.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.ImportWatch;
-import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.RestartableApiServer;
-import io.pivotctl.testing.TargetReset;
-import io.pivotctl.testing.TestKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ChaosIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.fixtures())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 6)), 1)).withTargetNamespace("metal3");
 
     @TempDir
     static Path dir;
@@ -52,17 +48,10 @@ class ChaosIT {
 
     @BeforeAll
     static void setUp() {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        Crds.installFixtures(servers.source().client());
-        Crds.installFixtures(servers.target().client());
-        List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 6)), 1);
-        InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
-        TestKey key = TestKey.create(dir);
-        identity = key.identity();
-        archive = key.exportMetal3(servers.source(), dir.resolve("a.tar.gz"));
+        identity = servers.key().identity();
+        archive = servers.key().exportMetal3(servers.source(), dir.resolve("a.tar.gz"));
         archived = ImportWatch.perKind(servers.source(), "metal3");
         KubernetesClient t = servers.target().client();
-        t.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build()).create();
         var foreign = t.configMaps().inNamespace("metal3").resource(new ConfigMapBuilder().withNewMetadata().withName("someone-elses")
                 .withFinalizers("someone.example/keep").endMetadata().addToData("k", "v").build()).create();
         foreignUid = foreign.getMetadata().getUid();
@@ -115,7 +104,7 @@ class ChaosIT {
             args.add("--no-rollback");
         }
         CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run(args));
-        ImportWatch.awaitCreates(dir.resolve("home"), plan.createsBeforeKill(), () -> !run.isDone());
+        ImportWatch.awaitCreates(servers.home(), plan.createsBeforeKill(), () -> !run.isDone());
         twin.kill();
         Thread.sleep(plan.outageMillis());
         twin.start();
@@ -133,7 +122,7 @@ class ChaosIT {
         if (foreign == null || !foreignUid.equals(foreign.getMetadata().getUid()) || !foreignVersion.equals(foreign.getMetadata().getResourceVersion())) {
             return "NOT clean: the foreign ConfigMap was touched";
         }
-        if (!ImportWatch.journals(dir.resolve("home")).isEmpty()) {
+        if (!ImportWatch.journals(servers.home()).isEmpty()) {
             return "NOT clean: a journal is left (" + r + ")";
         }
         if (now.isEmpty() && r.exitCode() == 1) {
@@ -147,6 +136,6 @@ class ChaosIT {
 
     /** Removes what an import left, so the next run starts from the same target. */
     private static void reset() {
-        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"), "someone-elses");
+        servers.resetTarget("someone-elses");
     }
 }

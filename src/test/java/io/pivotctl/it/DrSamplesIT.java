@@ -18,11 +18,9 @@ import io.pivotctl.Json;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.ArchiveReader;
 import io.pivotctl.archive.ManifestCodec;
-import io.pivotctl.crypto.AgeIdentity;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Metal3Fleet;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,21 +42,21 @@ import org.junit.jupiter.api.io.TempDir;
 class DrSamplesIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one();
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstream())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 1, 1)), 0));
 
     @TempDir
     static Path dir;
 
     static final Path SAMPLES = Path.of("samples", "dr");
     static final String NS = "pivotctl-backup";
-    static String recipient = AgeIdentity.generate().recipient();
+    static String recipient;
     static KubernetesClient admin;
 
     @BeforeAll
     static void setUp() throws Exception {
+        recipient = servers.key().recipient();
         admin = servers.source().client();
-        Crds.installUpstream(admin);
-        InventoryLoader.load(servers.source().kubeconfig(), Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 1, 1)), 0), 8);
         List<HasMetadata> rbac;
         try (InputStream in = Files.newInputStream(SAMPLES.resolve("rbac.yaml"))) {
             rbac = admin.load(in).items();
@@ -95,7 +93,7 @@ class DrSamplesIT {
     void exportSucceedsWithOnlyTheSampleServiceAccountToken() throws Exception {
         Path kubeconfig = kubeconfigFor("pivotctl-backup");
         Path out = dir.resolve("dr.tar.gz");
-        Cli.Result r = Cli.run("export", "--kubeconfig", kubeconfig.toString(), "-A", "-o", out.toString(), "--recipient", recipient, "-q");
+        Cli.Result r = Cli.run("export", out.toString(), "--kubeconfig", kubeconfig.toString(), "-A", "--recipient", recipient, "-q");
         assertEquals(0, r.exitCode(), r.toString());
         var manifest = ManifestCodec.parse(ArchiveReader.read(out, ArchiveLimits.DEFAULT).manifestBytes());
         assertTrue(manifest.secrets().size() > 0, "Secrets were read and archived");
@@ -103,7 +101,7 @@ class DrSamplesIT {
         assertTrue(manifest.entries().stream().anyMatch(e -> "crd".equals(e.role())), "CRDs were read");
 
         // the ServiceAccount cannot change anything: a pause needs patch, which the sample role does not grant
-        Cli.Result pause = Cli.run("export", "--kubeconfig", kubeconfig.toString(), "-A", "-o", dir.resolve("p.tar").toString(),
+        Cli.Result pause = Cli.run("export", dir.resolve("p.tar").toString(), "--kubeconfig", kubeconfig.toString(), "-A",
                 "--recipient", recipient, "--pause", "-q");
         assertEquals(1, pause.exitCode(), pause.toString());
         assertTrue(pause.err().contains("forbidden (403)") && pause.err().contains("grant the 'patch' permission"), pause.err());
@@ -127,7 +125,7 @@ class DrSamplesIT {
                 .withName("no-secrets").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "no-secrets")
                 .addNewSubject().withKind("ServiceAccount").withName("no-secrets").withNamespace(NS).endSubject().build()).create();
 
-        Cli.Result r = Cli.run("export", "--kubeconfig", kubeconfigFor("no-secrets").toString(), "-A", "-o", dir.resolve("x.tar.gz").toString(),
+        Cli.Result r = Cli.run("export", dir.resolve("x.tar.gz").toString(), "--kubeconfig", kubeconfigFor("no-secrets").toString(), "-A",
                 "--recipient", recipient, "-q");
         assertEquals(1, r.exitCode(), r.toString());
         assertEquals(1, r.err().lines().count(), r.err());

@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.ArchiveReader;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.archive.ManifestCodec;
-import io.pivotctl.crypto.AgeIdentity;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Metal3Fleet;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -33,19 +30,18 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one();
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstream())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 3, 2), new Metal3Fleet.ClusterSpec("edge-b", 1, 1)), 2));
 
     @TempDir
     static Path dir;
 
-    static String recipient = AgeIdentity.generate().recipient();
+    static String recipient;
     static String kubeconfig;
 
     @BeforeAll
     static void load() {
-        Crds.installUpstream(servers.source().client());
-        List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 3, 2), new Metal3Fleet.ClusterSpec("edge-b", 1, 1)), 2);
-        InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
+        recipient = servers.key().recipient();
         kubeconfig = servers.source().kubeconfig().toString();
         // noise that must never be exported
         servers.source().client().configMaps().inNamespace("metal3").resource(new ConfigMapBuilder().withNewMetadata().withName("unrelated")

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -20,22 +19,20 @@ import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.ArchiveReader;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.archive.ManifestCodec;
-import io.pivotctl.crypto.AgeIdentity;
+import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.FaultProxy;
-import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
-import io.pivotctl.testing.TestApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExportPauseIT {
 
+    /** The proxy passes requests on with a token. */
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstream())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1), new Metal3Fleet.ClusterSpec("c2", 1, 0)), 0))
+            .withProxiedSource();
+
     @TempDir
     static Path dir;
 
@@ -55,39 +58,24 @@ class ExportPauseIT {
     static final String BLOCK_MOVE = "clusterctl.cluster.x-k8s.io/block-move";
     static final List<String> C1_HOSTS = List.of("c1-node-0", "c1-node-1");
 
-    static String recipient = AgeIdentity.generate().recipient();
+    static String recipient;
     static String kubeconfig;
     static FaultProxy proxy;
     static Path proxyKubeconfig;
     static KubernetesClient client;
-    static TestApiServer source;
 
     @BeforeAll
-    static void load() throws Exception {
-        source = TestApiServer.start(dir.resolve("tokens.csv")); // the proxy passes requests on with a token
-        client = source.client();
-        Crds.installUpstream(client);
-        List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1), new Metal3Fleet.ClusterSpec("c2", 1, 0)), 0);
-        InventoryLoader.load(source.kubeconfig(), inv, 8);
-        kubeconfig = source.kubeconfig().toString();
-        proxy = new FaultProxy(source.url());
-        proxyKubeconfig = proxy.kubeconfig(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (source != null) {
-            source.close();
-        }
+    static void load() {
+        recipient = servers.key().recipient();
+        client = servers.source().client();
+        kubeconfig = servers.source().kubeconfig().toString();
+        proxy = servers.sourceProxy();
+        proxyKubeconfig = proxy.kubeconfig();
     }
 
     /** Each test starts from an unpaused source without block-move, whatever the previous one left. */
     @AfterEach
     void unpauseEverything() {
-        proxy.clearRules();
         client.genericKubernetesResources(CLUSTER_API, "Cluster").inNamespace("metal3").list().getItems().forEach(c -> mergePatch(c,
                 "{\"metadata\":{\"annotations\":{\"pivotctl.io/paused-by\":null}},\"spec\":{\"paused\":false}}"));
         client.genericKubernetesResources(BMH_API, "BareMetalHost").inNamespace("metal3").list().getItems().forEach(h -> mergePatch(h,
@@ -243,11 +231,12 @@ class ExportPauseIT {
         setAnnotation("c1-node-0", BLOCK_MOVE, "true"); // holds the real jar in the wait, with the Cluster paused
         Path out = dir.resolve("signalled.tar.gz");
         Path err = dir.resolve("signalled.err");
-        Process p = new ProcessBuilder("java", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar"), "export", "--kubeconfig", kubeconfig,
-                "-n", "metal3", "-o", out.toString(), "--recipient", recipient, "--cluster", "c1", "--pause", "--block-move-timeout", "120s")
-                .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = servers.process("export", "--kubeconfig", kubeconfig, "-n", "metal3", "-o", out.toString(), "--recipient", recipient,
+                "--cluster", "c1", "--pause", "--block-move-timeout", "120s").redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
-            long until = System.currentTimeMillis() + 60_000;
+            // a poll, not a timing: a fresh JVM listing 47 kinds took over 60 s on two cores under a load of 25
+            long until = System.currentTimeMillis() + 180_000;
             while (!Files.readString(err).contains("waiting up to") && p.isAlive() && System.currentTimeMillis() < until) {
                 Thread.sleep(50);
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
@@ -19,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnabledIfSystemProperty(named = "pivotctl.exportScale", matches = "[0-9, ]+")
 class ExportScaleIT {
+
+    /** The key and home; each fleet size gets a fresh server of its own, started in the test. */
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.none();
 
     @TempDir
     static Path dir;
@@ -49,7 +55,7 @@ class ExportScaleIT {
                 int objects = fleet.size();
                 InventoryLoader.load(s.kubeconfig(), fleet, 16);
                 fleet = null; // the test JVM need not hold it while the export runs
-                TestKey key = TestKey.create(Files.createDirectories(dir.resolve("k" + hosts)));
+                TestKey key = servers.key();
                 String other = System.getProperty("pivotctl.exportScale.compareJar");
                 if (other != null) {
                     // the same fleet on the same server, exported by another build (e.g. before a change): a fair comparison

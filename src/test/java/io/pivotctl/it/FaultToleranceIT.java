@@ -4,25 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pivotctl.crypto.AgeIdentity;
-import io.pivotctl.crypto.IdentityFiles;
+import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.FaultProxy;
-import io.pivotctl.testing.TargetReset;
-import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.TestApiServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * mid-import is {@link ApiServerRestartIT}.
  */
 class FaultToleranceIT {
+
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstreamOrFixtures())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 2)), 1)).withProxiedSource().withProxiedTarget();
 
     @TempDir
     static Path dir;
@@ -45,31 +42,15 @@ class FaultToleranceIT {
     static Path archive;
 
     @BeforeAll
-    static void start() throws Exception {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        source = TestApiServer.start(dir.resolve("source-tokens.csv"));
-        target = TestApiServer.start(dir.resolve("target-tokens.csv"));
-        Crds.installPreferUpstream(source.client());
-        Crds.installPreferUpstream(target.client());
-        List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 2)), 1);
-        InventoryLoader.load(source.kubeconfig(), inv, 8);
-        sourceProxy = new FaultProxy(source.url());
-        targetProxy = new FaultProxy(target.url());
-        sourceKc = sourceProxy.kubeconfig(dir);
-        targetKc = targetProxy.kubeconfig(dir);
-        AgeIdentity id = AgeIdentity.generate();
-        identity = dir.resolve("key.txt");
-        IdentityFiles.writeNew(identity, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
+    static void start() {
+        source = servers.source();
+        target = servers.target();
+        sourceProxy = servers.sourceProxy();
+        targetProxy = servers.targetProxy();
+        sourceKc = sourceProxy.kubeconfig();
+        targetKc = targetProxy.kubeconfig();
+        identity = servers.key().identity();
         archive = dir.resolve("a.tar.gz");
-        Files.writeString(dir.resolve("recipient"), id.recipient());
-    }
-
-    @AfterAll
-    static void stop() {
-        sourceProxy.close();
-        targetProxy.close();
-        target.close();
-        source.close();
     }
 
     /** An archive exported without faults, for the import tests (made once, by whichever test needs it first). */
@@ -83,15 +64,8 @@ class FaultToleranceIT {
         return clean;
     }
 
-    @AfterEach
-    void clear() {
-        sourceProxy.clearRules();
-        targetProxy.clearRules();
-        targetProxy.setDown(false);
-    }
-
-    static String recipient() throws Exception {
-        return Files.readString(dir.resolve("recipient"));
+    static String recipient() {
+        return servers.key().recipient();
     }
 
     @Test
@@ -123,7 +97,7 @@ class FaultToleranceIT {
 
     @Test
     void importRejectedByAdmissionFailsPreflightWithoutRetrying() throws Exception {
-        TargetReset.clean(target.client(), "metal3", dir.resolve("home"));
+        servers.resetTarget();
         Path archive = cleanArchive();
         boolean namespaceBefore = target.client().namespaces().withName("metal3").get() != null;
         targetProxy.add(FaultProxy.Rule.status("POST", "/hardwaredata", 422, 100));
@@ -147,7 +121,7 @@ class FaultToleranceIT {
 
     @Test
     void importRetries429With_RetryAfter5xxAndLostAnswersAndSucceeds() throws Exception {
-        TargetReset.clean(target.client(), "metal3", dir.resolve("home"));
+        servers.resetTarget();
         Path archive = cleanArchive();
         // lost answers: the server carried the create / status write out, the client never heard: the retry must not fail
         FaultProxy.Rule lostCreates = FaultProxy.Rule.loseAnswer("POST", "/machines", 2);
@@ -166,13 +140,5 @@ class FaultToleranceIT {
         Cli.Result v = Cli.run("verify", archive.toString(), "--kubeconfig", target.kubeconfig().toString(), "--identity", identity.toString());
         assertEquals(0, v.exitCode(), v.toString());
         assertTrue(targetProxy.count("POST", "/baremetalhosts") >= 3 + 3 + 3, "3 hosts: dry runs, 3 x 429, creates");
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -7,14 +7,13 @@ import io.pivotctl.archive.ArchiveContents;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.ArchiveReader;
 import io.pivotctl.testing.ApiServersExtension;
-import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.TestKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,16 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetArchiveLimitsIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one();
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstreamOrFixtures());
 
     @TempDir
     static Path dir;
 
     @Test
     void aThousandHostArchiveValidatesAtXmx256mWellInsideTheLimits() throws Exception {
-        Crds.installPreferUpstream(servers.source().client());
         InventoryLoader.load(servers.source().kubeconfig(), Metal3Fleet.fleet("metal3", 1000), 16);
-        TestKey key = TestKey.create(dir);
+        TestKey key = servers.key();
         Path archive = key.exportMetal3(servers.source(), dir.resolve("fleet.tar.gz"));
 
         ArchiveContents c = ArchiveReader.read(archive, ArchiveLimits.DEFAULT);
@@ -59,10 +57,9 @@ class FleetArchiveLimitsIT {
         assertTrue(c.manifestBytes().length * 2L < d.maxEntryBytes(), "manifest " + c.manifestBytes().length + " leaves a margin of 2x");
         assertTrue(held < (256L << 20) / ArchiveLimits.HEAP_SHARE, "held bytes " + held + " fit the heap share of -Xmx256m");
 
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx256m", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar"),
-                "validate", archive.toString(), "--identity", key.identity().toString()));
         Path out = dir.resolve("validate.out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = servers.process(List.of("-Xmx256m"), "validate", archive.toString(), "--identity", key.identity().toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "validate finished");
         assertEquals(0, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     }

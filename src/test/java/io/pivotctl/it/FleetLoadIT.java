@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.pivotctl.testing.ApiServersExtension;
-import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.TestApiServer;
@@ -19,12 +19,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FleetLoadIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one();
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstream());
 
     @Test
     void inventoryLoadsIntoUpstreamCrdsWithStatus() {
         TestApiServer s = servers.source();
-        Crds.installUpstream(s.client());
         List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 3, 2), new Metal3Fleet.ClusterSpec("edge-b", 1, 1)), 2);
         Map<String, Integer> counts = InventoryLoader.load(s.kubeconfig(), inv, 8);
         assertEquals(9, counts.get("BareMetalHost.metal3.io"));

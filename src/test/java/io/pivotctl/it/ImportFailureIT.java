@@ -5,28 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pivotctl.crypto.AgeIdentity;
-import io.pivotctl.crypto.IdentityFiles;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Crds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.ImportWatch;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.TargetReset;
-import io.pivotctl.testing.TestKey;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportFailureIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.two().withSourceCrds(CrdSet.fixtures()).withFleet(brokenFleet())
+            // no archived object, Secret, ConfigMap or journal is on the target before a test
+            .withTargetResetBeforeEach();
 
     @TempDir
     static Path dir;
@@ -50,10 +48,8 @@ class ImportFailureIT {
     static Path identity;
     static String target;
 
-    @BeforeAll
-    static void exportBrokenSource() {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        Crds.installFixtures(servers.source().client());
+    /** One host carries a status the real schema rejects and a spec field it does not know. */
+    static List<ObjectNode> brokenFleet() {
         List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 3, 2)), 1);
         for (ObjectNode o : inv) {
             if (o.path("metadata").path("name").asText().equals("prod-a-node-4") && o.path("kind").asText().equals("BareMetalHost")) {
@@ -61,17 +57,14 @@ class ImportFailureIT {
                 o.with("spec").put("madeUpField", "the target's schema does not know this");
             }
         }
-        InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
-        TestKey key = TestKey.create(dir);
-        identity = key.identity();
-        archive = key.exportMetal3(servers.source(), dir.resolve("a.tar.gz"));
-        target = servers.target().kubeconfig().toString();
+        return inv;
     }
 
-    /** No archived object, Secret, ConfigMap or journal is on the target before a test. */
-    @BeforeEach
-    void resetTarget() {
-        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"));
+    @BeforeAll
+    static void exportBrokenSource() {
+        identity = servers.key().identity();
+        archive = servers.key().exportMetal3(servers.source(), dir.resolve("a.tar.gz"));
+        target = servers.target().kubeconfig().toString();
     }
 
     /** The target serves the upstream CRDs (the real, strict schemas) and has the metal3 namespace. */
@@ -80,10 +73,7 @@ class ImportFailureIT {
         if (c.apiextensions().v1().customResourceDefinitions().withName("baremetalhosts.metal3.io").get() == null) {
             Crds.installUpstream(c);
         }
-        if (c.namespaces().withName("metal3").get() == null) {
-            c.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build())
-                    .create();
-        }
+        servers.target().ensureNamespace("metal3");
     }
 
     static int objectsOnTarget() {
@@ -102,37 +92,18 @@ class ImportFailureIT {
         return n;
     }
 
-    static long journals() throws Exception {
-        Path j = dir.resolve("home/journal");
-        if (!Files.isDirectory(j)) {
-            return 0;
-        }
-        try (var s = Files.list(j)) {
-            return s.count();
-        }
+    static long journals() {
+        return ImportWatch.journals(servers.home()).size();
     }
 
     @Test
     void missingCrdsOnTheTargetFailPreflightAndChangeNothing() throws Exception {
-        var all = servers.target().client().apiextensions().v1().customResourceDefinitions();
-        all.delete();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (!all.list().getItems().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
+        TargetReset.removeAllCrds(servers.target().client());
         boolean namespaceBefore = servers.target().client().namespaces().withName("metal3").get() != null;
         // one group is there, but at a version the archive was not written with (a provider older or newer than the source's)
-        var otherVersion = new CustomResourceDefinitionBuilder().withNewMetadata().withName("ippools.ipam.metal3.io").endMetadata()
-                .withNewSpec().withGroup("ipam.metal3.io").withScope("Namespaced")
-                .withNewNames().withKind("IPPool").withPlural("ippools").withSingular("ippool").withListKind("IPPoolList").endNames()
-                .addNewVersion().withName("v1alpha9").withServed(true).withStorage(true)
-                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
-                .endVersion().endSpec().build();
+        var otherVersion = Crds.openSchema("ipam.metal3.io", "v1alpha9", "IPPool", "ippools", true);
         var crds = servers.target().client().apiextensions().v1().customResourceDefinitions();
-        crds.resource(otherVersion).create();
-        crds.withName("ippools.ipam.metal3.io").waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
-                && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                30, java.util.concurrent.TimeUnit.SECONDS);
+        Crds.install(servers.target().client(), List.of(otherVersion));
         int before = objectsOnTarget();
         Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString());
         assertEquals(3, r.exitCode(), r.toString());
@@ -228,11 +199,42 @@ class ImportFailureIT {
             resumeAfterOpeningTheStatusSchema(c, crd, partial);
         } finally {
             // objects holding the status only the open schema accepts go first: the strict schema would refuse any write to them
-            TargetReset.clean(c, "metal3", dir.resolve("home"));
+            servers.resetTarget();
             CustomResourceDefinition now = c.apiextensions().v1().customResourceDefinitions().withName("baremetalhosts.metal3.io").get();
             now.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().put("status", strict);
             c.apiextensions().v1().customResourceDefinitions().resource(now).update(); // the next test gets the strict schema back
-            Thread.sleep(2000);
+            awaitHostStatusSchema(false);
+        }
+    }
+
+    /**
+     * The apiserver picks a changed CRD schema up asynchronously: polls, with a probe host and server-side dry runs of
+     * the archived broken status, until the target accepts it ({@code open}) or refuses it (strict again).
+     */
+    static void awaitHostStatusSchema(boolean open) {
+        var hosts = servers.target().client().genericKubernetesResources("metal3.io/v1alpha1", "BareMetalHost").inNamespace("metal3");
+        GenericKubernetesResource probe = hosts.resource(Serialization.unmarshal("""
+                apiVersion: metal3.io/v1alpha1
+                kind: BareMetalHost
+                metadata: {name: schema-probe}
+                spec: {online: false}
+                """, GenericKubernetesResource.class)).create();
+        probe.setAdditionalProperty("status", Map.of("errorCount", 0, "errorMessage", "", "operationalStatus", "not-a-valid-state",
+                "poweredOn", false, "provisioningFailCount", 0, "provisioning", Map.of("ID", "", "state", "available")));
+        try {
+            TargetReset.await("the target's BareMetalHost status schema is " + (open ? "open" : "strict"), () -> {
+                try {
+                    hosts.resource(probe).dryRun().updateStatus();
+                    return open;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 422) {
+                        throw e;
+                    }
+                    return !open;
+                }
+            });
+        } finally {
+            hosts.withName("schema-probe").delete();
         }
     }
 
@@ -242,7 +244,7 @@ class ImportFailureIT {
         open.setXKubernetesPreserveUnknownFields(true);
         crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().put("status", open);
         c.apiextensions().v1().customResourceDefinitions().resource(crd).update();
-        Thread.sleep(2000); // the apiserver picks the new schema up asynchronously
+        awaitHostStatusSchema(true);
 
         Cli.Result resumed = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--resume");
         assertEquals(0, resumed.exitCode(), resumed.toString());

@@ -9,23 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.pivotctl.Json;
-import io.pivotctl.restore.Markers;
-import io.pivotctl.testing.TestApiServer;
+import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.FaultProxy;
 import io.pivotctl.testing.HandMadeArchive;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,9 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * own object names, so the tests run in any order.
  */
 class ImportGlobalsIT {
-
-    /** Accepts the fault proxy's token. */
-    static TestApiServer server;
 
     @TempDir
     static Path dir;
@@ -53,34 +48,19 @@ class ImportGlobalsIT {
     static final ResourceDefinitionContext CLUSTERS = new ResourceDefinitionContext.Builder().withGroup("cluster.x-k8s.io").withVersion("v1beta2")
             .withKind("Cluster").withPlural("clusters").withNamespaced(true).build();
 
-    @BeforeAll
-    static void setUp() {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        server = TestApiServer.start(dir.resolve("tokens.csv"));
-        Crds.installFixtures(client());
-        // a tiny cluster-scoped CRD of the real group and kind, defined here (the upstream one is not needed for this)
-        Crds.install(client(), List.of(new CustomResourceDefinitionBuilder().withNewMetadata().withName("globalinclusterippools.ipam.cluster.x-k8s.io")
-                .endMetadata().withNewSpec().withGroup("ipam.cluster.x-k8s.io").withScope("Cluster")
-                .withNewNames().withKind("GlobalInClusterIPPool").withPlural("globalinclusterippools").withListKind("GlobalInClusterIPPoolList").endNames()
-                .addNewVersion().withName("v1beta1").withServed(true).withStorage(true).withNewSubresources().withNewStatus().endStatus().endSubresources()
-                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
-                .endVersion().endSpec().build()));
-        client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build()).create();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    /** The one server, which the import targets; a fault proxy in front of it for the rollback test. */
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.one()
+            // a tiny cluster-scoped CRD of the real group and kind, defined here (the upstream one is not needed for this)
+            .withCrds(CrdSet.fixtures().and(Crds.openSchema("ipam.cluster.x-k8s.io", "v1beta1", "GlobalInClusterIPPool", "globalinclusterippools", false)))
+            .withTargetNamespace("metal3").withProxiedTarget();
 
     static KubernetesClient client() {
-        return server.client();
+        return servers.source().client();
     }
 
     static String kubeconfig() {
-        return server.kubeconfig().toString();
+        return servers.source().kubeconfig().toString();
     }
 
     static GenericKubernetesResource create(ResourceDefinitionContext ctx, String yaml) {
@@ -143,7 +123,7 @@ class ImportGlobalsIT {
         assertEquals(Map.of("x", "theirs"), a.getAdditionalProperties().get("spec"), "and never updated, even with --on-conflict update");
         GenericKubernetesResource b = get(POOLS, "g1-b");
         assertNotNull(b, "a missing global is created");
-        assertNotNull(b.getMetadata().getLabels().get(Markers.IMPORT_RUN));
+        assertNotNull(b.getMetadata().getLabels().get(PivotctlMarks.IMPORT_RUN));
         GenericKubernetesResource h1 = get(HOSTS, "g1-h1");
         assertEquals(theirPool, h1.getMetadata().getOwnerReferences().get(0).getUid(), "a reference to the adopted global gets its target UID");
         GenericKubernetesResource hw = get(HWD, "g1-h1");
@@ -154,9 +134,9 @@ class ImportGlobalsIT {
         GenericKubernetesResource c = get(CLUSTERS, "g1-c");
         assertEquals(Map.of("paused", false, "note", "archived"), c.getAdditionalProperties().get("spec"));
         GenericKubernetesResource h0 = get(HOSTS, "g1-h0");
-        assertTrue(h0.getMetadata().getAnnotations() == null || !h0.getMetadata().getAnnotations().containsKey(Markers.BMH_PAUSED),
+        assertTrue(h0.getMetadata().getAnnotations() == null || !h0.getMetadata().getAnnotations().containsKey(Metal3.HOST_PAUSED),
                 "the updated host is not left paused: " + h0.getMetadata().getAnnotations());
-        assertNull(get(HOSTS, "g1-h1").getMetadata().getAnnotations().get(Markers.BMH_PAUSED), "the created host is unpaused as well");
+        assertNull(get(HOSTS, "g1-h1").getMetadata().getAnnotations().get(Metal3.HOST_PAUSED), "the created host is unpaused as well");
     }
 
     @Test
@@ -168,12 +148,11 @@ class ImportGlobalsIT {
                 .add(yaml(host("g2-h1", "old-h1", ref("ipam.cluster.x-k8s.io/v1beta1", "GlobalInClusterIPPool", "g2-b", "old-b"))), "baremetalhosts", 1)
                 .add(yaml(hardware("g2-h1", "old-hw", ref("metal3.io/v1alpha1", "BareMetalHost", "g2-h1", "old-h1"))), "hardwaredata", 2)
                 .write(dir.resolve("g2.tar"));
-        try (FaultProxy proxy = new FaultProxy(server.url())) {
-            proxy.add(FaultProxy.Rule.statusOnWrite("POST", "/hardwaredata", 422, 0, 100));
-            Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", proxy.kubeconfig(dir).toString());
-            assertEquals(1, r.exitCode(), r.toString());
-            assertTrue(r.err().contains("rolled back 2 change(s)"), r.err());
-        }
+        FaultProxy proxy = servers.targetProxy();
+        proxy.add(FaultProxy.Rule.statusOnWrite("POST", "/hardwaredata", 422, 0, 100));
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", proxy.kubeconfig().toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("rolled back 2 change(s)"), r.err());
         assertEquals(theirPool, get(POOLS, "g2-a").getMetadata().getUid(), "the adopted global is never touched by rollback");
         assertNull(get(POOLS, "g2-b"), "the global this run created is rolled back");
         assertNull(get(HOSTS, "g2-h1"));

@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pivotctl.Json;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.ImportWatch;
-import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
-import io.pivotctl.testing.TargetReset;
-import io.pivotctl.testing.TestKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,8 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImportOptionsIT {
 
+    /** The target gets no CRDs: --install-crds brings them. */
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.two().withSourceCrds(CrdSet.upstreamOrFixtures())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1));
 
     @TempDir
     static Path dir;
@@ -46,32 +44,21 @@ class ImportOptionsIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        Crds.installPreferUpstream(servers.source().client()); // the target gets no CRDs: --install-crds brings them
-        List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1);
-        InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
-        TestKey key = TestKey.create(dir);
-        identity = key.identity();
+        identity = servers.key().identity();
         Path leases = dir.resolve("dnsmasq.leases");
         Files.writeString(leases, "1790000000 00:5c:52:00:00:01 172.22.0.10 c1-node-0 *\n");
-        archive = key.exportMetal3(servers.source(), dir.resolve("a.tar.gz"), "--leases-file", leases.toString());
+        archive = servers.key().exportMetal3(servers.source(), dir.resolve("a.tar.gz"), "--leases-file", leases.toString());
         target = servers.target().kubeconfig().toString();
     }
 
     /** A target without CRDs or objects of the archive (each test sets up its own target: any order works). */
-    static void bareTarget() throws InterruptedException {
-        KubernetesClient tgt = servers.target().client();
-        TargetReset.clean(tgt, "metal3", dir.resolve("home"));
-        tgt.apiextensions().v1().customResourceDefinitions().delete();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (!tgt.apiextensions().v1().customResourceDefinitions().list().getItems().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
+    static void bareTarget() {
+        servers.resetTargetWithoutCrds();
     }
 
     /** A target with the archive freshly imported; returns the archived spec.online of host c1-node-0. */
     static boolean importedTarget() {
-        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"));
+        servers.resetTarget();
         Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--install-crds",
                 "--leases-configmap", "ironic/leases", "--on-conflict", "skip");
         assertEquals(0, r.exitCode(), r.toString());
@@ -166,7 +153,7 @@ class ImportOptionsIT {
     /** -v ends with the request count (the bench parses it): at least a dry run and a create per object created. */
     @Test
     void verboseImportEndsWithItsRequestCount() {
-        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"));
+        servers.resetTarget();
         Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", identity.toString(), "--install-crds",
                 "--leases-configmap", "ironic/leases", "--on-conflict", "skip", "-v");
         assertEquals(0, r.exitCode(), r.toString());

@@ -8,27 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.FaultProxy;
 import io.pivotctl.testing.ImportWatch;
-import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
-import io.pivotctl.testing.TestApiServer;
-import io.pivotctl.testing.TestKey;
+import io.pivotctl.testing.TargetReset;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,11 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImportSafetyIT {
 
+    /**
+     * The target has only the metal3 namespace (no namespace controller runs here: a deleted namespace would stay
+     * Terminating) and a fault proxy in front of it.
+     */
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one();
-
-    /** The target accepts the proxy's token. */
-    static TestApiServer targetServer;
+    static final ApiServersExtension servers = ApiServersExtension.two().withSourceCrds(CrdSet.fixtures())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1))
+            .withTargetNamespace("metal3").withProxiedTarget();
 
     @TempDir
     static Path dir;
@@ -62,56 +60,23 @@ class ImportSafetyIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        targetServer = TestApiServer.start(dir.resolve("target-tokens.csv"));
-        Crds.installFixtures(servers.source().client());
-        InventoryLoader.load(servers.source().kubeconfig(), Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1), 4);
-        TestKey key = TestKey.create(dir);
-        identity = key.identity();
+        identity = servers.key().identity();
         Path leases = dir.resolve("dnsmasq.leases");
         java.nio.file.Files.writeString(leases, "1700000000 00:5c:52:31:3a:9c 172.22.0.10 node-0 *\n");
-        archive = key.exportMetal3(servers.source(), dir.resolve("a.tar.gz"), "--leases-file", leases.toString());
-        // no namespace controller runs here: a deleted namespace would stay Terminating, so metal3 exists from the start
-        target().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build()).create();
-        proxy = new FaultProxy(targetServer.url());
-        proxyKubeconfig = proxy.kubeconfig(dir);
+        archive = servers.key().exportMetal3(servers.source(), dir.resolve("a.tar.gz"), "--leases-file", leases.toString());
+        proxy = servers.targetProxy();
+        proxyKubeconfig = proxy.kubeconfig();
     }
 
-    @AfterAll
-    static void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (targetServer != null) {
-            targetServer.close();
-        }
-    }
-
+    /** Back to a target with only the metal3 namespace: no CRDs, no objects, no journal, a proxy without faults. */
     @AfterEach
     void cleanTarget() {
-        proxy.clearRules();
-        for (CustomResourceDefinition crd : target().apiextensions().v1().customResourceDefinitions().list().getItems()) {
-            String v = crd.getSpec().getVersions().get(0).getName();
-            var objects = target().genericKubernetesResources(crd.getSpec().getGroup() + "/" + v, crd.getSpec().getNames().getKind()).inAnyNamespace();
-            for (GenericKubernetesResource o : objects.list().getItems()) {
-                var r = target().genericKubernetesResources(crd.getSpec().getGroup() + "/" + v, crd.getSpec().getNames().getKind())
-                        .inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName());
-                r.edit(x -> {
-                    x.getMetadata().setFinalizers(List.of());
-                    return x;
-                });
-                r.delete();
-            }
-        }
-        target().apiextensions().v1().customResourceDefinitions().delete();
-        await(() -> target().apiextensions().v1().customResourceDefinitions().list().getItems().isEmpty());
-        target().secrets().inNamespace("metal3").delete();
-        target().configMaps().inNamespace("metal3").delete();
-        ImportWatch.journals(dir.resolve("home")).forEach(j -> j.toFile().delete());
+        proxy.reset();
+        servers.resetTargetWithoutCrds();
     }
 
     static KubernetesClient target() {
-        return targetServer.client();
+        return servers.target().client();
     }
 
     static Map<String, String> crdUids() {
@@ -120,18 +85,7 @@ class ImportSafetyIT {
     }
 
     static void await(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 60s");
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        TargetReset.await("the target's CRDs or objects as expected", condition);
     }
 
     static void installFixturesExcept(String... names) {
@@ -143,16 +97,11 @@ class ImportSafetyIT {
 
     @Test
     void aCrdTheTargetServesAtAnotherVersionIsNeverWrittenNorRolledBack() {
-        CustomResourceDefinition otherVersion = new CustomResourceDefinitionBuilder().withNewMetadata().withName("ippools.ipam.metal3.io").endMetadata()
-                .withNewSpec().withGroup("ipam.metal3.io").withScope("Namespaced")
-                .withNewNames().withKind("IPPool").withPlural("ippools").withSingular("ippool").withListKind("IPPoolList").endNames()
-                .addNewVersion().withName("v1alpha9").withServed(true).withStorage(true)
-                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
-                .endVersion().endSpec().build();
+        CustomResourceDefinition otherVersion = Crds.openSchema("ipam.metal3.io", "v1alpha9", "IPPool", "ippools", true);
         Crds.install(target(), List.of(otherVersion));
         String uid = crdUids().get("ippools.ipam.metal3.io");
 
-        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", targetServer.kubeconfig().toString(), "--identity",
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", servers.target().kubeconfig().toString(), "--identity",
                 identity.toString(), "--install-crds");
 
         assertEquals(3, r.exitCode(), r.toString());
@@ -161,8 +110,8 @@ class ImportSafetyIT {
         assertTrue(r.err().contains("CRD ippools.ipam.metal3.io exists on the target but does not serve the archived version: left as it is"), r.err());
         assertTrue(r.err().contains("warning: the archive is not signed: its checksums catch damage, not deliberate changes"), r.err());
         await(() -> crdUids().keySet().equals(java.util.Set.of("ippools.ipam.metal3.io")));
-        assertEquals(Map.of(), ImportWatch.perKind(targetServer, "metal3"), "no object of the archive was written");
-        assertEquals(List.of(), ImportWatch.journals(dir.resolve("home")), "the CRDs this run installed were rolled back completely");
+        assertEquals(Map.of(), ImportWatch.perKind(servers.target(), "metal3"), "no object of the archive was written");
+        assertEquals(List.of(), ImportWatch.journals(servers.home()), "the CRDs this run installed were rolled back completely");
     }
 
     @Test
@@ -180,7 +129,7 @@ class ImportSafetyIT {
         assertTrue(r.err().contains("rolled back 1 change(s)"), r.err());
         await(() -> crdUids().equals(before));
         assertEquals(before, crdUids(), "the first CRD this run installed is gone; every CRD the target had keeps its UID");
-        assertEquals(List.of(), ImportWatch.journals(dir.resolve("home")));
+        assertEquals(List.of(), ImportWatch.journals(servers.home()));
     }
 
     @Test
@@ -191,7 +140,7 @@ class ImportSafetyIT {
         Cli.Result failed = Cli.run("import", archive.toString(), "--kubeconfig", proxyKubeconfig.toString(), "--identity", identity.toString(),
                 "--no-rollback", "--leases-configmap", leasesNs + "/leases");
         assertEquals(1, failed.exitCode(), failed.toString());
-        assertEquals(1, ImportWatch.journals(dir.resolve("home")).size(), "--no-rollback keeps the journal");
+        assertEquals(1, ImportWatch.journals(servers.home()).size(), "--no-rollback keeps the journal");
         assertNotNull(target().namespaces().withName(leasesNs).get(), "the run created the leases namespace");
 
         // someone replaces one host this run created by another of the same name (new UID, a finalizer of theirs) ...
@@ -215,7 +164,7 @@ class ImportSafetyIT {
         target().configMaps().inNamespace(leasesNs).resource(new ConfigMapBuilder().withNewMetadata().withName("theirs").endMetadata()
                 .addToData("k", "v").build()).create();
 
-        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", targetServer.kubeconfig().toString(), "--rollback");
+        Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", servers.target().kubeconfig().toString(), "--rollback");
 
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.err().contains(name + " (an object of that name exists, but not the one this import created: UID differs)"), r.err());
@@ -229,7 +178,7 @@ class ImportSafetyIT {
         assertNull(target().configMaps().inNamespace(leasesNs).withName("leases").get(), "the run's leases ConfigMap is rolled back");
         assertNotNull(target().configMaps().inNamespace(leasesNs).withName("theirs").get());
         assertEquals(List.of(name), hosts.list().getItems().stream().map(h -> h.getMetadata().getName()).toList());
-        assertEquals(List.of(), ImportWatch.journals(dir.resolve("home")));
+        assertEquals(List.of(), ImportWatch.journals(servers.home()));
         assertFalse(r.err().contains("NOT rolled back"), r.err());
     }
 

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.dajudge.kindcontainer.KindContainer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pivotctl.crypto.AgeIdentity;
-import io.pivotctl.crypto.IdentityFiles;
+import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.Crds;
 import io.pivotctl.testing.InventoryLoader;
@@ -14,14 +13,13 @@ import io.pivotctl.testing.Metal3Fleet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 
@@ -31,6 +29,10 @@ import org.testcontainers.DockerClientFactory;
  * Kubernetes; it never replaces the real-apiserver tests, and skips where no Docker engine runs.
  */
 class KindPivotIT {
+
+    /** The key and a pivotctl home of the class's own; the kind clusters are started in the test, where Docker runs. */
+    @RegisterExtension
+    static final ApiServersExtension home = ApiServersExtension.none();
 
     @TempDir
     Path dir;
@@ -49,12 +51,10 @@ class KindPivotIT {
             }
             List<ObjectNode> fleet = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 1, 2)), 1);
             InventoryLoader.load(src, fleet, 8);
-            AgeIdentity id = AgeIdentity.generate();
-            Path key = dir.resolve("key.txt");
-            IdentityFiles.writeNew(key, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
+            Path key = home.key().identity();
             Path archive = dir.resolve("pivot.tar.gz");
 
-            Cli.Result exp = Cli.run("export", "--kubeconfig", src.toString(), "-n", "metal3", "-o", archive.toString(), "--recipient", id.recipient(),
+            Cli.Result exp = Cli.run("export", "--kubeconfig", src.toString(), "-n", "metal3", "-o", archive.toString(), "--recipient", home.key().recipient(),
                     "--pause");
             assertEquals(0, exp.exitCode(), exp.toString());
             Cli.Result imp = Cli.run("import", archive.toString(), "--kubeconfig", dst.toString(), "--identity", key.toString());

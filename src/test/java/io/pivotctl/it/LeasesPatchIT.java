@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,15 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LeasesPatchIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one();
+    static final ApiServersExtension servers = ApiServersExtension.one().withTargetNamespace("metal3");
 
     @TempDir
     static Path dir;
-
-    @BeforeAll
-    static void namespace() {
-        servers.source().client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build()).create();
-    }
 
     @Test
     void theSampleDeploymentWithThePatchPassesAServerSideDryRun() throws Exception {

@@ -5,21 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.Json;
-import io.pivotctl.crypto.AgeIdentity;
-import io.pivotctl.crypto.IdentityFiles;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.S3Server;
 import io.pivotctl.testing.SlowRelay;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +35,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 class ObjectStorageIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstream())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 1, 2)), 1));
 
     @TempDir
     static Path dir;
@@ -57,14 +52,8 @@ class ObjectStorageIT {
     static void setUp() throws Exception {
         s3 = S3Server.start().useForCli();
         s3.createBucket(BUCKET);
-        Crds.installUpstream(servers.source().client());
-        Crds.installUpstream(servers.target().client());
-        List<ObjectNode> inventory = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 1, 2)), 1);
-        InventoryLoader.load(servers.source().kubeconfig(), inventory, 8);
-        AgeIdentity id = AgeIdentity.generate();
-        recipient = id.recipient();
-        identity = dir.resolve("key.txt");
-        IdentityFiles.writeNew(identity, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
+        recipient = servers.key().recipient();
+        identity = servers.key().identity();
         source = servers.source().kubeconfig().toString();
     }
 
@@ -145,7 +134,7 @@ class ObjectStorageIT {
         System.setProperty("aws.secretAccessKey", "not-the-right-secret-4711");
         Cli.Result denied;
         try {
-            denied = Cli.run("export", "--kubeconfig", source, "-n", "metal3", "-o", "s3://" + BUCKET + "/denied.tar.gz", "--recipient", recipient);
+            denied = Cli.run("export", "s3://" + BUCKET + "/denied.tar.gz", "--kubeconfig", source, "-n", "metal3", "--recipient", recipient);
         } finally {
             System.setProperty("aws.secretAccessKey", good);
         }
@@ -155,7 +144,7 @@ class ObjectStorageIT {
                 denied.err());
         assertFalse(denied.err().contains("not-the-right-secret") || denied.err().contains(S3Server.IDENTITY), denied.err());
 
-        Cli.Result missing = Cli.run("export", "--kubeconfig", source, "-n", "metal3", "-o", "s3://no-such-bucket/x.tar.gz", "--recipient", recipient);
+        Cli.Result missing = Cli.run("export", "s3://no-such-bucket/x.tar.gz", "--kubeconfig", source, "-n", "metal3", "--recipient", recipient);
         assertEquals(1, missing.exitCode(), missing.toString());
         assertEquals("error: cannot write archive s3://no-such-bucket/x.tar.gz: bucket no-such-bucket does not exist"
                 + " (create it, or check the location and AWS_ENDPOINT_URL)\n", missing.err());
@@ -233,14 +222,12 @@ class ObjectStorageIT {
         // a real pivotctl process (the fat jar) configured by AWS_* variables, its upload slowed down by a relay
         try (SlowRelay relay = new SlowRelay(s3.endpoint().getPort(), 32 * 1024)) {
             Path err = dir.resolve("sigterm.err");
-            ProcessBuilder pb = new ProcessBuilder("java", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar"), "export",
-                    "--kubeconfig", source, "-n", "metal3", "--recipient", recipient, "-o", "s3://" + BUCKET + "/killed/backup.tar.gz")
-                    .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            ProcessBuilder pb = servers.process("export", "--kubeconfig", source, "-n", "metal3", "--recipient", recipient,
+                    "-o", "s3://" + BUCKET + "/killed/backup.tar.gz").redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             pb.environment().put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + relay.port());
             pb.environment().put("AWS_ACCESS_KEY_ID", S3Server.IDENTITY);
             pb.environment().put("AWS_SECRET_ACCESS_KEY", S3Server.CREDENTIAL);
             pb.environment().put("AWS_REGION", "us-east-1");
-            pb.environment().put("PIVOTCTL_HOME", dir.resolve("home").toString());
             Process p = pb.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             // the part upload is under way: an incomplete upload exists and part bytes are flowing

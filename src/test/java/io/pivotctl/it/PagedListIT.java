@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.pivotctl.PivotctlException;
 import io.pivotctl.kube.ApiEvents;
 import io.pivotctl.kube.ClusterConnection;
@@ -15,6 +14,7 @@ import io.pivotctl.kube.KubeConnector;
 import io.pivotctl.kube.KubeTarget;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
+import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.FaultProxy;
 import io.pivotctl.testing.TestApiServer;
 import java.nio.file.Path;
@@ -23,11 +23,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Lists are read in pages (limit + continue) from a real API server, every object comes back exactly once, all pages
@@ -40,8 +38,9 @@ class PagedListIT {
     static final String NS = "paging";
     static final String LIST_PATH = "/api/v1/namespaces/" + NS + "/configmaps";
 
-    @TempDir
-    static Path dir;
+    /** One server with a fault proxy in front of it (its rules are lifted after each test). */
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.one().withProxiedSource();
 
     static TestApiServer server;
     static FaultProxy proxy;
@@ -49,30 +48,15 @@ class PagedListIT {
     final List<String> retries = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void setUp() throws Exception {
-        server = TestApiServer.start(dir.resolve("tokens.csv"));
-        server.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+    static void setUp() {
+        server = servers.source();
+        server.ensureNamespace(NS);
         for (int i = 0; i < OBJECTS; i++) {
             server.client().configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(String.format("cm-%02d", i))
                     .endMetadata().addToData("i", Integer.toString(i)).build()).create();
         }
-        proxy = new FaultProxy(server.url());
-        proxyKubeconfig = proxy.kubeconfig(dir);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void clearRules() {
-        proxy.clearRules();
+        proxy = servers.sourceProxy();
+        proxyKubeconfig = proxy.kubeconfig();
     }
 
     ClusterConnection connect(long chunkSize) {

@@ -12,26 +12,20 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pivotctl.crypto.AgeIdentity;
-import io.pivotctl.crypto.IdentityFiles;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Metal3Fleet;
-import io.pivotctl.testing.TargetReset;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PivotIT {
 
+    /** The import tests each start from a target without archived objects or journals: any order works. */
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstream())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 3, 2), new Metal3Fleet.ClusterSpec("edge-b", 1, 1)), 2))
+            .withTargetResetBeforeEach();
 
     @TempDir
     static Path dir;
@@ -56,13 +53,8 @@ class PivotIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        Crds.installUpstream(servers.source().client());
-        Crds.installUpstream(servers.target().client());
-        inventory = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("prod-a", 3, 2), new Metal3Fleet.ClusterSpec("edge-b", 1, 1)), 2);
-        InventoryLoader.load(servers.source().kubeconfig(), inventory, 8);
-        AgeIdentity id = AgeIdentity.generate();
-        identity = dir.resolve("key.txt");
-        IdentityFiles.writeNew(identity, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
+        inventory = servers.fleet();
+        identity = servers.key().identity();
         leases = dir.resolve("dnsmasq.leases");
         StringBuilder b = new StringBuilder();
         int i = 0;
@@ -76,15 +68,9 @@ class PivotIT {
         Files.writeString(leases, b.toString());
         archive = dir.resolve("pivot.tar.gz");
         Cli.Result r = Cli.run("export", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
-                "--recipient", id.recipient(), "--leases-file", leases.toString(), "--pause"); // the pivot runbook: the source stops acting
+                "--recipient", servers.key().recipient(), "--leases-file", leases.toString(), "--pause"); // the pivot runbook: the source stops acting
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.err().contains("host") || r.out().contains("Warnings: 1"), "the stale lease is reported: " + r);
-    }
-
-    /** The import tests each start from a target without archived objects or journals: any order works. */
-    @BeforeEach
-    void resetTarget() {
-        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"));
     }
 
     @Test

@@ -16,18 +16,17 @@ import io.pivotctl.archive.Manifest;
 import io.pivotctl.archive.ManifestCodec;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ClusterConnection;
-import io.pivotctl.kube.Discovery;
 import io.pivotctl.kube.KubeConnector;
 import io.pivotctl.kube.KubeTarget;
 import io.pivotctl.kube.ResourceClient;
 import io.pivotctl.kube.ResourceType;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.RealSite;
 import io.pivotctl.testing.TestApiServer;
 import io.pivotctl.testing.TestKey;
+import io.pivotctl.vocabulary.ClusterApi;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RealSiteIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstream()).withFleet(RealSite.objects());
 
     @TempDir
     static Path dir;
@@ -58,19 +57,16 @@ class RealSiteIT {
 
     @BeforeAll
     static void load() {
-        Crds.installUpstream(servers.source().client());
-        Crds.installUpstream(servers.target().client());
         // upstream's kustomize labels the in-cluster IPAM CRDs for clusterctl move-hierarchy at install time
         for (TestApiServer s : List.of(servers.source(), servers.target())) {
             s.client().apiextensions().v1().customResourceDefinitions().withName(GLOBAL_POOL_CRD)
-                    .edit(c -> { c.getMetadata().getLabels().put(Discovery.MOVE_HIERARCHY_LABEL, ""); return c; });
+                    .edit(c -> { c.getMetadata().getLabels().put(ClusterApi.MOVE_HIERARCHY, ""); return c; });
         }
-        InventoryLoader.load(servers.source().kubeconfig(), RealSite.objects(), 8);
         // a Machine in scale-down: finalizer pending, deletionTimestamp set
         var machines = servers.source().client().genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Machine").inNamespace(RealSite.NS);
         machines.withName(RealSite.DELETING_MACHINE).edit(m -> { m.getMetadata().getFinalizers().add(RealSite.DELETING_FINALIZER); return m; });
         machines.withName(RealSite.DELETING_MACHINE).delete();
-        key = TestKey.create(dir);
+        key = servers.key();
     }
 
     static Manifest manifestOf(Path archive) {
@@ -201,7 +197,7 @@ class RealSiteIT {
                 meta.remove("labels");
             }
         }
-        // credentialsVersion is the BMC Secret's resourceVersion: it changes on any new cluster (DOMAIN.md), and BMO re-validates
+        // credentialsVersion is the BMC Secret's resourceVersion: it changes on any new cluster (docs/baremetalhost.md), and BMO re-validates
         if (c.path("status").path("goodCredentials").has("credentialsVersion")) {
             ((ObjectNode) c.path("status").path("goodCredentials")).remove("credentialsVersion");
             ((ObjectNode) c.path("status").path("triedCredentials")).remove("credentialsVersion");

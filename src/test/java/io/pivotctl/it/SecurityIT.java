@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Metal3Fleet;
-import io.pivotctl.testing.TargetReset;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +22,6 @@ import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecurityIT {
 
+    /** Each test starts from a target without archived objects or journals: any order works. */
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstreamOrFixtures())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1)).withTargetResetBeforeEach();
 
     @TempDir
     static Path dir;
 
     static final String PASSPHRASE = "correct-horse-battery-staple-2026";
-    static List<ObjectNode> inventory;
     static Path passFile;
     static Path archive;
     static Path key;
@@ -52,11 +49,6 @@ class SecurityIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        Crds.installPreferUpstream(servers.source().client());
-        Crds.installPreferUpstream(servers.target().client());
-        inventory = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1);
-        InventoryLoader.load(servers.source().kubeconfig(), inventory, 8);
         passFile = dir.resolve("pass.txt");
         Files.writeString(passFile, PASSPHRASE + "\n");
         key = dir.resolve("sign.key");
@@ -66,12 +58,6 @@ class SecurityIT {
         Cli.Result r = record(Cli.run("export", "-v", "--kubeconfig", servers.source().kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(),
                 "--passphrase-file", passFile.toString(), "--sign-key", key.toString()));
         assertEquals(0, r.exitCode(), r.toString());
-    }
-
-    /** Each test starts from a target without archived objects or journals: any order works. */
-    @BeforeEach
-    void resetTarget() {
-        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"));
     }
 
     static Cli.Result record(Cli.Result r) {
@@ -127,7 +113,7 @@ class SecurityIT {
 
     @Test
     void noSecretPassphraseOrPrivateKeyInAnyProducedByte() throws Exception {
-        List<String> needles = new ArrayList<>(Metal3Fleet.secretValues(inventory).stream().filter(v -> v.contains("fleet-secret")).toList());
+        List<String> needles = new ArrayList<>(Metal3Fleet.secretValues(servers.fleet()).stream().filter(v -> v.contains("fleet-secret")).toList());
         needles.add(PASSPHRASE);
         String signKey = Files.readString(key);
         needles.add(signKey.substring(signKey.indexOf('\n') + 1, signKey.indexOf('\n') + 40));
@@ -152,7 +138,7 @@ class SecurityIT {
             }
         }
         // journals and anything else under pivotctl's home, and files left in the working directory (no temp files)
-        try (Stream<Path> files = Files.walk(dir)) {
+        try (Stream<Path> files = Stream.concat(Files.walk(dir), Files.exists(servers.home()) ? Files.walk(servers.home()) : Stream.empty())) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String n = f.getFileName().toString();
                 if (n.equals("pass.txt") || n.endsWith(".key") || n.equals("id.txt") || n.equals("wrong.txt") || f.equals(archive)) {

@@ -4,26 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.FaultProxy;
 import io.pivotctl.testing.ImportWatch;
 import io.pivotctl.testing.Sigint;
-import io.pivotctl.testing.TargetReset;
-import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
-import io.pivotctl.testing.TestKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SignalIT {
 
+    /**
+     * Every write through the target's proxy is slowed down by the import tests; the namespace exists beforehand (no
+     * namespace controller runs here to finish deleting one a rollback removed); each test starts from a target
+     * without archived objects or journals: any order works.
+     */
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.twoWithProxiedTarget();
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstreamOrFixtures())
+            .withFleet(Metal3Fleet.fleet("metal3", 60)).withTargetNamespace("metal3").withProxiedTarget().withTargetResetBeforeEach();
 
     @TempDir
     static Path dir;
@@ -46,19 +46,10 @@ class SignalIT {
     static Path archive;
 
     @BeforeAll
-    static void setUp() throws Exception {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        Crds.installPreferUpstream(servers.source().client());
-        Crds.installPreferUpstream(servers.target().client());
-        List<ObjectNode> inv = Metal3Fleet.fleet("metal3", 60);
-        InventoryLoader.load(servers.source().kubeconfig(), inv, 16);
-        TestKey key = TestKey.create(dir);
-        recipient = key.recipient();
-        identity = key.identity();
-        archive = key.exportMetal3(servers.source(), dir.resolve("a.tar.gz"));
-        // the namespace exists beforehand: no namespace controller runs here to finish deleting one a rollback removed
-        servers.target().client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-                .withName("metal3").endMetadata().build()).create();
+    static void setUp() {
+        recipient = servers.key().recipient();
+        identity = servers.key().identity();
+        archive = servers.key().exportMetal3(servers.source(), dir.resolve("a.tar.gz"));
     }
 
     @Test
@@ -72,29 +63,22 @@ class SignalIT {
         interruptImport("INT", 130);
     }
 
-    /** Each test starts from a target without archived objects or journals: any order works. */
-    @BeforeEach
-    void resetTarget() {
-        TargetReset.clean(servers.target().client(), "metal3", dir.resolve("home"));
-    }
-
     private void interruptImport(String signal, int expectedExit) throws Exception {
         Path err = dir.resolve("import-" + signal + ".err");
         // every write is held 25 ms, so the signal lands mid-apply however fast the import is (810 objects: about 7 s)
-        try (FaultProxy slow = new FaultProxy(servers.target().url()).delayWrites(25)) {
-            Process p = pivotctl(err, "import", archive.toString(), "--kubeconfig", slow.kubeconfig(dir).toString(),
-                    "--identity", identity.toString(), "--concurrency", "4");
-            int creates;
-            try {
-                creates = ImportWatch.awaitCreates(dir.resolve("home"), 30, p::isAlive);
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + ": " + Files.readString(err), e);
-            }
-            signal(p, signal);
-            assertTrue(p.waitFor(200, TimeUnit.SECONDS), "the process ends after rolling back");
-            assertTrue(creates >= 30, "interrupted mid-apply");
-            assertEquals(expectedExit, p.exitValue(), Files.readString(err));
+        FaultProxy slow = servers.targetProxy().delayWrites(25);
+        Process p = pivotctl(err, "import", archive.toString(), "--kubeconfig", slow.kubeconfig().toString(),
+                "--identity", identity.toString(), "--concurrency", "4");
+        int creates;
+        try {
+            creates = ImportWatch.awaitCreates(servers.home(), 30, p::isAlive);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + Files.readString(err), e);
         }
+        signal(p, signal);
+        assertTrue(p.waitFor(200, TimeUnit.SECONDS), "the process ends after rolling back");
+        assertTrue(creates >= 30, "interrupted mid-apply");
+        assertEquals(expectedExit, p.exitValue(), Files.readString(err));
         String stderr = Files.readString(err);
         assertTrue(stderr.contains("import failed: interrupted (Ctrl-C/SIGTERM); rolled back"), stderr);
         assertFalse(stderr.contains("could NOT be rolled back"), stderr);
@@ -144,11 +128,7 @@ class SignalIT {
     }
 
     static Process pivotctl(Path stderr, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("java", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar")));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("PIVOTCTL_HOME", dir.resolve("home").toString());
-        return pb.start();
+        return servers.process(args).redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     /** Sends the signal with kill(1); a process that already ended is left alone. */
@@ -160,6 +140,6 @@ class SignalIT {
     }
 
     static List<Path> journals() {
-        return ImportWatch.journals(dir.resolve("home"));
+        return ImportWatch.journals(servers.home());
     }
 }

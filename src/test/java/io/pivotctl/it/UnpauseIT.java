@@ -9,8 +9,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.InventoryCrds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.TestKey;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pivotctl unpause} aborts a pivot: after {@code export --pause} it puts the source back exactly as it was,
@@ -34,24 +32,21 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UnpauseIT {
 
-    @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one();
-
-    @TempDir
-    static Path dir;
-
     static final String NS = "metal3";
     static final String BMH = "metal3.io/v1alpha1";
     static final String CAPI = "cluster.x-k8s.io/v1beta2";
+    static final List<ObjectNode> INVENTORY = Metal3Fleet.of(NS, List.of(new Metal3Fleet.ClusterSpec("prod-a", 1, 1),
+            new Metal3Fleet.ClusterSpec("edge-b", 1, 0)), 2);
+
+    @RegisterExtension
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstream()).withFleet(INVENTORY);
+
     static TestKey key;
     static Map<String, String> beforeExport;
 
     @BeforeAll
     static void setUp() {
         KubernetesClient c = servers.source().client();
-        List<ObjectNode> inventory = Metal3Fleet.of(NS, List.of(new Metal3Fleet.ClusterSpec("prod-a", 1, 1), new Metal3Fleet.ClusterSpec("edge-b", 1, 0)), 2);
-        InventoryCrds.install(inventory, c);
-        InventoryLoader.load(servers.source().kubeconfig(), inventory, 8);
         annotate(c, "prod-a-node-1", "metal3.io/capm3");
         annotate(c, "spare-1", "on"); // a person's pause, with a value that looks like a YAML boolean
         generic(c, CAPI, "Cluster").withName("edge-b").edit(cl -> {
@@ -59,14 +54,14 @@ class UnpauseIT {
             return cl;
         });
         beforeExport = pauseState(c);
-        key = TestKey.create(dir);
+        key = servers.key();
     }
 
     @Test
     @Order(1)
     void unpauseRestoresTheSourceExactlyAndLeavesOtherPausesAlone() {
         KubernetesClient c = servers.source().client();
-        Path archive = key.exportMetal3(servers.source(), dir.resolve("pivot.tar.gz"), "--pause");
+        Path archive = key.exportMetal3(servers.source(), servers.dir().resolve("pivot.tar.gz"), "--pause");
         Map<String, String> paused = pauseState(c);
         assertEquals("true", paused.get("Cluster/prod-a"));
         assertEquals("pivotctl", paused.get("BareMetalHost/prod-a-node-0"));
@@ -94,7 +89,7 @@ class UnpauseIT {
     @Order(2)
     void aPauseSomeoneSetAfterTheExportIsNotLifted() {
         KubernetesClient c = servers.source().client();
-        Path archive = key.exportMetal3(servers.source(), dir.resolve("pivot-2.tar.gz"), "--pause");
+        Path archive = key.exportMetal3(servers.source(), servers.dir().resolve("pivot-2.tar.gz"), "--pause");
         annotate(c, "spare-0", "bob: disk swap"); // replaces pivotctl's value
         Cli.Result r = unpause(archive);
         assertEquals(0, r.exitCode(), r.toString());
@@ -103,6 +98,30 @@ class UnpauseIT {
         expected.put("BareMetalHost/spare-0", "bob: disk swap");
         expected.put("BareMetalHost/spare-0 annotations", "[baremetalhost.metal3.io/paused]");
         assertEquals(expected, pauseState(c));
+    }
+
+    @Test
+    @Order(3)
+    void aSecondUnpauseLeavesAClusterPauseSomeoneSetAfterTheFirst() {
+        KubernetesClient c = servers.source().client();
+        Path archive = key.exportMetal3(servers.source(), servers.dir().resolve("pivot-3.tar.gz"), "--pause");
+        assertEquals(0, unpause(archive).exitCode());
+        generic(c, CAPI, "Cluster").withName("prod-a").edit(cl -> {
+            spec(cl).put("paused", true); // a person pauses prod-a for maintenance, without pivotctl's marker
+            return cl;
+        });
+        try {
+            Cli.Result again = unpause(archive);
+            assertEquals(0, again.exitCode(), again.toString());
+            assertTrue(again.out().lines().anyMatch(l -> l.startsWith("LEFT ALONE") && l.contains("Cluster.cluster.x-k8s.io metal3/prod-a")
+                    && l.contains("pivotctl.io/paused-by")), again.out());
+            assertEquals(Boolean.TRUE, spec(generic(c, CAPI, "Cluster").withName("prod-a").get()).get("paused"), "the person's pause stays");
+        } finally {
+            generic(c, CAPI, "Cluster").withName("prod-a").edit(cl -> {
+                spec(cl).put("paused", false);
+                return cl;
+            });
+        }
     }
 
     static Cli.Result unpause(Path archive) {

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
-import io.pivotctl.testing.InventoryLoader;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.TestKey;
 import java.nio.file.Path;
@@ -35,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class VerifyLiveStateIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstream())
+            .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1));
 
     @TempDir
     static Path dir;
@@ -47,14 +46,9 @@ class VerifyLiveStateIT {
 
     @BeforeAll
     static void pivot() {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        Crds.installUpstream(servers.source().client());
-        Crds.installUpstream(servers.target().client());
-        List<ObjectNode> inv = Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1);
-        InventoryLoader.load(servers.source().kubeconfig(), inv, 8);
         patch(servers.source().client(), "metal3.io/v1alpha1", "BareMetalHost", "c1-node-1",
                 "{\"metadata\":{\"annotations\":{\"" + PAUSED + "\":\"metal3.io/capm3\"}}}"); // CAPM3's own pause: not ours
-        key = TestKey.create(dir);
+        key = servers.key();
         archive = key.exportMetal3(servers.source(), dir.resolve("pivot.tar.gz"), "--pause");
         target = servers.target().kubeconfig().toString();
         Cli.Result r = Cli.run("import", archive.toString(), "--kubeconfig", target, "--identity", key.identity().toString(), "-q");

@@ -7,16 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pivotctl.testing.ApiServersExtension;
-import io.pivotctl.testing.Crds;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import io.pivotctl.testing.CrdSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ApiServerFactsIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one();
+    static final ApiServersExtension servers = ApiServersExtension.one()
+            .withCrds(CrdSet.upstreamFiles("baremetal-operator/metal3.io_baremetalhosts.yaml")).withTargetNamespace("metal3");
 
     static final ResourceDefinitionContext BMH = new ResourceDefinitionContext.Builder()
             .withGroup("metal3.io").withVersion("v1alpha1").withKind("BareMetalHost").withPlural("baremetalhosts")
@@ -36,13 +32,7 @@ class ApiServerFactsIT {
 
     @Test
     void statusIsDroppedOnCreateAndKeptWhenWrittenThroughStatusSubresource() throws Exception {
-        Path crdFile = Crds.requireUpstream().resolve("baremetal-operator/metal3.io_baremetalhosts.yaml");
         KubernetesClient client = servers.source().client();
-        try (InputStream in = Files.newInputStream(crdFile)) {
-            Crds.install(client, List.of(Serialization.unmarshal(in, CustomResourceDefinition.class)));
-        }
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build()).create();
-
         GenericKubernetesResource host = Serialization.unmarshal("""
                 apiVersion: metal3.io/v1alpha1
                 kind: BareMetalHost
@@ -90,13 +80,6 @@ class ApiServerFactsIT {
     @Test
     void statusWithoutRequiredFieldsIsRejectedByTheRealSchema() throws Exception {
         KubernetesClient client = servers.source().client();
-        // depends on the CRD installed by the other test or installs it now
-        if (client.apiextensions().v1().customResourceDefinitions().withName("baremetalhosts.metal3.io").get() == null) {
-            try (InputStream in = Files.newInputStream(Crds.requireUpstream().resolve("baremetal-operator/metal3.io_baremetalhosts.yaml"))) {
-                Crds.install(client, List.of(Serialization.unmarshal(in, CustomResourceDefinition.class)));
-            }
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metal3").endMetadata().build()).create();
-        }
         GenericKubernetesResource host = Serialization.unmarshal("""
                 apiVersion: metal3.io/v1alpha1
                 kind: BareMetalHost

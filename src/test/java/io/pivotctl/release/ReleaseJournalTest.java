@@ -32,9 +32,28 @@ class ReleaseJournalTest {
         try (ReleaseJournal j = ReleaseJournal.open(path)) {
             j.append("finish", "a", null);
         }
-        List<ReleaseJournal.Record> records = ReleaseJournal.read(path);
+        List<ReleaseJournal.Record> records = ReleaseJournal.readShared(path).stream().filter(r -> !r.op().equals("open")).toList();
         assertEquals(List.of("begin", "delete", "delete", "finish"), records.stream().map(ReleaseJournal.Record::op).toList());
         assertEquals("uid-2", records.get(2).uid());
-        assertEquals(List.of(), ReleaseJournal.read(dir.resolve("none.jsonl")));
+        assertEquals(List.of(), ReleaseJournal.readShared(dir.resolve("none.jsonl")));
+        assertEquals(false, Files.exists(dir.resolve("none.jsonl")), "reading creates nothing");
+    }
+
+    @Test
+    void oneRunAtATimeAndEarlierRecordsAreReadUnderTheLock() {
+        Path path = dir.resolve("home/journal/release-a-c.jsonl");
+        try (ReleaseJournal first = ReleaseJournal.open(path)) {
+            first.append("delete", "core/Secret/metal3/x", "uid-1");
+            io.pivotctl.PivotctlException busy = org.junit.jupiter.api.Assertions.assertThrows(io.pivotctl.PivotctlException.class,
+                    () -> ReleaseJournal.open(path));
+            assertEquals(io.pivotctl.Outcome.FAILED, busy.outcome());
+            org.junit.jupiter.api.Assertions.assertTrue(busy.getMessage().contains("is in use by pid " + ProcessHandle.current().pid()), busy.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(io.pivotctl.PivotctlException.class, () -> ReleaseJournal.readShared(path),
+                    "a plan does not read a journal a run is writing");
+        }
+        try (ReleaseJournal second = ReleaseJournal.open(path)) {
+            assertEquals(List.of("open", "delete"), second.records().stream().map(ReleaseJournal.Record::op).toList());
+        }
+        assertEquals(List.of("open", "delete", "open"), ReleaseJournal.readShared(path).stream().map(ReleaseJournal.Record::op).toList());
     }
 }

@@ -18,8 +18,9 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.pivotctl.testing.ApiServersExtension;
+import io.pivotctl.testing.BmoStandIn;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.InventoryCrds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.InventoryLoader;
 import io.pivotctl.testing.Metal3Fleet;
 import io.pivotctl.testing.TestKey;
@@ -35,7 +36,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -45,23 +45,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code pivotctl release-source} against real apiservers: refusals change nothing, the plan writes nothing, a
- * detach timeout leaves every host in place, and a re-run with a BMO stand-in (sets status.operationalStatus=detached
- * through /status for detached, unpaused hosts, as BMO would) deletes exactly the archived objects, hosts only once
- * detached, and leaves noise, a replaced object and hosts paused by CAPM3 or a person alone.
+ * {@code pivotctl release-source} against real apiservers running the garbage collector, as real clusters do:
+ * refusals change nothing, the plan writes nothing, a detach timeout leaves every host in place, and a re-run with a
+ * BMO stand-in ({@link BmoStandIn}) deletes exactly what the plan deletes, hosts only once detached, and leaves noise,
+ * a replaced object, hosts paused by CAPM3 or a person, and what they still use alone.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReleaseSourceIT {
 
+    static final String NS = "metal3";
+    static final String BMH = "metal3.io/v1alpha1";
+
+    static final List<ObjectNode> INVENTORY = Metal3Fleet.of(NS, List.of(new Metal3Fleet.ClusterSpec("prod-a", 2, 1)), 3);
+
+    /** Source and target serve the upstream CRDs; the source holds the inventory. */
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two();
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstream()).withFleet(INVENTORY).withGarbageCollector();
 
     @TempDir
     static Path dir;
 
-    static final String NS = "metal3";
-    static final String BMH = "metal3.io/v1alpha1";
-    static List<ObjectNode> inventory;
     static TestKey key;
     static Path archive;
     static Path unpausedArchive;
@@ -77,10 +80,6 @@ class ReleaseSourceIT {
 
     @BeforeAll
     static void setUp() {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        inventory = Metal3Fleet.of(NS, List.of(new Metal3Fleet.ClusterSpec("prod-a", 2, 1)), 3);
-        InventoryCrds.install(inventory, servers.source().client(), servers.target().client());
-        InventoryLoader.load(servers.source().kubeconfig(), inventory, 8);
         // noise: another namespace that is not exported
         InventoryLoader.load(servers.source().kubeconfig(), Metal3Fleet.of("other", List.of(), 1), 4);
         KubernetesClient src = servers.source().client();
@@ -93,7 +92,7 @@ class ReleaseSourceIT {
         src.secrets().inNamespace(NS).withName("prod-a-node-0-bmc-secret")
                 .edit(s -> { s.getMetadata().setFinalizers(List.of("baremetalhost.metal3.io/secret")); return s; });
 
-        key = TestKey.create(dir);
+        key = servers.key();
         archive = key.exportMetal3(servers.source(), dir.resolve("pivot.tar.gz"), "--pause");
         unpausedArchive = key.exportMetal3(servers.source(), dir.resolve("no-pause.tar.gz"));
 
@@ -107,7 +106,8 @@ class ReleaseSourceIT {
                 .withLabels(ca.getMetadata().getLabels()).endMetadata().withType(ca.getType()).withData(ca.getData()).build()).create()
                 .getMetadata().getUid();
         GenericKubernetesResource host = hosts(src).withName(REPLACED_HOST).get();
-        hosts(src).withName(REPLACED_HOST).delete();
+        // replaced as an operator would: kubectl delete --cascade=orphan, so the garbage collector keeps its BMC Secret and HardwareData
+        hosts(src).withName(REPLACED_HOST).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.ORPHAN).delete();
         awaitGone(() -> hosts(src).withName(REPLACED_HOST).get());
         GenericKubernetesResource copy = new GenericKubernetesResource();
         copy.setApiVersion(BMH);
@@ -115,11 +115,6 @@ class ReleaseSourceIT {
         copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(REPLACED_HOST).withNamespace(NS).build());
         copy.setAdditionalProperty("spec", host.getAdditionalProperties().get("spec"));
         replacedHostUid = hosts(src).resource(copy).create().getMetadata().getUid();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        System.clearProperty("pivotctl.home");
     }
 
     @Test
@@ -147,7 +142,7 @@ class ReleaseSourceIT {
         assertTrue(noKey.err().contains("--identity"), noKey.err());
 
         assertEquals(before, snapshot(), "a refusal writes nothing");
-        assertFalse(Files.exists(dir.resolve("home/journal")), "nor a journal");
+        assertFalse(Files.exists(servers.home().resolve("journal")), "nor a journal");
     }
 
     @Test
@@ -163,12 +158,18 @@ class ReleaseSourceIT {
         assertTrue(line(out, "BareMetalHost.metal3.io metal3/" + CAPM3_PAUSED).contains("paused by 'metal3.io/capm3'"), out);
         assertTrue(line(out, "BareMetalHost.metal3.io metal3/" + PERSON_PAUSED).contains("paused by 'alice: firmware update'"), out);
         assertTrue(line(out, "BareMetalHost.metal3.io metal3/" + REPLACED_HOST).contains("another object with this name"), out);
-        assertTrue(line(out, "Secret metal3/" + REPLACED_HOST + "-bmc-secret").contains("which is left alone"), out);
+        assertTrue(line(out, "Secret metal3/" + REPLACED_HOST + "-bmc-secret").contains("used by BareMetalHost.metal3.io metal3/" + REPLACED_HOST), out);
         assertTrue(line(out, "Secret metal3/" + REPLACED_SECRET).contains("another object with this name"), out);
-        assertTrue(line(out, "Cluster.cluster.x-k8s.io metal3/prod-a").startsWith("delete "), out);
+        // the host CAPM3 paused stays, and with it what it uses: its Metal3Machine, that one's Machine, ... up to the Cluster
+        assertTrue(line(out, "Metal3Machine.infrastructure.cluster.x-k8s.io metal3/prod-a-workers-7d4f9-w0")
+                .contains("used by BareMetalHost.metal3.io metal3/" + CAPM3_PAUSED), out);
+        assertTrue(line(out, "Cluster.cluster.x-k8s.io metal3/prod-a").startsWith("LEFT ALONE ") && line(out, "Cluster.cluster.x-k8s.io metal3/prod-a")
+                .contains("used by"), out);
+        assertTrue(line(out, "Machine.cluster.x-k8s.io metal3/prod-a-cp-0").startsWith("delete "), out);
         assertTrue(out.contains("Nothing was changed"), out);
-        // dependents before owners: a Machine is listed (and deleted) before its Cluster
-        assertTrue(out.indexOf(line(out, "Machine.cluster.x-k8s.io metal3/prod-a-cp-0")) < out.indexOf(line(out, "Cluster.cluster.x-k8s.io metal3/prod-a")), out);
+        // dependents before owners: a KubeadmConfig is listed (and deleted) before its Machine
+        assertTrue(out.indexOf(line(out, "KubeadmConfig.bootstrap.cluster.x-k8s.io metal3/prod-a-cp-0"))
+                < out.indexOf(line(out, "Machine.cluster.x-k8s.io metal3/prod-a-cp-0")), out);
         assertTrue(out.indexOf(line(out, "BareMetalHost.metal3.io metal3/spare-0")) < out.indexOf(line(out, "Secret metal3/spare-0-bmc-secret")),
                 "a host before its BMC Secret: " + out);
         assertEquals(before, snapshot(), "the plan writes nothing");
@@ -206,10 +207,9 @@ class ReleaseSourceIT {
         io.pivotctl.testing.Sigint.assumeDeliverable();
         Set<String> before = snapshot().keySet();
         Path stderr = dir.resolve("release.err");
-        ProcessBuilder pb = new ProcessBuilder("java", "-jar", System.getProperty("pivotctl.jar", "target/pivotctl.jar"), "release-source",
-                archive.toString(), "--kubeconfig", servers.source().kubeconfig().toString(), "--identity", key.identity().toString(), "--skip-verify",
-                "--yes", "--detach-timeout", "5m").redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("PIVOTCTL_HOME", dir.resolve("home").toString());
+        ProcessBuilder pb = servers.process("release-source", archive.toString(), "--kubeconfig", servers.source().kubeconfig().toString(),
+                "--identity", key.identity().toString(), "--skip-verify", "--yes", "--detach-timeout", "5m")
+                .redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
         long deadline = System.currentTimeMillis() + 120_000;
         while (!Files.readString(stderr).contains("waiting for BMO") && p.isAlive() && System.currentTimeMillis() < deadline) {
@@ -227,11 +227,11 @@ class ReleaseSourceIT {
 
     @Test
     @Order(5)
-    void aReRunWithBmoDetachingDeletesExactlyTheArchivedObjectsHostsOnlyOnceDetached() throws Exception {
+    void aReRunWithBmoDetachingDeletesExactlyWhatThePlanDeletesHostsOnlyOnceDetached() throws Exception {
         KubernetesClient src = servers.source().client();
+        Map<String, String> planned = plannedDeletes(archive);
+        Map<String, String> before = io.pivotctl.testing.LiveObjects.byUid(src, INVENTORY, List.of(NS, "other"));
         Map<String, String> deletedHostState = new ConcurrentHashMap<>();
-        AtomicBoolean bmoRunning = new AtomicBoolean(true);
-        Thread bmo = new Thread(() -> playBmo(src, bmoRunning), "bmo-stand-in");
         try (Watch w = hosts(src).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, GenericKubernetesResource h) {
@@ -246,42 +246,42 @@ class ReleaseSourceIT {
             @Override
             public void onClose(WatcherException cause) {
             }
-        })) {
-            bmo.start();
+        }); BmoStandIn bmo = BmoStandIn.start(src, NS)) {
             Cli.Result r = release(archive, "--yes", "--verified-on", servers.target().kubeconfig().toString(), "--detach-timeout", "60s");
             assertEquals(0, r.exitCode(), r.toString());
             assertTrue(r.out().contains("RELEASED"), r.out());
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (deletedHostState.size() < RELEASED_HOSTS.size() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
-        } finally {
-            bmoRunning.set(false);
-            bmo.join(5_000);
+            io.pivotctl.testing.LiveObjects.awaitSettled(servers.source(), INVENTORY, List.of(NS, "other"));
         }
         assertEquals(new java.util.TreeSet<>(RELEASED_HOSTS), new java.util.TreeSet<>(deletedHostState.keySet()), "exactly the released hosts were deleted");
         deletedHostState.forEach((h, state) -> assertEquals("detached/true/null", state, h + " was deleted before BMO detached it"));
 
-        Set<String> leftAlone = Set.of(
-                "BareMetalHost/" + CAPM3_PAUSED, "HardwareData/" + CAPM3_PAUSED, "Secret/" + CAPM3_PAUSED + "-bmc-secret",
+        Map<String, String> gone = io.pivotctl.testing.LiveObjects.gone(before, io.pivotctl.testing.LiveObjects.byUid(src, INVENTORY, List.of(NS, "other")));
+        assertEquals(planned.keySet(), gone.keySet(), "deleted: exactly what the plan deletes, nothing by the garbage collector\nplanned "
+                + planned.values() + "\ngone " + gone.values());
+        for (String kept : List.of("BareMetalHost/" + CAPM3_PAUSED, "HardwareData/" + CAPM3_PAUSED, "Secret/" + CAPM3_PAUSED + "-bmc-secret",
                 "BareMetalHost/" + PERSON_PAUSED, "HardwareData/" + PERSON_PAUSED, "Secret/" + PERSON_PAUSED + "-bmc-secret",
-                "BareMetalHost/" + REPLACED_HOST, "HardwareData/" + REPLACED_HOST, "Secret/" + REPLACED_HOST + "-bmc-secret",
-                "Secret/" + REPLACED_SECRET);
-        Map<String, String> now = snapshot();
-        for (ObjectNode o : inventory) {
-            String k = o.path("kind").asText() + "/" + o.at("/metadata/name").asText();
-            if (leftAlone.contains(k)) {
-                assertTrue(now.containsKey(NS + "/" + k), k + " is left alone");
-            } else {
-                assertFalse(now.containsKey(NS + "/" + k), k + " is released");
-            }
+                "BareMetalHost/" + REPLACED_HOST, "Secret/" + REPLACED_HOST + "-bmc-secret", "Secret/" + REPLACED_SECRET, "Cluster/prod-a")) {
+            assertTrue(snapshot().containsKey(NS + "/" + kept), kept + " is left alone");
         }
         assertEquals(replacedSecretUid, src.secrets().inNamespace(NS).withName(REPLACED_SECRET).get().getMetadata().getUid());
         assertEquals(replacedHostUid, hosts(src).withName(REPLACED_HOST).get().getMetadata().getUid());
         assertNotNull(src.secrets().inNamespace(NS).withName("noise-after-export").get());
-        assertEquals(Metal3Fleet.of("other", List.of(), 1).size(), now.keySet().stream().filter(k -> k.startsWith("other/")).count(),
+        assertEquals(Metal3Fleet.of("other", List.of(), 1).size(), snapshot().keySet().stream().filter(k -> k.startsWith("other/")).count(),
                 "nothing outside the archive is touched");
         assertNotEquals(0, servers.target().client().genericKubernetesResources(BMH, "BareMetalHost").inNamespace(NS).list().getItems().size());
+    }
+
+    /** uid to object of every DELETE and DETACH_DELETE step of the plan (-o json). */
+    static Map<String, String> plannedDeletes(Path a) throws Exception {
+        Cli.Result plan = release(a, "-o", "json");
+        assertEquals(0, plan.exitCode(), plan.toString());
+        Map<String, String> out = new TreeMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode st : io.pivotctl.Json.MAPPER.readTree(plan.out()).path("steps")) {
+            if (Set.of("DELETE", "DETACH_DELETE").contains(st.path("action").asText())) {
+                out.put(st.path("uid").asText(), st.path("object").asText());
+            }
+        }
+        return out;
     }
 
     @Test
@@ -293,28 +293,35 @@ class ReleaseSourceIT {
         assertTrue(again.out().contains("0 host(s) detached, 0 object(s) deleted"), again.out());
         assertEquals(before, snapshot());
         Cli.Result plan = release(archive);
-        assertTrue(line(plan.out(), "Cluster.cluster.x-k8s.io metal3/prod-a").contains("deleted by an earlier release-source run"), plan.out());
+        assertTrue(line(plan.out(), "Machine.cluster.x-k8s.io metal3/prod-a-cp-0").contains("deleted by an earlier release-source run"), plan.out());
         Cli.Result json = release(archive, "-o", "json");
         assertEquals(0, json.exitCode(), json.toString());
         com.fasterxml.jackson.databind.JsonNode j = io.pivotctl.Json.MAPPER.readTree(json.out());
         assertFalse(j.path("executed").asBoolean(true));
-        com.fasterxml.jackson.databind.JsonNode cluster = null;
+        com.fasterxml.jackson.databind.JsonNode machine = null;
+        int notReleased = 0;
         for (com.fasterxml.jackson.databind.JsonNode st : j.path("steps")) {
-            if (st.path("object").asText().equals("Cluster.cluster.x-k8s.io metal3/prod-a")) {
-                cluster = st;
+            if (st.path("object").asText().equals("Machine.cluster.x-k8s.io metal3/prod-a-cp-0")) {
+                machine = st;
             }
+            notReleased += Set.of("LEFT_ALONE", "NOT_PAUSED").contains(st.path("action").asText()) ? 1 : 0;
         }
-        assertNotNull(cluster, json.out());
-        assertEquals("GONE", cluster.path("action").asText());
-        assertEquals(10, j.path("leftAlone").size(), json.out());
+        assertNotNull(machine, json.out());
+        assertEquals("GONE", machine.path("action").asText());
+        assertEquals(notReleased, j.path("leftAlone").size(), json.out());
+        assertTrue(notReleased >= 10, json.out());
     }
 
     @Test
     @Order(7)
-    void everyPatchAndDeleteIsRefusedByTheServerForAnotherUid() {
+    void everyPatchAndDeleteIsRefusedForAnotherUidOrAnotherVersionAndDeletesOrphan() {
         KubernetesClient src = servers.source().client();
-        String uid = src.configMaps().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
-                .withName("guarded").endMetadata().addToData("k", "v").build()).create().getMetadata().getUid();
+        var owner = src.configMaps().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+                .withName("guarded").endMetadata().addToData("k", "v").build()).create();
+        String uid = owner.getMetadata().getUid();
+        src.configMaps().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("guarded-dependent")
+                .withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
+                        .withName("guarded").withUid(uid).build()).endMetadata().build()).create();
         String otherUid = java.util.UUID.randomUUID().toString();
         var id = new io.pivotctl.graph.ObjectId("", "ConfigMap", NS, "guarded");
         var type = io.pivotctl.kube.ResourceType.CONFIG_MAP;
@@ -322,13 +329,22 @@ class ReleaseSourceIT {
             GuardedWrites w = new GuardedWrites(conn);
             ObjectNode patch = io.pivotctl.Json.MAPPER.createObjectNode();
             patch.with("data").put("k", "changed");
+            String version = owner.getMetadata().getResourceVersion();
             org.junit.jupiter.api.Assertions.assertThrows(GuardedWrites.NotTheArchivedObject.class, () -> w.patch(type, id, otherUid, null, patch));
-            org.junit.jupiter.api.Assertions.assertThrows(GuardedWrites.NotTheArchivedObject.class, () -> w.removeFinalizers(type, id, otherUid));
-            org.junit.jupiter.api.Assertions.assertThrows(GuardedWrites.NotTheArchivedObject.class, () -> w.delete(type, id, otherUid));
+            org.junit.jupiter.api.Assertions.assertThrows(GuardedWrites.NotTheArchivedObject.class, () -> w.removeFinalizers(type, id, otherUid, version));
+            org.junit.jupiter.api.Assertions.assertThrows(GuardedWrites.NotTheArchivedObject.class, () -> w.delete(type, id, otherUid, version));
+            src.configMaps().inNamespace(NS).withName("guarded").edit(c -> { c.getData().put("someone", "else"); return c; });
+            org.junit.jupiter.api.Assertions.assertThrows(GuardedWrites.NotTheArchivedObject.class, () -> w.delete(type, id, uid, version),
+                    "a delete with the resourceVersion read before a change is refused");
             assertEquals("v", src.configMaps().inNamespace(NS).withName("guarded").get().getData().get("k"), "nothing written for another UID");
-            assertTrue(w.delete(type, id, uid));
-            assertFalse(w.delete(type, id, uid), "already gone");
-            assertNull(w.removeFinalizers(type, id, uid));
+            assertTrue(w.delete(type, id, uid, src.configMaps().inNamespace(NS).withName("guarded").get().getMetadata().getResourceVersion()));
+            io.pivotctl.testing.LiveObjects.awaitSettled(servers.source(), INVENTORY, List.of(NS));
+            assertNull(src.configMaps().inNamespace(NS).withName("guarded").get());
+            var dependent = src.configMaps().inNamespace(NS).withName("guarded-dependent").get();
+            assertNotNull(dependent, "the delete orphans: the garbage collector keeps the dependent");
+            assertTrue(dependent.getMetadata().getOwnerReferences() == null || dependent.getMetadata().getOwnerReferences().isEmpty());
+            assertFalse(w.delete(type, id, uid, null), "already gone");
+            assertNull(w.removeFinalizers(type, id, uid, null));
         }
     }
 
@@ -348,29 +364,6 @@ class ReleaseSourceIT {
 
     // ---- helpers
 
-    /** BMO as far as detaching goes: a detached, unpaused host gets status.operationalStatus=detached through /status. */
-    private static void playBmo(KubernetesClient src, AtomicBoolean running) {
-        while (running.get()) {
-            try {
-                for (GenericKubernetesResource h : hosts(src).list().getItems()) {
-                    Map<String, String> ann = h.getMetadata().getAnnotations() == null ? Map.of() : h.getMetadata().getAnnotations();
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> status = (Map<String, Object>) h.getAdditionalProperties().get("status");
-                    if (ann.containsKey("baremetalhost.metal3.io/detached") && !ann.containsKey("baremetalhost.metal3.io/paused")
-                            && status != null && !"detached".equals(status.get("operationalStatus"))) {
-                        status.put("operationalStatus", "detached");
-                        hosts(src).resource(h).updateStatus();
-                    }
-                }
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException conflictOrGone) {
-                // the release changed or deleted it meanwhile: look again
-            }
-        }
-    }
-
     static Cli.Result release(Path a, String... extra) {
         List<String> args = new ArrayList<>(List.of("release-source", a.toString(), "--kubeconfig", servers.source().kubeconfig().toString(),
                 "--identity", key.identity().toString(), "--poll-interval", "1s"));
@@ -388,7 +381,7 @@ class ReleaseSourceIT {
     static Map<String, String> snapshot() {
         KubernetesClient c = servers.source().client();
         Set<String> kinds = new LinkedHashSet<>();
-        inventory.forEach(o -> kinds.add(o.path("apiVersion").asText() + " " + o.path("kind").asText()));
+        INVENTORY.forEach(o -> kinds.add(o.path("apiVersion").asText() + " " + o.path("kind").asText()));
         Map<String, String> out = new TreeMap<>();
         for (String k : kinds) {
             String[] p = k.split(" ");
@@ -424,14 +417,11 @@ class ReleaseSourceIT {
     }
 
     static void awaitGone(java.util.function.Supplier<Object> get) {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (get.get() != null && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait();
-        }
+        io.pivotctl.testing.TargetReset.await("deleted", () -> get.get() == null);
     }
 
     static Path onlyJournal() {
-        try (var files = Files.list(dir.resolve("home/journal"))) {
+        try (var files = Files.list(servers.home().resolve("journal"))) {
             List<Path> all = files.toList();
             assertEquals(1, all.size(), all.toString());
             assertTrue(all.get(0).getFileName().toString().startsWith("release-"), all.toString());

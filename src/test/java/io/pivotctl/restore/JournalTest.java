@@ -60,6 +60,7 @@ class JournalTest {
     void writesReadableLinesWithOwnerOnlyModeAndReopensThem(@TempDir Path dir) throws Exception {
         Path path = dir.resolve("journal").resolve("a-b.jsonl");
         try (Journal j = Journal.create(path)) {
+            assertFalse(j.reopened(), "made by this run");
             j.created(H0, HOSTS, "a0", "b0", 0);
             j.statusWritten(H0, HOSTS, 0);
             j.namespaceCreated("m3", "n1");
@@ -71,6 +72,7 @@ class JournalTest {
         assertTrue(lines.get(2).startsWith(CREATE_H0.substring(0, CREATE_H0.length() - 1)), lines.get(2));
         assertTrue(lines.get(4).contains("\"op\":\"namespace\",\"id\":\"m3\"") && lines.get(4).contains("\"newUid\":\"n1\""), lines.get(4));
         try (Journal again = Journal.open(path, "--resume")) {
+            assertTrue(again.reopened(), "kept by an earlier run: a resumed run knows it from its journal");
             assertEquals(Set.of(H0), again.state().created());
             assertFalse(again.runId().isEmpty());
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.Json;
+import io.pivotctl.vocabulary.Metal3;
+import io.pivotctl.vocabulary.PivotctlMarks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,16 +85,16 @@ class ObjectPreparerTest {
             assertFalse(body.path("metadata").has(serverField), serverField + " is the server's");
         }
         assertFalse(body.has("status"), "status goes through /status after the create");
-        assertEquals("archive-1", body.path("metadata").path("annotations").path(Markers.RESTORED_FROM).asText());
+        assertEquals("archive-1", body.path("metadata").path("annotations").path(PivotctlMarks.RESTORED_FROM).asText());
         assertTrue(archived.path("metadata").has("uid"), "the archived object is not changed");
     }
 
     static Stream<Arguments> pausing() {
         ObjectNode pausedHost = HOST.deepCopy();
-        pausedHost.with("metadata").with("annotations").put(Markers.BMH_PAUSED, "someone");
+        pausedHost.with("metadata").with("annotations").put(Metal3.HOST_PAUSED, "someone");
         return Stream.of(
-                Arguments.of("a host is created paused by pivotctl", HOST, Map.of(Markers.BMH_PAUSED, Markers.PAUSED_BY)),
-                Arguments.of("a host paused in the archive keeps its own pause", pausedHost, Map.of(Markers.BMH_PAUSED, "someone")));
+                Arguments.of("a host is created paused by pivotctl", HOST, Map.of(Metal3.HOST_PAUSED, PivotctlMarks.PAUSED_BY_PIVOTCTL)),
+                Arguments.of("a host paused in the archive keeps its own pause", pausedHost, Map.of(Metal3.HOST_PAUSED, "someone")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -100,7 +102,7 @@ class ObjectPreparerTest {
     void hostsAreCreatedPaused(String name, ObjectNode archived, Map<String, String> expected) {
         ObjectNode body = ObjectPreparer.forCreate(archived, owners(true), "a", false, w -> { });
         expected.forEach((k, v) -> assertEquals(v, body.path("metadata").path("annotations").path(k).asText()));
-        assertFalse(body.path("metadata").path("annotations").has(Markers.RESTORED_FROM), "marked restored only when asked");
+        assertFalse(body.path("metadata").path("annotations").has(PivotctlMarks.RESTORED_FROM), "marked restored only when asked");
     }
 
     @org.junit.jupiter.api.Test

@@ -75,6 +75,8 @@ public final class FaultProxy implements AutoCloseable {
     private final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     private volatile boolean down;
     private volatile long writeDelayMillis;
+    private Path kubeconfig;
+    private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(32);
 
     static {
         // the test apiserver's certificate is self-signed: the proxy (test code, loopback only) does not verify it
@@ -84,7 +86,7 @@ public final class FaultProxy implements AutoCloseable {
     public FaultProxy(String upstreamUrl) throws IOException {
         this.upstream = upstreamUrl.endsWith("/") ? upstreamUrl.substring(0, upstreamUrl.length() - 1) : upstreamUrl;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
@@ -96,6 +98,13 @@ public final class FaultProxy implements AutoCloseable {
 
     public void clearRules() {
         rules.clear();
+    }
+
+    /** Back to a plain pass-through: no rules, no write delay, not down. Request counts are kept. */
+    public void reset() {
+        rules.clear();
+        writeDelayMillis = 0;
+        down = false;
     }
 
     /**
@@ -140,7 +149,19 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** A kubeconfig pointing at the proxy, with the static token the upstream accepts. */
+    /** A kubeconfig pointing at the proxy, with the static token the upstream accepts; written once, removed by {@link #close()}. */
+    public synchronized Path kubeconfig() {
+        if (kubeconfig == null) {
+            try {
+                kubeconfig = kubeconfig(Files.createTempDirectory("pivotctl-proxy"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return kubeconfig;
+    }
+
+    /** As {@link #kubeconfig()}, written into {@code dir}. */
     public Path kubeconfig(Path dir) throws IOException {
         Path f = dir.resolve("proxy-" + server.getAddress().getPort() + ".kubeconfig");
         Files.writeString(f, """
@@ -244,5 +265,16 @@ public final class FaultProxy implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
+        synchronized (this) {
+            if (kubeconfig != null) {
+                try {
+                    Files.deleteIfExists(kubeconfig);
+                    Files.deleteIfExists(kubeconfig.getParent());
+                } catch (IOException ignored) {
+                    // a temp file
+                }
+            }
+        }
     }
 }

@@ -22,6 +22,22 @@ public final class HandMadeArchive {
 
     private final List<ArchiveWriter.Source> sources = new ArrayList<>();
     private final Map<Integer, List<String>> levels = new TreeMap<>();
+    private String createdAt = "2026-11-25T10:00:00Z";
+    private String sourceClusterId = "source-uid";
+    private Manifest.Selection selection = new Manifest.Selection(List.of("metal3"), false, List.of());
+
+    /** The manifest's creation time (ISO-8601), e.g. a skewed clock's or a hand-edited one. */
+    public HandMadeArchive createdAt(String time) {
+        this.createdAt = time;
+        return this;
+    }
+
+    /** The source cluster id and selection the manifest records (backups of several sources in one prefix). */
+    public HandMadeArchive from(String clusterId, Manifest.Selection what) {
+        this.sourceClusterId = clusterId;
+        this.selection = what;
+        return this;
+    }
 
     /** Adds {@code object} (apiVersion, kind, metadata.name/namespace/uid set) of resource {@code plural}, restored at {@code level}. */
     public HandMadeArchive add(ObjectNode object, String plural, int level) {
@@ -44,9 +60,9 @@ public final class HandMadeArchive {
     }
 
     public Path write(Path file) {
-        Manifest m = Manifest.builder().tool(new Manifest.Tool("pivotctl", "test")).createdAt("2026-11-25T10:00:00Z")
-                .archiveId(java.util.UUID.randomUUID().toString()).source(new Manifest.Source("https://127.0.0.1:6443", "source-uid", "v1.20.2"))
-                .selection(new Manifest.Selection(List.of("metal3"), false, List.of()))
+        Manifest m = Manifest.builder().tool(new Manifest.Tool("pivotctl", "test")).createdAt(createdAt)
+                .archiveId(java.util.UUID.randomUUID().toString()).source(new Manifest.Source("https://127.0.0.1:6443", sourceClusterId, "v1.20.2"))
+                .selection(selection)
                 .encryption(new Manifest.Encryption(Manifest.Encryption.AGE_V1, List.of(new Manifest.Recipient(
                         "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj", "test")), false))
                 .graph(new Manifest.GraphInfo(List.of(), List.copyOf(levels.values()), List.of(), List.of())).build();

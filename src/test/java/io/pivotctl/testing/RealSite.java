@@ -11,12 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A management cluster shaped like a real Metal3 site (../shared/DOMAIN.md, "Shapes real sites carry"), on
+ * A management cluster shaped like a real Metal3 site (docs/real-sites.md), on
  * top of {@link Metal3Fleet}: Ironic inspection data with hex WWNs, {@code hctl} addresses, all-digit
  * serials and MACs and float-looking firmware versions; annotation and label values a YAML reader may
  * mistake; KubeadmControlPlane Secrets reached only through {@code contentFrom} and {@code passwdFrom};
  * a topology Cluster with its ClusterClass and templates; a Secret and a ConfigMap labelled for move; a
- * cluster-scoped GlobalInClusterIPPool named by a Metal3DataTemplate; a template owned by two Clusters;
+ * cluster-scoped GlobalInClusterIPPool named by both Clusters' Metal3DataTemplates; a template owned by two Clusters;
  * and (applied after loading, see {@link #DELETING_MACHINE}) a Machine being deleted.
  */
 public final class RealSite {
@@ -59,7 +59,7 @@ public final class RealSite {
                 ((ObjectNode) o.with("spec")).set("hardware", hardware(o.path("metadata").path("name").asText(), n - 1));
             } else if (kind.equals("KubeadmControlPlane") && o.path("metadata").path("name").asText().equals(SITE_A)) {
                 nestedSecrets(o);
-            } else if (kind.equals("Metal3DataTemplate") && o.path("metadata").path("name").asText().equals(SITE_A + "-template")) {
+            } else if (kind.equals("Metal3DataTemplate")) { // both clusters draw provisioning addresses from the global pool
                 ObjectNode ipv4 = o.with("spec").with("networkData").with("networks").withArray("ipv4").addObject();
                 ipv4.put("id", "provisioning").put("link", "enp1s0");
                 ipv4.putObject("fromPoolRef").put("apiGroup", "ipam.cluster.x-k8s.io").put("kind", "GlobalInClusterIPPool").put("name", GLOBAL_POOL);

@@ -75,7 +75,8 @@ public final class RestartableApiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        // generous: on a shared two-core machine under load a cold apiserver can take minutes to serve its CRDs
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         try (KubernetesClient client = client()) {
             while (true) {
                 try {
@@ -85,6 +86,7 @@ public final class RestartableApiServer implements AutoCloseable {
                     return;
                 } catch (RuntimeException notYet) {
                     if (!process.isAlive() || System.nanoTime() > deadline) {
+                        kill(); // never left running without its test
                         throw new IllegalStateException("twin kube-apiserver did not start (log: " + log + ")", notYet);
                     }
                     sleep(200);

@@ -18,7 +18,7 @@ public record TestKey(Path identity, String recipient) {
 
     /** {@code pivotctl export -n metal3 -q} of {@code source} to {@code archive}, encrypted to this key; fails the test if it fails. */
     public Path exportMetal3(TestApiServer source, Path archive, String... extra) {
-        String[] base = {"export", "--kubeconfig", source.kubeconfig().toString(), "-n", "metal3", "-o", archive.toString(), "--recipient", recipient, "-q"};
+        String[] base = {"export", archive.toString(), "--kubeconfig", source.kubeconfig().toString(), "-n", "metal3", "--recipient", recipient, "-q"};
         Cli.Result r = Cli.run(Cli.concat(base, extra));
         if (r.exitCode() != 0) {
             throw new AssertionError("export failed: " + r);

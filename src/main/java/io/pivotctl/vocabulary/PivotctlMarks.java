@@ -1,19 +1,24 @@
-package io.pivotctl.restore;
+package io.pivotctl.vocabulary;
 
-import io.pivotctl.graph.HostPause;
+/** The annotations, labels and values pivotctl itself writes on objects, to know later what is its own. */
+public final class PivotctlMarks {
 
-/** Annotations and fields pivotctl sets on restored objects. */
-public final class Markers {
-
+    /**
+     * The value pivotctl writes into a pause annotation ({@link Metal3#HOST_PAUSED} on hosts, {@link #PAUSED_BY} on
+     * Clusters): a pause with this value is pivotctl's, and the only one it ever lifts.
+     */
+    public static final String PAUSED_BY_PIVOTCTL = "pivotctl";
+    /**
+     * On a Cluster that {@code export --pause} paused: says the pause is pivotctl's, since {@code spec.paused} names
+     * no owner. Export's bookkeeping, never archived.
+     */
+    public static final String PAUSED_BY = "pivotctl.io/paused-by";
     /**
      * In the create body of every object an import creates (and the body of every update): "created by this
      * archive's import". It does not say the object is complete (status written, unpaused): the journal and
      * {@code verify} prove that. Carried by the create itself, it costs no request of its own.
      */
     public static final String RESTORED_FROM = "pivotctl.io/restored-from";
-    public static final String BMH_PAUSED = HostPause.ANNOTATION;
-    public static final String BMH_STATUS = "baremetalhost.metal3.io/status";
-    public static final String PAUSED_BY = HostPause.BY_PIVOTCTL;
     /**
      * Label on every object an import run creates, valued with the run id of its journal: finds creates whose
      * answer was lost (server died after storing, before replying) for --resume and rollback, and lets a
@@ -21,13 +26,6 @@ public final class Markers {
      */
     public static final String IMPORT_RUN = "pivotctl.io/import-run";
 
-    private Markers() {
-    }
-
-    /** Puts the {@link #IMPORT_RUN} label on a body about to be created (no-op for journals without a run id). */
-    static void labelRun(com.fasterxml.jackson.databind.node.ObjectNode body, String runId) {
-        if (runId != null) {
-            body.with("metadata").with("labels").put(IMPORT_RUN, runId);
-        }
+    private PivotctlMarks() {
     }
 }
