@@ -145,6 +145,10 @@ public final class ArchiveReader {
                 return Optional.of(new Start(null, true));
             }
             LegacySummary.Counted counted = LegacySummary.read(new BoundedEntry(tar, first.getSize()), held);
+            if (FormatVersions.requiresSummary(counted.header().formatVersion())) {
+                // the summary a listing shows is what 1.1 requires first; a 1.1 manifest without one was not written by pivotctl
+                throw FormatVersions.missingSummary(counted.header().formatVersion());
+            }
             TarArchiveEntry second = tar.getNextEntry();
             return Optional.of(new Start(counted.summary(second != null && EntryPaths.SIGNATURE.equals(second.getName())), false));
         }

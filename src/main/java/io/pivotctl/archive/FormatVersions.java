@@ -1,5 +1,7 @@
 package io.pivotctl.archive;
 
+import io.pivotctl.PivotctlException;
+
 /**
  * The rules of format versions (formats/pivot-archive-v1.md section 7): a reader of 1.N reads every 1.M archive with
  * M <= N; what each minor version added is required from archives that claim it.
@@ -27,5 +29,11 @@ final class FormatVersions {
 
     static boolean requiresSummary(String version) {
         return minor(version) >= SUMMARY_MINOR;
+    }
+
+    /** The refusal of an archive of {@code version} (1.1 or later) whose first entry is not its summary. */
+    static PivotctlException missingSummary(String version) {
+        return PivotctlException.invalid("archive of format " + ArchiveValidator.q(version) + " has no summary.json before its manifest:"
+                + " it was changed or not written by pivotctl");
     }
 }

@@ -122,8 +122,7 @@ final class ValidationSession implements ArchiveReader.EntrySink {
     private void checkSummary() {
         if (summary == null) {
             if (FormatVersions.requiresSummary(manifest.formatVersion())) {
-                throw PivotctlException.invalid("archive of format " + q(manifest.formatVersion()) + " has no summary.json before its manifest:"
-                        + " it was changed or not written by pivotctl");
+                throw FormatVersions.missingSummary(manifest.formatVersion());
             }
             return;
         }

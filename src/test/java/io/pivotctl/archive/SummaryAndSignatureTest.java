@@ -126,6 +126,18 @@ class SummaryAndSignatureTest {
     }
 
     @Test
+    void aListingRefusesAFormatOneOneManifestWithoutItsSummaryLikeValidateDoes() throws Exception {
+        Map<String, byte[]> dropped = new HashMap<>();
+        dropped.put(EntryPaths.SUMMARY, null);
+        Path without = TestArchives.rewrite(dir.resolve("listed.tar"), written(Optional.empty()), dropped);
+        try (InputStream in = Files.newInputStream(without)) {
+            PivotctlException e = assertThrows(PivotctlException.class,
+                    () -> ArchiveReader.start(in, ArchiveLimits.DEFAULT, HeldBudget.unbounded("test"), true));
+            assertEquals("archive of format 1.1 has no summary.json before its manifest: it was changed or not written by pivotctl", e.getMessage());
+        }
+    }
+
+    @Test
     void aOneOneSignatureVerifiesByTheDigestAndAnyChangeOrOtherKeyFailsFirst() {
         KeyPair key = ManifestSigner.generate();
         ArchiveContents c = written(Optional.of(Signers.of(key.getPrivate())));
