@@ -142,6 +142,11 @@ final class Bombs {
 
     /** An empty regular file named by a PAX 'x' header (any length), as GNU tar writes long names. */
     static byte[] paxNamed(String name) {
+        return paxNamed(name, new byte[0]);
+    }
+
+    /** A regular file of {@code content} named by a PAX 'x' header (any length). */
+    static byte[] paxNamed(String name, byte[] content) {
         String body = " path=" + name + "\n";
         int length = body.length() + 1;
         while (Integer.toString(length).length() + body.length() != length) {
@@ -149,7 +154,7 @@ final class Bombs {
         }
         byte[] record = (length + body).getBytes(StandardCharsets.UTF_8);
         return concat(header("PaxHeaders/x", TarConstants.LF_PAX_EXTENDED_HEADER_LC, record.length), record, pad(record.length),
-                header("x", TarConstants.LF_NORMAL, 0));
+                entry("x", content));
     }
 
     /** One regular-file entry (a short name) as raw tar bytes: header, content, padding. */

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Mutations that know the archive format (issue 20): each takes a good format 1.1 archive and makes one that a reader
@@ -269,19 +268,6 @@ final class StructuredMutations {
     }
 
     private static void put(ByteArrayOutputStream out, String name, byte[] content) {
-        if (name.length() < 100) {
-            out.writeBytes(Bombs.entry(name, content));
-            return;
-        }
-        String body = " path=" + name + "\n";
-        int length = body.length() + 1;
-        while (Integer.toString(length).length() + body.length() != length) {
-            length = Integer.toString(length).length() + body.length();
-        }
-        byte[] record = (length + body).getBytes(StandardCharsets.UTF_8);
-        out.writeBytes(Bombs.header("PaxHeaders/x", TarConstants.LF_PAX_EXTENDED_HEADER_LC, record.length));
-        out.writeBytes(record);
-        out.writeBytes(Bombs.pad(record.length));
-        out.writeBytes(Bombs.entry("x", content));
+        out.writeBytes(name.length() < 100 ? Bombs.entry(name, content) : Bombs.paxNamed(name, content));
     }
 }
