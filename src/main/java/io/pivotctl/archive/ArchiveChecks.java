@@ -31,7 +31,11 @@ public record ArchiveChecks(
      */
     @FunctionalInterface
     public interface DecryptorFactory {
-        SecretDecryptor create(Manifest manifest, ManifestCodec.Source manifestBytes, Optional<byte[]> signature, Optional<byte[]> archiveIdentity);
+        SecretDecryptor create(Manifest manifest, SignedBytes manifestBytes, Optional<byte[]> signature, Optional<byte[]> archiveIdentity);
+    }
+
+    /** The manifest's bytes as a signature covers them: their SHA-256, computed as they streamed past, and a way to read them again. */
+    public record SignedBytes(Summary.ManifestDigest digest, ManifestCodec.Source source) {
     }
 
     public ArchiveChecks withDecryptorFactory(DecryptorFactory f) {
@@ -44,9 +48,13 @@ public record ArchiveChecks(
         byte[] open(String path, byte[] ciphertext);
     }
 
+    /**
+     * Checks {@code manifest.json.sig} against the manifest and returns the signature's scheme; throws a one-line
+     * PivotctlException (exit 3) when it does not verify: nothing read after the manifest is acted on then.
+     */
     @FunctionalInterface
     public interface SignatureVerifier {
-        boolean verify(byte[] manifestBytes, byte[] signatureFileBytes);
+        String verify(SignedBytes manifest, byte[] signatureFileBytes);
     }
 
     /** Problems of a lease file (malformed lines, duplicates) and its lease count. */

@@ -57,7 +57,8 @@ public final class ArchiveReader {
             @Override
             public void manifest(InputStream in, long size) throws IOException {
                 if (size > limits.maxEntryBytes()) {
-                    throw PivotctlException.invalid("entry '" + EntryPaths.MANIFEST + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes());
+                    throw PivotctlException.invalid("entry '" + EntryPaths.MANIFEST + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes()
+                            + " for an archive read whole");
                 }
                 held.add(size + EntryPaths.MANIFEST.length());
                 manifest[0] = readFully(in, (int) size, EntryPaths.MANIFEST);
@@ -75,6 +76,87 @@ public final class ArchiveReader {
             }
         });
         return new ArchiveContents(manifest[0], Optional.ofNullable(signature[0]), entries, order, problems);
+    }
+
+    /**
+     * What the beginning of an archive says: its summary ({@code summary.json}, or for a format 1.0 archive the summary
+     * computed from its streamed manifest), or, read from a prefix, that the archive starts with its manifest.
+     */
+    public record Start(Summary summary, boolean manifestFirst) {
+    }
+
+    /**
+     * Reads the first entries of an archive, within {@code limits} and the format's limits: {@code summary.json} when it
+     * leads (a few KB); for a 1.0 archive, which starts with its manifest, the summary computed as the manifest streams
+     * past, and whether a signature follows it, when {@code whole}, else {@code manifestFirst}. Empty when the stream
+     * ends too early: a prefix of the object, to be read again longer.
+     */
+    public static Optional<Start> start(InputStream archive, ArchiveLimits limits, HeldBudget held, boolean whole) {
+        ArchiveReads.Reading reading = ArchiveReads.start();
+        try {
+            BufferedInputStream in = new BufferedInputStream(archive, 1 << 16);
+            InputStream stream = isGzip(in) ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+            TarHeaderGuard guard = new TarHeaderGuard(stream, limits.maxHeaderBytes(), limits.maxStreamBytes());
+            TarArchiveInputStream tar = new TarArchiveInputStream(guard, StandardCharsets.UTF_8.name());
+            TarArchiveEntry first = tar.getNextEntry();
+            if (first == null) {
+                if (whole) {
+                    throw notAnArchive("no tar entry found");
+                }
+                return Optional.empty();
+            }
+            return startWith(first, tar, held, whole);
+        } catch (PivotctlException e) {
+            throw e;
+        } catch (TarHeaderGuard.Refused refused) {
+            throw PivotctlException.invalid(refused.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // a prefix cut inside gzip or tar data reads as damage: only the caller knows whether the object ended there
+            if (whole) {
+                Throwable refused = refusal(e);
+                throw PivotctlException.invalid(refused != null ? refused.getMessage() : "archive is corrupt or truncated: " + oneLine(e));
+            }
+            return Optional.empty();
+        } catch (OutOfMemoryError | StackOverflowError error) {
+            reading.failed();
+            throw error;
+        } finally {
+            reading.close();
+        }
+    }
+
+    private static Optional<Start> startWith(TarArchiveEntry first, TarArchiveInputStream tar, HeldBudget held, boolean whole) throws IOException {
+        String name = first.getName();
+        if (EntryPaths.SUMMARY.equals(name) && isRegularFile(first)) {
+            if (first.getSize() < 0 || first.getSize() > FormatLimits.MAX_SUMMARY_BYTES) {
+                throw notAnArchive("summary.json is " + first.getSize() + " bytes, over the format's limit of " + FormatLimits.MAX_SUMMARY_BYTES);
+            }
+            byte[] bytes = tar.readNBytes((int) first.getSize());
+            if (bytes.length < first.getSize()) {
+                if (whole) {
+                    throw PivotctlException.invalid("archive is truncated inside entry 'summary.json'");
+                }
+                return Optional.empty();
+            }
+            return Optional.of(new Start(SummaryCodec.parse(bytes, held), false));
+        }
+        if (EntryPaths.MANIFEST.equals(name) && isRegularFile(first)) {
+            if (!whole) {
+                return Optional.of(new Start(null, true));
+            }
+            LegacySummary.Counted counted = LegacySummary.read(new BoundedEntry(tar, first.getSize()), held);
+            if (FormatVersions.requiresSummary(counted.header().formatVersion())) {
+                // the summary a listing shows is what 1.1 requires first; a 1.1 manifest without one was not written by pivotctl
+                throw FormatVersions.missingSummary(counted.header().formatVersion());
+            }
+            TarArchiveEntry second = tar.getNextEntry();
+            return Optional.of(new Start(counted.summary(second != null && EntryPaths.SIGNATURE.equals(second.getName())), false));
+        }
+        throw notAnArchive("the first entry is '" + Printable.of(name) + "', not " + EntryPaths.SUMMARY + " or " + EntryPaths.MANIFEST);
+    }
+
+    private static PivotctlException notAnArchive(String why) {
+        return PivotctlException.invalid("not a pivotctl archive: " + why);
     }
 
     /** Receives the safe, regular, unique entries of an archive one at a time, in archive order. */
@@ -104,57 +186,18 @@ public final class ArchiveReader {
      * structural damage (not a tar, truncated, corrupt compression) and a missing manifest are fatal.
      */
     public static List<String> scan(InputStream raw, ArchiveLimits limits, HeldBudget held, EntrySink sink) {
-        List<String> problems = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        boolean manifestSeen = false;
-        int count = 0;
+        Scan scan = new Scan(limits, held, sink);
+        ArchiveReads.Reading reading = ArchiveReads.start();
         try {
             BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
             InputStream stream = isGzip(in) ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
             TarHeaderGuard guard = new TarHeaderGuard(stream, limits.maxHeaderBytes(), limits.maxStreamBytes());
             TarArchiveInputStream tar = new TarArchiveInputStream(guard, StandardCharsets.UTF_8.name());
             TarArchiveEntry e;
-            boolean any = false;
             while ((e = tar.getNextEntry()) != null) {
-                any = true;
-                if (++count > limits.maxEntries()) {
-                    throw PivotctlException.invalid("archive has more than " + limits.maxEntries() + " entries (limit)");
-                }
-                checkInStep(e, guard);
-                String name = e.getName();
-                String unsafe = unsafeName(name);
-                // problems are held too: a hundred thousand of them must count against the budget
-                if (unsafe != null) {
-                    problem(problems, held, "entry '" + Printable.of(name) + "': " + unsafe);
-                    continue;
-                }
-                if (!isRegularFile(e)) {
-                    problem(problems, held, "entry '" + Printable.of(name) + "': not a regular file (" + typeName(e) + ")");
-                    continue;
-                }
-                // the names of every entry are kept to find duplicates: count them too
-                if (!seen.add(name)) {
-                    problem(problems, held, "entry '" + Printable.of(name) + "': duplicate entry");
-                    continue;
-                }
-                held.add(name.length() + 40L);
-                long size = e.getSize();
-                if (EntryPaths.MANIFEST.equals(name)) {
-                    if (count != 1) {
-                        problem(problems, held, "manifest.json is not the first entry");
-                    }
-                    manifestSeen = true;
-                    sink.manifest(new BoundedEntry(tar, size), size);
-                    continue;
-                }
-                if (size < 0 || size > limits.maxEntryBytes()) {
-                    throw PivotctlException.invalid("entry '" + Printable.of(name) + "' is " + size + " bytes, over the limit of " + limits.maxEntryBytes());
-                }
-                sink.entry(name, readFully(tar, (int) size, name));
+                scan.next(e, guard, tar);
             }
-            if (!any) {
-                throw PivotctlException.invalid("not a pivotctl archive: no complete tar entry found (empty, truncated, or not a tar file)");
-            }
+            return scan.end();
         } catch (PivotctlException pe) {
             throw pe;
         } catch (TarHeaderGuard.Refused refused) {
@@ -168,11 +211,109 @@ public final class ArchiveReader {
             }
             // commons-compress reports header damage as IllegalArgumentException and friends: all mean "corrupt".
             throw PivotctlException.invalid("archive is corrupt or truncated: " + oneLine(ex));
+        } catch (OutOfMemoryError | StackOverflowError error) {
+            reading.failed(); // the read stays counted: the command line reports exit 3
+            throw error;
+        } finally {
+            reading.close();
         }
-        if (!manifestSeen) {
-            throw PivotctlException.invalid("not a pivotctl archive: manifest.json is missing");
+    }
+
+    /** One pass over the entries: what is checked per entry before the sink sees it, and what is kept to check the next. */
+    private static final class Scan {
+        private final ArchiveLimits limits;
+        private final HeldBudget held;
+        private final EntrySink sink;
+        private final List<String> problems = new ArrayList<>();
+        private final java.util.Set<String> seen = new java.util.HashSet<>();
+        private boolean manifestSeen;
+        private boolean summaryFirst;
+        private int count;
+
+        Scan(ArchiveLimits limits, HeldBudget held, EntrySink sink) {
+            this.limits = limits;
+            this.held = held;
+            this.sink = sink;
         }
-        return problems;
+
+        void next(TarArchiveEntry e, TarHeaderGuard guard, TarArchiveInputStream tar) throws IOException {
+            if (++count > limits.maxEntries()) {
+                throw PivotctlException.invalid("archive has more than " + limits.maxEntries() + " entries (limit)");
+            }
+            checkInStep(e, guard);
+            String name = e.getName();
+            if (name != null && name.length() > FormatLimits.MAX_ENTRY_NAME) {
+                throw PivotctlException.invalid("archive has an entry name of " + name.length() + " characters, over the format's limit of "
+                        + FormatLimits.MAX_ENTRY_NAME + ": '" + Printable.of(name) + "'");
+            }
+            if (!acceptable(e, name)) {
+                return;
+            }
+            long size = e.getSize();
+            if (EntryPaths.MANIFEST.equals(name)) {
+                manifest(tar, size);
+                return;
+            }
+            long max = maxSize(name);
+            if (size < 0 || size > max) {
+                throw PivotctlException.invalid("entry '" + Printable.of(name) + "' is " + size + " bytes, over the limit of " + max);
+            }
+            summaryFirst |= count == 1 && EntryPaths.SUMMARY.equals(name);
+            sink.entry(name, readFully(tar, (int) size, name));
+        }
+
+        /** Safe, regular and not seen before; otherwise a problem (held too: a hundred thousand of them must count). */
+        private boolean acceptable(TarArchiveEntry e, String name) {
+            String unsafe = unsafeName(name);
+            if (unsafe != null) {
+                problem(problems, held, "entry '" + Printable.of(name) + "': " + unsafe);
+                return false;
+            }
+            if (!isRegularFile(e)) {
+                problem(problems, held, "entry '" + Printable.of(name) + "': not a regular file (" + typeName(e) + ")");
+                return false;
+            }
+            // the names of every entry are kept to find duplicates: count them too
+            if (!seen.add(name)) {
+                problem(problems, held, "entry '" + Printable.of(name) + "': duplicate entry");
+                return false;
+            }
+            held.add(name.length() + 40L);
+            return true;
+        }
+
+        private void manifest(TarArchiveInputStream tar, long size) throws IOException {
+            if (count != 1 && !(count == 2 && summaryFirst)) {
+                problem(problems, held, "manifest.json is not the first entry (nor the second, after summary.json)");
+            }
+            if (size < 0 || size > limits.maxStreamBytes()) {
+                throw PivotctlException.invalid("entry '" + EntryPaths.MANIFEST + "' is " + size + " bytes, over the limit of "
+                        + limits.maxStreamBytes() + " (the decompressed stream's)");
+            }
+            manifestSeen = true;
+            sink.manifest(new BoundedEntry(tar, size), size);
+        }
+
+        /** The format's small entries have their own limits; everything else the limit of one entry read whole. */
+        private long maxSize(String name) {
+            if (EntryPaths.SUMMARY.equals(name)) {
+                return Math.min(FormatLimits.MAX_SUMMARY_BYTES, limits.maxEntryBytes());
+            }
+            if (EntryPaths.SIGNATURE.equals(name)) {
+                return Math.min(FormatLimits.MAX_SIGNATURE_BYTES, limits.maxEntryBytes());
+            }
+            return limits.maxEntryBytes();
+        }
+
+        List<String> end() {
+            if (count == 0) {
+                throw PivotctlException.invalid("not a pivotctl archive: no complete tar entry found (empty, truncated, or not a tar file)");
+            }
+            if (!manifestSeen) {
+                throw PivotctlException.invalid("not a pivotctl archive: manifest.json is missing");
+            }
+            return problems;
+        }
     }
 
     private static void problem(List<String> problems, HeldBudget held, String problem) {
@@ -306,7 +447,7 @@ public final class ArchiveReader {
         while (off < size) {
             int n = in.read(b, off, size - off);
             if (n < 0) {
-                throw PivotctlException.invalid("archive is truncated inside entry '" + name + "'");
+                throw PivotctlException.invalid("archive is truncated inside entry '" + Printable.of(name) + "'");
             }
             off += n;
         }

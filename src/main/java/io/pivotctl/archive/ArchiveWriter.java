@@ -15,18 +15,22 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Writes an archive deterministically (formats/pivot-archive-v1.md section 1): sorted entries, fixed
- * mode/owner/time, PAX for long names, gzip header time 0.
+ * Writes an archive deterministically (formats/pivot-archive-v1.md section 1): {@code summary.json}, the manifest, its
+ * signature, then sorted entries; fixed mode/owner/time, PAX for long names, gzip header time 0.
  *
- * <p>The manifest comes first but lists the digest of every later entry, so contents are produced
+ * <p>The manifest comes early but lists the digest of every later entry, so contents are produced
  * twice: once to digest, once to write. Producers must be deterministic (objects re-serialise to the
  * same bytes; ciphertexts are produced once and kept), which keeps memory bounded by the largest
  * entry instead of the whole archive. The file appears under its final name only when complete
@@ -44,6 +48,19 @@ public final class ArchiveWriter {
     public record Source(Manifest.Entry entry, Content content) {
     }
 
+    /** Signs a manifest by its SHA-256 (format 1.1, section 4.1): the manifest's bytes are never held to be signed. */
+    public interface Signer {
+        /** The scheme the summary names ("ed25519-sha256"). */
+        String scheme();
+
+        /** The bytes of {@code manifest.json.sig} for the manifest whose SHA-256 is {@code manifestSha256} (32 bytes). */
+        byte[] signatureFile(byte[] manifestSha256);
+    }
+
+    /** What was written: the manifest (entries digested) and the summary that leads the archive. */
+    public record Written(Manifest manifest, Summary summary) {
+    }
+
     private static final long FIXED_MTIME_MILLIS = 0L;
 
     private ArchiveWriter() {
@@ -51,10 +68,9 @@ public final class ArchiveWriter {
 
     /**
      * Writes {@code sources} with a manifest built from {@code manifest} (its entries are replaced by the
-     * digested ones). {@code signer}, when present, turns the manifest bytes into the signature file bytes.
-     * Returns the manifest that was written.
+     * digested ones), signed by {@code signer} when present, and the summary that describes them.
      */
-    public static Manifest write(Path target, Manifest manifest, List<Source> sources, Optional<UnaryOperator<byte[]>> signer) {
+    public static Written write(Path target, Manifest manifest, List<Source> sources, Optional<Signer> signer) {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
         // Ctrl-C/SIGTERM skip finally blocks: a shutdown hook removes the half-written file instead
@@ -67,7 +83,7 @@ public final class ArchiveWriter {
         }, "pivotctl-archive-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            Manifest complete;
+            Written complete;
             Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (OutputStream file = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
                 complete = writeTo(file, isGzipName(target), manifest, sources, signer);
@@ -97,46 +113,76 @@ public final class ArchiveWriter {
 
     /**
      * Writes the archive to {@code out} (which the caller closes, and which decides where the bytes go: a temp file,
-     * an object-storage upload). Only one entry's bytes are held at a time. Returns the manifest that was written.
+     * an object-storage upload). Only one entry's bytes are held at a time, and never the manifest's.
      */
-    public static Manifest writeTo(OutputStream out, boolean gzip, Manifest manifest, List<Source> sources,
-            Optional<UnaryOperator<byte[]>> signer) throws IOException {
+    public static Written writeTo(OutputStream out, boolean gzip, Manifest manifest, List<Source> sources, Optional<Signer> signer)
+            throws IOException {
         List<Source> sorted = new ArrayList<>(sources);
         sorted.sort(Comparator.comparing(s -> s.entry().path()));
         checkUnique(sorted);
-        // first pass, on all cores: sizes and digests for the manifest, which must be the first entry
-        List<Manifest.Entry> digested = sorted.parallelStream().map(ArchiveWriter::digested).toList();
-        Manifest complete = manifest.withEntries(digested);
+        // first pass, on all cores: sizes and digests for the manifest, which comes before every entry it lists
+        List<Digested> digested = sorted.parallelStream().map(ArchiveWriter::digested).toList();
+        Manifest complete = manifest.withEntries(digested.stream().map(Digested::entry).toList());
         // a 5,000-host fleet's manifest is about 100 MB of JSON: it goes through a temp file (it holds no Secret
-        // value, mode 0600 anyway) rather than the heap; only a signature needs its bytes at once
+        // value, mode 0600 anyway) rather than the heap, digested as it is written; the signature signs that digest
         Path manifestFile = Files.createTempFile("pivotctl-manifest-", ".json", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            try (OutputStream m = new BufferedOutputStream(Files.newOutputStream(manifestFile), 1 << 16)) {
-                ManifestCodec.write(complete, m);
-            }
+            byte[] sha256 = writeManifest(complete, manifestFile);
+            Summary summary = summary(complete, digested, new Summary.ManifestDigest(Files.size(manifestFile), HexFormat.of().formatHex(sha256)),
+                    signer.map(Signer::scheme).orElse(null));
             OutputStream buffered = new BufferedOutputStream(new NonClosing(out), 1 << 16);
             try (OutputStream maybeGzip = gzip ? new GZIPOutputStream(buffered, 1 << 16) : buffered;
                     TarArchiveOutputStream tar = new TarArchiveOutputStream(maybeGzip, StandardCharsets.UTF_8.name())) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 tar.setAddPaxHeadersForNonAsciiNames(true);
+                put(tar, EntryPaths.SUMMARY, SummaryCodec.write(summary));
                 put(tar, EntryPaths.MANIFEST, manifestFile);
                 if (signer.isPresent()) {
-                    put(tar, EntryPaths.SIGNATURE, signer.get().apply(Files.readAllBytes(manifestFile)));
+                    put(tar, EntryPaths.SIGNATURE, signer.get().signatureFile(sha256));
                 }
-                for (int i = 0; i < sorted.size(); i++) {
-                    byte[] b = sorted.get(i).content().bytes();
-                    if (b.length != digested.get(i).size() || !Digests.sha256(b).equals(digested.get(i).sha256())) {
-                        throw new IllegalStateException("entry " + sorted.get(i).entry().path() + " changed between digest and write");
-                    }
-                    put(tar, sorted.get(i).entry().path(), b);
-                }
+                writeEntries(tar, sorted, digested);
                 tar.finish();
             }
+            return new Written(complete, summary);
         } finally {
             Files.deleteIfExists(manifestFile);
         }
-        return complete;
+    }
+
+    /** Writes the manifest to {@code file}; returns the SHA-256 of its bytes, computed as they were written. */
+    private static byte[] writeManifest(Manifest complete, Path file) throws IOException {
+        MessageDigest sha256 = Digests.sha256();
+        try (OutputStream m = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), sha256)) {
+            ManifestCodec.write(complete, m);
+        }
+        return sha256.digest();
+    }
+
+    /** The summary of what is written; refused when it would be over the format's limit (a reader could not list it). */
+    private static Summary summary(Manifest complete, List<Digested> digested, Summary.ManifestDigest digest, String scheme) {
+        Map<String, Integer> states = new TreeMap<>();
+        digested.stream().map(Digested::hostState).filter(java.util.Objects::nonNull).forEach(st -> states.merge(st, 1, Integer::sum));
+        Summary summary = Summary.describe(Summary.Header.of(complete), Summary.Tally.of(complete).contents(true).withHostsPerState(states),
+                digest, scheme);
+        int size = SummaryCodec.write(summary).length;
+        if (size > FormatLimits.MAX_SUMMARY_BYTES) {
+            throw PivotctlException.failed("summary.json would be " + size + " bytes, over the format's limit of " + FormatLimits.MAX_SUMMARY_BYTES
+                    + " (too many Clusters or left-out kinds to list)");
+        }
+        return summary;
+    }
+
+    /** Second pass: each entry produced again, refused unless it is the bytes the manifest lists. */
+    private static void writeEntries(TarArchiveOutputStream tar, List<Source> sorted, List<Digested> digested) throws IOException {
+        for (int i = 0; i < sorted.size(); i++) {
+            byte[] b = sorted.get(i).content().bytes();
+            Manifest.Entry listed = digested.get(i).entry();
+            if (b.length != listed.size() || !Digests.sha256(b).equals(listed.sha256())) {
+                throw new IllegalStateException("entry " + sorted.get(i).entry().path() + " changed between digest and write");
+            }
+            put(tar, sorted.get(i).entry().path(), b);
+        }
     }
 
     /** Lets the tar and gzip streams be closed (flushing their trailers) without closing the caller's stream. */
@@ -156,13 +202,22 @@ public final class ArchiveWriter {
         }
     }
 
-    private static Manifest.Entry digested(Source s) {
+    /** An entry with its size and digest, and, for a BareMetalHost, the provisioning state its object reports. */
+    private record Digested(Manifest.Entry entry, String hostState) {
+    }
+
+    private static Digested digested(Source s) {
         try {
             byte[] b = s.content().bytes();
-            return s.entry().withDigest(b.length, Digests.sha256(b));
+            Manifest.Entry e = s.entry().withDigest(b.length, Digests.sha256(b));
+            return new Digested(e, isHost(e) ? Summary.hostState(io.pivotctl.Json.YAML.readTree(b)) : null);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static boolean isHost(Manifest.Entry e) {
+        return Manifest.Entry.OBJECT.equals(e.role()) && "metal3.io".equals(e.group()) && "BareMetalHost".equals(e.kind());
     }
 
     public static boolean isGzipName(Path file) {

@@ -64,11 +64,15 @@ public final class CompactBytes {
         return new CompactBytes(Arrays.copyOf(buf, n), plain.length, dictionary);
     }
 
-    /** Deflates a stream of unknown length (the manifest) without ever holding it whole. */
-    public static CompactBytes of(InputStream in) throws java.io.IOException {
+    /**
+     * Deflates a stream of unknown length (the manifest) without ever holding it whole; what it keeps is charged to
+     * {@code charge} as it grows, before more is read (a manifest of random text deflates to its own size).
+     */
+    public static CompactBytes of(InputStream in, java.util.function.LongConsumer charge) throws java.io.IOException {
         Deflater d = new Deflater(Deflater.BEST_SPEED);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+            charge.accept(OVERHEAD + (1 << 16));
             byte[] chunk = new byte[1 << 16];
             byte[] buf = new byte[1 << 16];
             long total = 0;
@@ -80,16 +84,24 @@ public final class CompactBytes {
                 }
                 d.setInput(chunk, 0, r);
                 while (!d.needsInput()) {
-                    out.write(buf, 0, d.deflate(buf));
+                    deflated(out, buf, d.deflate(buf), charge);
                 }
             }
             d.finish();
             while (!d.finished()) {
-                out.write(buf, 0, d.deflate(buf));
+                deflated(out, buf, d.deflate(buf), charge);
             }
             return new CompactBytes(out.toByteArray(), (int) total);
         } finally {
             d.end();
+        }
+    }
+
+    /** Keeps {@code n} more deflated bytes, charged first (the buffer's growth and final copy are transient). */
+    private static void deflated(ByteArrayOutputStream out, byte[] buf, int n, java.util.function.LongConsumer charge) {
+        if (n > 0) {
+            charge.accept(n);
+            out.write(buf, 0, n);
         }
     }
 

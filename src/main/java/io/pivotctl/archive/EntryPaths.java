@@ -5,6 +5,7 @@ import io.pivotctl.graph.ObjectId;
 /** The archive layout of formats/pivot-archive-v1.md section 2, and the textual object id of section 3.4. */
 public final class EntryPaths {
 
+    public static final String SUMMARY = "summary.json";
     public static final String MANIFEST = "manifest.json";
     public static final String SIGNATURE = "manifest.json.sig";
     public static final String ARCHIVE_IDENTITY = "keys/archive-identity.age";

@@ -33,6 +33,11 @@ public final class HeldBudget {
         this.heapShare = maxHeap / share;
     }
 
+    /** A budget that only counts, for a pass that keeps nothing (the format's limits still hold it). */
+    public static HeldBudget unbounded(String what) {
+        return new HeldBudget(Long.MAX_VALUE, 1, what, Long.MAX_VALUE);
+    }
+
     public void add(long bytes) {
         total += bytes;
         if (total > limit) {

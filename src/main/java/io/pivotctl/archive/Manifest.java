@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The manifest of a pivotctl archive (formats/pivot-archive-v1.md, section 3). Immutable; readers
- * ignore unknown fields so minor format versions can add some.
+ * ignore unknown fields so minor format versions can add some. Built by name with {@link #builder()}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -27,7 +27,8 @@ public record Manifest(
         List<String> warnings,
         List<LeftOut> leftOut) {
 
-    public static final String FORMAT_VERSION = "1.0";
+    /** What this pivotctl writes; it reads every 1.x up to this one (section 7). */
+    public static final String FORMAT_VERSION = "1.1";
     public static final int FORMAT_MAJOR = 1;
 
     public Manifest {
@@ -39,23 +40,125 @@ public record Manifest(
         leftOut = leftOut == null ? List.of() : List.copyOf(leftOut);
     }
 
-    /** A manifest that records nothing left out (archives of tools that did not report it). */
-    public Manifest(String formatVersion, Tool tool, String createdAt, String archiveId, Source source, Selection selection,
-            Encryption encryption, List<Entry> entries, List<SecretInfo> secrets, GraphInfo graph, LeasesInfo leases,
-            Map<String, String> listResourceVersions, List<String> pausedByExport, List<String> warnings) {
-        this(formatVersion, tool, createdAt, archiveId, source, selection, encryption, entries, secrets, graph, leases,
-                listResourceVersions, pausedByExport, warnings, List.of());
+    public Manifest withEntries(List<Entry> newEntries) {
+        return toBuilder().entries(newEntries).build();
     }
 
     /** The same archive's manifest describing only these entries, Secrets and graph (a part of the archive, as import --cluster takes it). */
     public Manifest withContents(List<Entry> newEntries, List<SecretInfo> newSecrets, GraphInfo newGraph) {
-        return new Manifest(formatVersion, tool, createdAt, archiveId, source, selection, encryption, newEntries,
-                newSecrets, newGraph, leases, listResourceVersions, pausedByExport, warnings, leftOut);
+        return toBuilder().entries(newEntries).secrets(newSecrets).graph(newGraph).build();
     }
 
-    public Manifest withEntries(List<Entry> newEntries) {
-        return new Manifest(formatVersion, tool, createdAt, archiveId, source, selection, encryption, newEntries,
-                secrets, graph, leases, listResourceVersions, pausedByExport, warnings, leftOut);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().formatVersion(formatVersion).tool(tool).createdAt(createdAt).archiveId(archiveId).source(source)
+                .selection(selection).encryption(encryption).entries(entries).secrets(secrets).graph(graph).leases(leases)
+                .listResourceVersions(listResourceVersions).pausedByExport(pausedByExport).warnings(warnings).leftOut(leftOut);
+    }
+
+    /** A manifest by field name; what is not set is absent (lists and maps empty), the format version this pivotctl's. */
+    public static final class Builder {
+        private String formatVersion = FORMAT_VERSION;
+        private Tool tool;
+        private String createdAt;
+        private String archiveId;
+        private Source source;
+        private Selection selection;
+        private Encryption encryption;
+        private List<Entry> entries;
+        private List<SecretInfo> secrets;
+        private GraphInfo graph;
+        private LeasesInfo leases;
+        private Map<String, String> listResourceVersions;
+        private List<String> pausedByExport;
+        private List<String> warnings;
+        private List<LeftOut> leftOut;
+
+        private Builder() {
+        }
+
+        public Builder formatVersion(String v) {
+            this.formatVersion = v;
+            return this;
+        }
+
+        public Builder tool(Tool v) {
+            this.tool = v;
+            return this;
+        }
+
+        public Builder createdAt(String v) {
+            this.createdAt = v;
+            return this;
+        }
+
+        public Builder archiveId(String v) {
+            this.archiveId = v;
+            return this;
+        }
+
+        public Builder source(Source v) {
+            this.source = v;
+            return this;
+        }
+
+        public Builder selection(Selection v) {
+            this.selection = v;
+            return this;
+        }
+
+        public Builder encryption(Encryption v) {
+            this.encryption = v;
+            return this;
+        }
+
+        public Builder entries(List<Entry> v) {
+            this.entries = v;
+            return this;
+        }
+
+        public Builder secrets(List<SecretInfo> v) {
+            this.secrets = v;
+            return this;
+        }
+
+        public Builder graph(GraphInfo v) {
+            this.graph = v;
+            return this;
+        }
+
+        public Builder leases(LeasesInfo v) {
+            this.leases = v;
+            return this;
+        }
+
+        public Builder listResourceVersions(Map<String, String> v) {
+            this.listResourceVersions = v;
+            return this;
+        }
+
+        public Builder pausedByExport(List<String> v) {
+            this.pausedByExport = v;
+            return this;
+        }
+
+        public Builder warnings(List<String> v) {
+            this.warnings = v;
+            return this;
+        }
+
+        public Builder leftOut(List<LeftOut> v) {
+            this.leftOut = v;
+            return this;
+        }
+
+        public Manifest build() {
+            return new Manifest(formatVersion, tool, createdAt, archiveId, source, selection, encryption, entries, secrets, graph, leases,
+                    listResourceVersions, pausedByExport, warnings, leftOut);
+        }
     }
 
     /**
@@ -114,6 +217,27 @@ public record Manifest(
         public static Entry object(ResourceKind kind, String namespace, String name, boolean hasStatus) {
             return new Entry(EntryPaths.object(kind.group(), kind.version(), kind.kind(), namespace, name), OBJECT, kind.group(), kind.version(),
                     kind.kind(), kind.resource(), namespace, name, 0, null, false, hasStatus);
+        }
+
+        /** A Secret's entry: the whole object, encrypted with age. */
+        public static Entry secret(String namespace, String name) {
+            return new Entry(EntryPaths.secret(namespace, name), SECRET, "", "v1", "Secret", "secrets", namespace, name, 0, null, true, false);
+        }
+
+        /** A CustomResourceDefinition's entry, by the CRD's name (plural.group). */
+        public static Entry crd(String crdName) {
+            return new Entry(EntryPaths.crd(crdName), CRD, "apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
+                    "", crdName, 0, null, false, false);
+        }
+
+        /** The dnsmasq lease file's entry. */
+        public static Entry leases() {
+            return new Entry(EntryPaths.LEASES, LEASES, null, null, null, null, null, null, 0, null, false, false);
+        }
+
+        /** The passphrase-sealed archive identity's entry (passphrase mode). */
+        public static Entry archiveIdentity() {
+            return new Entry(EntryPaths.ARCHIVE_IDENTITY, KEY, null, null, null, null, null, null, 0, null, true, false);
         }
 
         /** Group, version, kind and resource (plural) of an object entry. */

@@ -2,9 +2,8 @@ package io.pivotctl.backups;
 
 import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.Manifest;
-import io.pivotctl.archive.ManifestCodec;
+import io.pivotctl.archive.Summary;
 import io.pivotctl.storage.ArchiveStore;
-import io.pivotctl.storage.ManifestHead;
 import io.pivotctl.storage.StoredObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -13,7 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 
-/** What a backup location holds, from each archive's manifest only (no archive is downloaded whole). */
+/** What a backup location holds, from each archive's summary only (no archive is downloaded whole). */
 public final class BackupCatalog {
 
     private BackupCatalog() {
@@ -45,10 +44,9 @@ public final class BackupCatalog {
      * The history an archive belongs to, as the command line that made it would select it: its source cluster (the
      * server when the id could not be read) and its selection, e.g. {@code source 6f0e... -n metal3 --cluster metal3/prod-a}.
      */
-    public static String groupOf(Manifest m) {
-        String id = m.source().clusterId();
-        StringBuilder g = new StringBuilder("source ").append(id == null || id.isBlank() || "unknown".equals(id) ? m.source().server() : id);
-        Manifest.Selection s = m.selection();
+    public static String groupOf(Manifest.Source source, Manifest.Selection s) {
+        String id = source.clusterId();
+        StringBuilder g = new StringBuilder("source ").append(id == null || id.isBlank() || "unknown".equals(id) ? source.server() : id);
         if (s == null) {
             return g.toString();
         }
@@ -60,39 +58,19 @@ public final class BackupCatalog {
         return g.toString();
     }
 
+    /**
+     * One stored object as a row: from the archive's summary alone (a ranged read of a few KB; a 1.0 archive's manifest
+     * streamed), or why it is not a readable archive. Reading one object never fails the listing.
+     */
     static BackupEntry entry(ArchiveStore store, StoredObject o, Instant now) {
         try {
-            ManifestHead head = store.readHead(o);
-            Manifest m = ManifestCodec.parse(head.manifestBytes());
-            Instant created = Instant.parse(m.createdAt());
-            TreeSet<String> clusters = new TreeSet<>(m.selection() == null ? List.of() : m.selection().clusters());
-            int objects = 0;
-            int hosts = 0;
-            for (Manifest.Entry e : m.entries()) {
-                if (e.isObject()) {
-                    objects++;
-                    if ("BareMetalHost".equals(e.kind()) && "metal3.io".equals(e.group())) {
-                        hosts++;
-                    }
-                    if ("Cluster".equals(e.kind()) && "cluster.x-k8s.io".equals(e.group())) {
-                        clusters.add(e.namespace() + "/" + e.name());
-                    }
-                }
-            }
-            List<String> recipients = m.encryption().recipients().stream()
-                    .map(r -> r.label() == null || r.label().isBlank() ? r.publicKey() : r.label() + " " + r.publicKey()).toList();
-            return new BackupEntry(o.name(), o.location().toString(), o.size(), String.valueOf(o.lastModified()), created.toString(), m.archiveId(), m.source().server(),
-                    m.source().clusterId(), List.copyOf(clusters), objects, hosts, head.signed(), recipients, m.encryption().passphrase(), null,
-                    groupOf(m), ArchiveTime.futureDated(created, o.lastModified(), now));
+            Summary s = store.readHead(o).summary();
+            Instant created = Instant.parse(s.createdAt());
+            return BackupEntry.archive(o, s, created.toString(), ArchiveTime.futureDated(created, o.lastModified(), now));
         } catch (PivotctlException e) {
-            return notAnArchive(o, e.getMessage());
+            return BackupEntry.notAnArchive(o, e.getMessage());
         } catch (DateTimeParseException | NullPointerException e) {
-            return notAnArchive(o, "not a pivotctl archive: its manifest lacks a creation time or source");
+            return BackupEntry.notAnArchive(o, "not a pivotctl archive: its summary lacks a creation time, source or encryption");
         }
-    }
-
-    private static BackupEntry notAnArchive(StoredObject o, String why) {
-        return new BackupEntry(o.name(), o.location().toString(), o.size(), String.valueOf(o.lastModified()), null, null, null, null, null, 0, 0, false, null,
-                false, why, null, false);
     }
 }

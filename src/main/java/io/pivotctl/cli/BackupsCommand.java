@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "backups", mixinStandardHelpOptions = true,
-        description = "Archives kept as backups in a directory or an S3 prefix: list them (manifests only, nothing downloaded whole) and prune them.",
+        description = "Archives kept as backups in a directory or an S3 prefix: list them (summaries only, nothing downloaded whole) and prune them.",
         subcommands = {BackupsCommand.ListCommand.class, BackupsCommand.PruneCommand.class})
 final class BackupsCommand implements Runnable {
 

@@ -2,7 +2,7 @@ package io.pivotctl.cli;
 
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.Manifest;
-import io.pivotctl.archive.ManifestCodec;
+import io.pivotctl.archive.Summary;
 import io.pivotctl.storage.S3Archive;
 import io.pivotctl.validate.ArchiveKeys;
 import io.pivotctl.validate.ArchiveSummary;
@@ -32,7 +32,7 @@ final class InspectCommand extends PrintingCommand implements OptionCheck {
     boolean oldVerbose;
 
     @Option(names = "--full", description = "For an archive in object storage: download and check all of it, and list hosts with their states"
-            + " (by default only the manifest is read, with a ranged read of the object's beginning).")
+            + " (by default only its summary is read, with a ranged read of the object's beginning).")
     boolean full;
 
     @Override
@@ -45,24 +45,22 @@ final class InspectCommand extends PrintingCommand implements OptionCheck {
     int run(Console console) {
         ArchiveLocation archive = this.archive.location;
         ArchiveSummary s;
-        Manifest m;
         String note;
         if (archive instanceof S3Archive && !full) {
-            m = ManifestCodec.parse(archive.readHead().manifestBytes());
-            s = ArchiveSummary.ofManifest(m);
-            note = "  (manifest only: entries not read; --full or pivotctl validate checks them)";
+            s = ArchiveSummary.ofHead(archive.readHead());
+            note = "  (summary only: entries not read; --full or pivotctl validate checks them)";
         } else {
             LoadedArchive loaded = ArchiveValidation.validate(archive, ArchiveKeys.NONE, ArchiveLimits.DEFAULT, console::warning);
             s = ArchiveSummary.of(loaded);
-            m = loaded.manifest();
             note = loaded.report().valid() ? "" : "  (INVALID: run pivotctl validate)";
         }
-        format.print(console, () -> s, () -> printTable(console, archive + note, m, s));
+        format.print(console, () -> s, () -> printTable(console, archive + note, s));
         return 0;
     }
 
     /** {@code archive}: as named, with a note on how much of it was read. */
-    private void printTable(Console console, String archive, Manifest m, ArchiveSummary s) {
+    private void printTable(Console console, String archive, ArchiveSummary s) {
+        Summary m = s.summary();
         console.result("Archive:     " + archive);
         console.result("Format:      " + m.formatVersion() + " (written by " + m.tool().name() + " " + m.tool().version() + ")");
         console.result("Archive ID:  " + m.archiveId());
@@ -75,7 +73,8 @@ final class InspectCommand extends PrintingCommand implements OptionCheck {
         for (Manifest.Recipient r : m.encryption().recipients()) {
             console.result("             " + r.publicKey() + (r.label() == null ? "" : "  (" + r.label() + ")"));
         }
-        console.result("Leases:      " + (m.leases() == null ? "none" : m.leases().count() + " (from " + m.leases().source() + ")"));
+        console.result("Signature:   " + (m.signature() == null ? "none" : m.signature() + " (pivotctl validate --verify-key checks it)"));
+        console.result("Leases:      " + (m.contents().leases() == null ? "none" : m.contents().leases()));
         console.result("");
         console.result(String.format("%-45s %8s", "KIND", "OBJECTS"));
         for (Map.Entry<String, Integer> e : s.objectsPerKind().entrySet()) {
@@ -83,8 +82,10 @@ final class InspectCommand extends PrintingCommand implements OptionCheck {
         }
         console.result("");
         if (!s.hostsRead()) {
-            console.result("Hosts:       " + s.objectsPerKind().getOrDefault("BareMetalHost.metal3.io", 0)
-                    + " BareMetalHost(s); states are in the objects: inspect --full lists them");
+            Map<String, Integer> states = m.contents().hostsPerState();
+            console.result("Hosts:       " + m.contents().hosts() + " BareMetalHost(s)" + (states == null ? "; states are in the objects"
+                    : states.isEmpty() ? "" : ": " + String.join(", ", states.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList()))
+                    + "; inspect --full lists them");
         }
         for (ArchiveSummary.ClusterHosts c : s.clusters()) {
             console.result("Cluster " + c.cluster() + ": " + c.hosts().size() + " host(s)");

@@ -62,6 +62,9 @@ public final class PivotctlCommand implements Runnable {
         return cl;
     }
 
+    /** Given back to the heap when an OutOfMemoryError is reported, so the one line and the metrics file can be written. */
+    private static volatile byte[] reserve = new byte[1 << 20];
+
     /**
      * Checks the options (deprecated spellings named, conflicts refused with exit 2: nothing read yet), then runs the
      * command; with -v the request count is its last -v line, also after a failure (before the error line).
@@ -74,6 +77,8 @@ public final class PivotctlCommand implements Runnable {
         KubeOptions kube = Mixins.of(last.commandSpec(), KubeOptions.class).orElse(null);
         try {
             return executeWithMetricsFile(parseResult);
+        } catch (OutOfMemoryError | StackOverflowError error) {
+            return lastLineOfDefence(error, last.commandSpec().commandLine().getErr());
         } finally {
             if (kube != null && kube.verbose && kube.requests.total() > 0) {
                 PrintWriter err = last.commandSpec().commandLine().getErr();
@@ -105,7 +110,10 @@ public final class PivotctlCommand implements Runnable {
         int code;
         try {
             code = new CommandLine.RunLast().execute(parseResult);
-        } catch (CommandLine.ExecutionException e) {
+        } catch (CommandLine.ExecutionException | OutOfMemoryError | StackOverflowError e) {
+            if (e instanceof OutOfMemoryError) {
+                reserve = null; // the failed command's garbage is unreachable now; this makes sure the file can be written
+            }
             try {
                 metrics.write(command, false, started, (System.nanoTime() - t0) / 1_000_000);
             } catch (PivotctlException ignored) {
@@ -119,6 +127,26 @@ public final class PivotctlCommand implements Runnable {
             throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), pe.getMessage(), pe);
         }
         return code;
+    }
+
+    /**
+     * The last line of defence, not the mechanism: the format's limits and the read budget refuse hostile archives before
+     * memory runs out. Whatever still gets here is one line, exit 3 when an archive was being read (it is the input's
+     * doing), 1 otherwise; the metrics file (when asked for) already says the run failed.
+     */
+    static int lastLineOfDefence(Throwable error, PrintWriter err) {
+        reserve = null;
+        boolean reading = io.pivotctl.archive.ArchiveReads.active();
+        io.pivotctl.archive.ArchiveReads.reset();
+        String what = error instanceof OutOfMemoryError ? "ran out of memory" : "ran out of stack";
+        err.println("error: " + (reading ? "reading the archive " : "") + what + " (" + error.getClass().getSimpleName() + ") past the limits meant"
+                + " to stop it first; nothing more was done (please report it; a legitimate input may need PIVOTCTL_JAVA_OPTS=-Xmx1g)");
+        if (System.getenv("PIVOTCTL_DEBUG") != null) {
+            error.printStackTrace(err);
+        }
+        err.flush();
+        reserve = new byte[1 << 20];
+        return reading ? Outcome.INVALID.exitCode() : Outcome.FAILED.exitCode();
     }
 
     /** A bad location is a usage error whose message picocli prints after the option name, without an exception class. */

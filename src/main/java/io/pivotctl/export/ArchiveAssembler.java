@@ -2,7 +2,6 @@ package io.pivotctl.export;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.archive.ArchiveWriter;
-import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.graph.ObjectId;
 import io.pivotctl.kube.ResourceType;
@@ -28,13 +27,12 @@ final class ArchiveAssembler {
             ObjectId id = p.id();
             perKind.merge(id.qualifiedKind(), 1, Integer::sum);
             if (p.secret()) {
-                sources.add(new ArchiveWriter.Source(new Manifest.Entry(p.entryPath(), Manifest.Entry.SECRET, "", "v1", "Secret", "secrets",
-                        id.namespace(), id.name(), 0, null, true, false), () -> ObjectPacker.entryBytes(p)));
+                sources.add(new ArchiveWriter.Source(Manifest.Entry.secret(id.namespace(), id.name()), () -> ObjectPacker.entryBytes(p)));
                 secrets.add(p.secretInfo());
             } else {
                 ResourceType type = p.type();
-                Manifest.Entry entry = new Manifest.Entry(p.entryPath(), Manifest.Entry.OBJECT, id.group(), type.version(), id.kind(),
-                        type.plural(), id.namespace(), id.name(), 0, null, false, p.hasStatus());
+                Manifest.Entry entry = Manifest.Entry.object(new Manifest.Entry.ResourceKind(id.group(), type.version(), id.kind(), type.plural()),
+                        id.namespace(), id.name(), p.hasStatus());
                 sources.add(new ArchiveWriter.Source(entry, () -> ObjectPacker.entryBytes(p)));
             }
         }
@@ -43,18 +41,15 @@ final class ArchiveAssembler {
     void addCrd(ObjectNode crd) {
         ObjectNode clean = ObjectCleaner.crdForArchive(crd);
         String name = clean.path("metadata").path("name").asText();
-        sources.add(new ArchiveWriter.Source(new Manifest.Entry(EntryPaths.crd(name), Manifest.Entry.CRD, "apiextensions.k8s.io", "v1",
-                "CustomResourceDefinition", "customresourcedefinitions", "", name, 0, null, false, false), () -> ObjectCleaner.yaml(clean)));
+        sources.add(new ArchiveWriter.Source(Manifest.Entry.crd(name), () -> ObjectCleaner.yaml(clean)));
     }
 
     void addLeases(byte[] raw) {
-        sources.add(new ArchiveWriter.Source(new Manifest.Entry(EntryPaths.LEASES, Manifest.Entry.LEASES, null, null, null, null, null, null,
-                0, null, false, false), () -> raw));
+        sources.add(new ArchiveWriter.Source(Manifest.Entry.leases(), () -> raw));
     }
 
     void addArchiveIdentity(byte[] passphraseSealedIdentity) {
-        sources.add(new ArchiveWriter.Source(new Manifest.Entry(EntryPaths.ARCHIVE_IDENTITY, Manifest.Entry.KEY, null, null, null, null,
-                null, null, 0, null, true, false), () -> passphraseSealedIdentity));
+        sources.add(new ArchiveWriter.Source(Manifest.Entry.archiveIdentity(), () -> passphraseSealedIdentity));
     }
 
     List<ArchiveWriter.Source> sources() {

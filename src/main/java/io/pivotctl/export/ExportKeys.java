@@ -1,6 +1,7 @@
 package io.pivotctl.export;
 
 import io.pivotctl.PivotctlException;
+import io.pivotctl.archive.ArchiveWriter;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.crypto.AgeIdentity;
 import io.pivotctl.crypto.ManifestSigner;
@@ -20,7 +21,7 @@ import java.util.function.UnaryOperator;
  * signing key.
  */
 record ExportKeys(UnaryOperator<byte[]> encryptor, Manifest.Encryption encryptionInfo, Optional<byte[]> archiveIdentity,
-        Optional<UnaryOperator<byte[]>> signer, SecretOpener selfCheckOpener) {
+        Optional<ArchiveWriter.Signer> signer, SecretOpener selfCheckOpener) {
 
     static final String ARCHIVE_IDENTITY_LABEL = "archive-identity";
 
@@ -48,12 +49,24 @@ record ExportKeys(UnaryOperator<byte[]> encryptor, Manifest.Encryption encryptio
         AgeIdentity selfCheck = AgeIdentity.generate();
         keys.add(selfCheck.recipient());
         SecretSealer sealer = new SecretSealer(keys);
-        Optional<UnaryOperator<byte[]>> signer = req.signKey().map(path -> {
-            PrivateKey key = ManifestSigner.readPrivate(path);
-            return manifest -> ManifestSigner.signatureFile(manifest, key);
-        });
+        Optional<ArchiveWriter.Signer> signer = req.signKey().map(path -> signer(ManifestSigner.readPrivate(path)));
         return new ExportKeys(sealer::seal, new Manifest.Encryption(Manifest.Encryption.AGE_V1, recipients, req.passphrase() != null),
                 sealedIdentity, signer, SecretOpener.fromIdentities(List.of(selfCheck)));
+    }
+
+    /** Signs the manifest's SHA-256, as the archive writer computed it while writing the manifest (format 1.1). */
+    private static ArchiveWriter.Signer signer(PrivateKey key) {
+        return new ArchiveWriter.Signer() {
+            @Override
+            public String scheme() {
+                return ManifestSigner.SHA256_SCHEME;
+            }
+
+            @Override
+            public byte[] signatureFile(byte[] manifestSha256) {
+                return ManifestSigner.signatureFile(manifestSha256, key);
+            }
+        };
     }
 
     @Override

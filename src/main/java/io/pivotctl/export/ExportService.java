@@ -121,17 +121,17 @@ public final class ExportService {
                 leasesInfo = new Manifest.LeasesInfo(EntryPaths.LEASES, ls.count(), Digests.sha256(leases.get().raw()), leases.get().source());
             }
             warnings.forEach(progress::warning);
-            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, new Manifest.Tool(Version.TOOL_NAME, Version.current()),
-                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), UUID.randomUUID().toString(),
-                    new Manifest.Source(conn.server(), discovery.clusterId(), serverVersion),
-                    new Manifest.Selection(namespaces == null ? List.of() : namespaces, namespaces == null,
-                            clusters.stream().map(c -> c.namespace() + "/" + c.name()).toList()),
-                    keys.encryptionInfo(), List.of(), assembler.secrets(), GraphCodec.toManifest(graph), leasesInfo,
-                    inventory.listResourceVersions(), pausedByUs.stream().map(EntryPaths::id).toList(), warnings,
-                    selection.leftOut().stream().map(LeftOut::toManifest).toList());
+            Manifest manifest = Manifest.builder().tool(new Manifest.Tool(Version.TOOL_NAME, Version.current()))
+                    .createdAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).archiveId(UUID.randomUUID().toString())
+                    .source(new Manifest.Source(conn.server(), discovery.clusterId(), serverVersion))
+                    .selection(new Manifest.Selection(namespaces == null ? List.of() : namespaces, namespaces == null,
+                            clusters.stream().map(c -> c.namespace() + "/" + c.name()).toList()))
+                    .encryption(keys.encryptionInfo()).secrets(assembler.secrets()).graph(GraphCodec.toManifest(graph)).leases(leasesInfo)
+                    .listResourceVersions(inventory.listResourceVersions()).pausedByExport(pausedByUs.stream().map(EntryPaths::id).toList())
+                    .warnings(warnings).leftOut(selection.leftOut().stream().map(LeftOut::toManifest).toList()).build();
             // every entry was read back when it was made; any that did not read back exactly stops the export here
             ExportSelfCheck.check(objects);
-            Manifest written = req.output().write(manifest, assembler.sources(), keys.signer());
+            Manifest written = req.output().write(manifest, assembler.sources(), keys.signer()).manifest();
             return ExportSummary.of(req.output(), written).objectsPerKind(assembler.perKind()).secretsEncrypted(assembler.secrets().size())
                     .leases(leaseCount).pausedByUs(pausedByUs.stream().map(ObjectId::toString).toList()).warnings(warnings)
                     .leftOut(selection.leftOut()).millis((System.nanoTime() - start) / 1_000_000).build();

@@ -10,7 +10,6 @@ import io.pivotctl.archive.Manifest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * Where one archive lives: a local file or an object in S3-compatible storage ({@code s3://BUCKET/KEY}).
@@ -42,14 +41,17 @@ public sealed interface ArchiveLocation permits LocalArchive, S3Archive {
      */
     List<String> scan(ArchiveLimits limits, HeldBudget held, ArchiveReader.EntrySink sink);
 
-    /** Reads only what is needed for the manifest: its bytes and whether a signature entry follows it. */
-    ManifestHead readHead();
+    /**
+     * Reads only the archive's beginning: its summary.json (a ranged read of a few KB in object storage), or for a 1.0
+     * archive the summary computed from its manifest as it streams past.
+     */
+    ArchiveHead readHead();
 
     /**
      * Writes the archive so that it appears under its name only once complete; on failure or interruption nothing
      * is left. Returns the manifest written.
      */
-    Manifest write(Manifest manifest, List<ArchiveWriter.Source> sources, Optional<UnaryOperator<byte[]>> signer);
+    ArchiveWriter.Written write(Manifest manifest, List<ArchiveWriter.Source> sources, Optional<ArchiveWriter.Signer> signer);
 
     /** Fails early (before any cluster work) when the location cannot be written: missing bucket, wrong credentials. */
     void checkWritable();

@@ -25,8 +25,8 @@ public sealed interface ArchiveStore extends AutoCloseable permits LocalStore, S
     /** Everything directly under the location, archive or not, oldest name first. */
     List<StoredObject> list();
 
-    /** The manifest of one stored object (throws {@link PivotctlException} when it is not an archive). */
-    ManifestHead readHead(StoredObject object);
+    /** The beginning of one stored object: its summary (throws {@link PivotctlException} when it is not an archive). */
+    ArchiveHead readHead(StoredObject object);
 
     void delete(StoredObject object);
 

@@ -1,8 +1,10 @@
 package io.pivotctl.storage;
 
-import io.pivotctl.Printable;
 import io.pivotctl.PivotctlException;
+import io.pivotctl.archive.ArchiveLimits;
+import io.pivotctl.archive.ArchiveReader;
 import io.pivotctl.archive.EntryPaths;
+import io.pivotctl.archive.HeldBudget;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,60 +16,50 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Reads the manifest (the first entry, formats/pivot-archive-v1.md section 1) and notes whether the signature
- * entry follows, from the beginning of an archive. Given only a prefix of the archive, it answers empty when the
- * prefix ends too early, so the caller can fetch a longer one.
+ * Reads what {@code backups list} and {@code inspect} without {@code --full} show from the beginning of an archive:
+ * {@code summary.json}, a few KB (formats/pivot-archive-v1.md section 3.8). A format 1.0 archive has none: its summary
+ * is computed from its manifest as the manifest streams past, never held (about 100 MB at 5,000 hosts).
  */
 final class HeadReader {
 
-    /** The manifest is limited by the format; beyond this a "head" is no longer cheap. */
-    static final int MAX_MANIFEST_BYTES = 64 << 20;
+    /** The first ranged read of an object: a summary and the tar and gzip headers before it fit many times over. */
+    static final int FIRST_READ_BYTES = 64 << 10;
 
     private HeadReader() {
     }
 
-    static Optional<ManifestHead> read(InputStream prefix, long archiveBytes) {
-        try {
-            TarArchiveInputStream tar = tarOf(prefix);
-            TarArchiveEntry first = tar.getNextEntry();
-            if (first == null) {
-                throw notAnArchive("no tar entry found");
-            }
-            if (!EntryPaths.MANIFEST.equals(first.getName())) {
-                throw notAnArchive("the first entry is '" + Printable.of(first.getName()) + "', not " + EntryPaths.MANIFEST);
-            }
-            if (first.getSize() < 0 || first.getSize() > MAX_MANIFEST_BYTES) {
-                throw notAnArchive("manifest.json is " + first.getSize() + " bytes, over the limit of " + MAX_MANIFEST_BYTES);
-            }
-            byte[] manifest = tar.readNBytes((int) first.getSize());
-            if (manifest.length < first.getSize()) {
-                return Optional.empty();
-            }
-            TarArchiveEntry second = tar.getNextEntry();
-            return Optional.of(new ManifestHead(manifest, second != null && EntryPaths.SIGNATURE.equals(second.getName()), archiveBytes));
-        } catch (EOFException truncated) {
-            return Optional.empty();
-        } catch (PivotctlException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            // a prefix cut inside gzip or tar data reads as damage: only the caller knows whether the object ended there
-            return Optional.empty();
-        }
+    /** What reading the beginning of one archive may hold: a summary, or what a 1.0 manifest's summary counts. */
+    static HeldBudget budget() {
+        return new HeldBudget(ArchiveLimits.DEFAULT.maxTotalBytes(), HeldBudget.HELD_HEAP_SHARE, "what reading the archive's beginning holds");
+    }
+
+    /** From a prefix of the object: the summary, {@code manifestFirst} for a 1.0 archive, or empty when the prefix is too short. */
+    static Optional<ArchiveReader.Start> fromPrefix(InputStream prefix) {
+        return ArchiveReader.start(prefix, ArchiveLimits.DEFAULT, budget(), false);
+    }
+
+    /** From the whole object as a stream (read only as far as the summary, or the 1.0 manifest and the entry after it). */
+    static ArchiveHead fromStream(InputStream archive, long archiveBytes, String where) {
+        return ArchiveReader.start(archive, ArchiveLimits.DEFAULT, budget(), true).map(s -> new ArchiveHead(s.summary(), archiveBytes))
+                .orElseThrow(() -> notAnArchive("no summary.json or manifest.json at the beginning of " + where));
     }
 
     /**
-     * The SHA-256 of the first entry (the manifest) of a whole archive stream, read past without holding it: a
-     * fleet's manifest is far larger than a "head" (about 100 MB at 5,000 hosts).
+     * The SHA-256 of the manifest (the first entry, or the second after summary.json) of a whole archive stream, read
+     * past without holding it.
      */
     static String manifestSha256(InputStream archive) throws IOException {
         TarArchiveInputStream tar = tarOf(archive);
-        TarArchiveEntry first = tar.getNextEntry();
-        if (first == null || !EntryPaths.MANIFEST.equals(first.getName())) {
-            throw notAnArchive("the first entry is not " + EntryPaths.MANIFEST);
+        TarArchiveEntry e = tar.getNextEntry();
+        if (e != null && EntryPaths.SUMMARY.equals(e.getName())) {
+            e = tar.getNextEntry();
+        }
+        if (e == null || !EntryPaths.MANIFEST.equals(e.getName())) {
+            throw notAnArchive("no manifest.json at the beginning");
         }
         java.security.MessageDigest digest = io.pivotctl.archive.Digests.sha256();
         byte[] buf = new byte[1 << 16];
-        long left = first.getSize();
+        long left = e.getSize();
         while (left > 0) {
             int n = tar.read(buf, 0, (int) Math.min(buf.length, left));
             if (n < 0) {
@@ -82,12 +74,11 @@ final class HeadReader {
     /** The archive's tar stream, gunzipped when it starts with the gzip magic bytes. */
     private static TarArchiveInputStream tarOf(InputStream archive) throws IOException {
         BufferedInputStream in = new BufferedInputStream(archive, 1 << 16);
-        InputStream stream = io.pivotctl.archive.ArchiveReader.isGzip(in) ? new GZIPInputStream(in, 1 << 16) : in;
+        InputStream stream = ArchiveReader.isGzip(in) ? new GZIPInputStream(in, 1 << 16) : in;
         return new TarArchiveInputStream(stream, StandardCharsets.UTF_8.name());
     }
 
     static PivotctlException notAnArchive(String why) {
         return PivotctlException.invalid("not a pivotctl archive: " + why);
     }
-
 }

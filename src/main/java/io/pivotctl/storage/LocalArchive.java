@@ -14,7 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /** An archive in a local file: written by the temp-file-and-rename path of {@link ArchiveWriter}. */
 public record LocalArchive(Path path) implements ArchiveLocation {
@@ -30,7 +29,7 @@ public record LocalArchive(Path path) implements ArchiveLocation {
     }
 
     @Override
-    public ManifestHead readHead() {
+    public ArchiveHead readHead() {
         long size;
         try {
             size = Files.size(path);
@@ -40,14 +39,14 @@ public record LocalArchive(Path path) implements ArchiveLocation {
             throw PivotctlException.invalid("cannot read archive " + path + ": " + e.getMessage());
         }
         try (InputStream in = Files.newInputStream(path)) {
-            return HeadReader.read(in, size).orElseThrow(() -> HeadReader.notAnArchive("no complete manifest.json at the beginning of " + path));
+            return HeadReader.fromStream(in, size, path.toString());
         } catch (IOException e) {
             throw PivotctlException.invalid("cannot read archive " + path + ": " + e.getMessage());
         }
     }
 
     @Override
-    public Manifest write(Manifest manifest, List<ArchiveWriter.Source> sources, Optional<UnaryOperator<byte[]>> signer) {
+    public ArchiveWriter.Written write(Manifest manifest, List<ArchiveWriter.Source> sources, Optional<ArchiveWriter.Signer> signer) {
         return ArchiveWriter.write(path, manifest, sources, signer);
     }
 

@@ -35,7 +35,7 @@ public record LocalStore(Path dir) implements ArchiveStore {
     }
 
     @Override
-    public ManifestHead readHead(StoredObject object) {
+    public ArchiveHead readHead(StoredObject object) {
         return object.location().readHead();
     }
 

@@ -6,15 +6,13 @@ import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.ArchiveReader;
 import io.pivotctl.archive.HeldBudget;
 import io.pivotctl.archive.ArchiveWriter;
-import io.pivotctl.archive.Digests;
+import io.pivotctl.archive.FormatLimits;
 import io.pivotctl.archive.Manifest;
-import io.pivotctl.archive.ManifestCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -22,9 +20,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /** An archive stored as one object in S3-compatible storage. */
 public record S3Archive(S3Uri uri) implements ArchiveLocation {
-
-    /** The first ranged read; most manifests fit, a large fleet's takes one or two more. */
-    static final int FIRST_HEAD_BYTES = 1 << 20;
 
     @Override
     public ArchiveContents read(ArchiveLimits limits) {
@@ -52,29 +47,49 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
     }
 
     @Override
-    public ManifestHead readHead() {
+    public ArchiveHead readHead() {
         try (S3Client s3 = S3Clients.create()) {
             return readHead(s3);
+        } catch (PivotctlException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw S3Errors.describe(e, "read archive " + uri, uri);
         }
     }
 
-    ManifestHead readHead(S3Client s3) {
-        long want = FIRST_HEAD_BYTES;
+    /**
+     * The summary by ranged reads of the object's beginning: 64 KiB, then (a summary is at most 1 MiB) what it needs. A
+     * 1.0 archive, which starts with its manifest, is read as a stream up to the entry after the manifest, never held.
+     */
+    ArchiveHead readHead(S3Client s3) {
+        long want = HeadReader.FIRST_READ_BYTES;
         while (true) {
             long end = want - 1;
             ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(r -> r.bucket(uri.bucket()).key(uri.key()).range("bytes=0-" + end));
             long total = totalSize(got.response());
             byte[] prefix = got.asByteArray();
-            Optional<ManifestHead> head = HeadReader.read(new ByteArrayInputStream(prefix), total);
-            if (head.isPresent()) {
-                return head.get();
+            Optional<io.pivotctl.archive.ArchiveReader.Start> start = HeadReader.fromPrefix(new ByteArrayInputStream(prefix));
+            if (start.isPresent() && start.get().manifestFirst()) {
+                return streamedHead(s3, total);
             }
-            if (prefix.length >= total || want >= HeadReader.MAX_MANIFEST_BYTES) {
-                throw HeadReader.notAnArchive("no complete manifest.json at the beginning of " + uri);
+            if (start.isPresent()) {
+                return new ArchiveHead(start.get().summary(), total);
             }
-            want = Math.min(want * 4, HeadReader.MAX_MANIFEST_BYTES + (1 << 20));
+            if (prefix.length >= total || want > FormatLimits.MAX_SUMMARY_BYTES) {
+                throw HeadReader.notAnArchive("no complete summary.json or manifest.json at the beginning of " + uri);
+            }
+            want = FormatLimits.MAX_SUMMARY_BYTES + HeadReader.FIRST_READ_BYTES;
+        }
+    }
+
+    /** A 1.0 archive's summary, computed from its manifest as it streams; the rest of the object is not downloaded. */
+    private ArchiveHead streamedHead(S3Client s3, long total) {
+        try (software.amazon.awssdk.core.ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(uri.bucket()).key(uri.key()))) {
+            ArchiveHead head = HeadReader.fromStream(in, total, uri.toString());
+            in.abort();
+            return head;
+        } catch (IOException e) {
+            throw PivotctlException.invalid("cannot read archive " + uri + ": " + S3Errors.scrub(S3Errors.firstLine(e)));
         }
     }
 
@@ -87,7 +102,7 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
     }
 
     @Override
-    public Manifest write(Manifest manifest, List<ArchiveWriter.Source> sources, Optional<UnaryOperator<byte[]>> signer) {
+    public ArchiveWriter.Written write(Manifest manifest, List<ArchiveWriter.Source> sources, Optional<ArchiveWriter.Signer> signer) {
         try (S3Client s3 = S3Clients.create()) {
             MultipartUploadStream upload;
             try {
@@ -101,7 +116,7 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
             Runtime.getRuntime().addShutdownHook(abortOnExit);
             boolean completed = false;
             try {
-                Manifest written = ArchiveWriter.writeTo(upload, compressed(), manifest, sources, signer);
+                ArchiveWriter.Written written = ArchiveWriter.writeTo(upload, compressed(), manifest, sources, signer);
                 long bytes = upload.complete();
                 completed = true;
                 checkStored(s3, bytes, written);
@@ -126,15 +141,18 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
     }
 
     /**
-     * Reads back what the store kept: the size must be what was sent and the manifest at its beginning must be the
-     * one written. A mismatch removes the object this run just wrote, so no archive that cannot be trusted remains.
+     * Reads back what the store kept: the size must be what was sent, the summary at its beginning the one written, and
+     * the manifest's bytes the ones whose digest the summary (and a signature) names. A mismatch removes the object this
+     * run just wrote, so no archive that cannot be trusted remains.
      */
-    private void checkStored(S3Client s3, long bytesSent, Manifest written) {
+    private void checkStored(S3Client s3, long bytesSent, ArchiveWriter.Written written) {
         HeadObjectResponse head = s3.headObject(r -> r.bucket(uri.bucket()).key(uri.key()));
         String problem = null;
         if (head.contentLength() == null || head.contentLength() != bytesSent) {
             problem = "the store holds " + head.contentLength() + " bytes, " + bytesSent + " were sent";
-        } else if (!storedManifestSha256(s3).equals(manifestSha256(written))) {
+        } else if (!readHead(s3).summary().equals(written.summary())) {
+            problem = "the stored summary.json differs from the one written";
+        } else if (!storedManifestSha256(s3).equals(written.summary().manifest().sha256())) {
             problem = "the stored manifest differs from the one written";
         }
         if (problem != null) {
@@ -143,7 +161,7 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
         }
     }
 
-    /** Streamed on both sides: a fleet's manifest (about 100 MB at 5,000 hosts) is never held to be compared. */
+    /** Streamed: a fleet's manifest (about 100 MB at 5,000 hosts) is never held to be compared. */
     private String storedManifestSha256(S3Client s3) {
         try (software.amazon.awssdk.core.ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(uri.bucket()).key(uri.key()))) {
             String sha = HeadReader.manifestSha256(in);
@@ -152,16 +170,6 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    static String manifestSha256(Manifest written) {
-        java.security.MessageDigest digest = Digests.sha256();
-        try (java.security.DigestOutputStream out = new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), digest)) {
-            ManifestCodec.write(written, out);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return Digests.hex(digest);
     }
 
     @Override

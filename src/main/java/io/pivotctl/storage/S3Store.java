@@ -43,7 +43,7 @@ public final class S3Store implements ArchiveStore {
     }
 
     @Override
-    public ManifestHead readHead(StoredObject object) {
+    public ArchiveHead readHead(StoredObject object) {
         S3Archive archive = (S3Archive) object.location();
         try {
             return archive.readHead(s3());

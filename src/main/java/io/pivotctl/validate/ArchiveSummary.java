@@ -1,8 +1,11 @@
 package io.pivotctl.validate;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.Manifest;
+import io.pivotctl.archive.Summary;
+import io.pivotctl.storage.ArchiveHead;
 import io.pivotctl.vocabulary.ClusterApi;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,11 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What {@code inspect} shows: counts per kind (from the manifest) and hosts grouped by cluster (from the clear objects). */
-public record ArchiveSummary(String formatVersion, String archiveId, String createdAt, Manifest.Source source,
-        List<Manifest.Recipient> recipients, boolean passphrase, Integer leases, Map<String, Integer> objectsPerKind,
-        List<ClusterHosts> clusters, List<Host> unclaimedHosts, boolean hostsRead, List<Manifest.LeftOut> leftOut,
-        List<ClassUse> clusterClasses) {
+/**
+ * What {@code inspect} shows: the archive's summary (summary.json, or computed from the manifest), and, when the
+ * objects were read ({@code hostsRead}), the hosts grouped by cluster, the left-out objects by name and the ClusterClasses
+ * with the Clusters that use them. Built by
+ * {@link #ofHead} (the beginning of an archive in object storage) or {@link #of} (a whole archive read).
+ */
+public record ArchiveSummary(Summary summary, List<ClusterHosts> clusters, List<Host> unclaimedHosts, boolean hostsRead,
+        List<Manifest.LeftOut> leftOut, List<ClassUse> clusterClasses) {
 
     public record Host(String name, String provisioningState, boolean poweredOn, String bootMACAddress, String consumer) {
     }
@@ -22,29 +28,15 @@ public record ArchiveSummary(String formatVersion, String archiveId, String crea
     public record ClusterHosts(String cluster, List<Host> hosts) {
     }
 
-    /**
-     * From the manifest alone (what a ranged read of an archive in object storage gives): counts per kind, but no
-     * hosts, whose provisioning states live in the objects.
-     */
-    public static ArchiveSummary ofManifest(Manifest m) {
-        return new ArchiveSummary(m.formatVersion(), m.archiveId(), m.createdAt(), m.source(), m.encryption().recipients(),
-                m.encryption().passphrase(), m.leases() == null ? null : m.leases().count(), perKind(m), List.of(), List.of(), false, m.leftOut(),
-                ClassUse.of(m));
+    /** From the archive's beginning alone: counts per kind and hosts per state, no hosts by name, left-out objects only counted. */
+    public static ArchiveSummary ofHead(ArchiveHead head) {
+        Summary s = head.summary();
+        List<Manifest.LeftOut> leftOut = s.contents().leftOut().stream().map(l -> new Manifest.LeftOut(l.kind(), l.reason(), l.count(), List.of())).toList();
+        return new ArchiveSummary(s, List.of(), List.of(), false, leftOut, List.of());
     }
 
-    public static Map<String, Integer> perKind(Manifest m) {
-        Map<String, Integer> perKind = new TreeMap<>();
-        for (Manifest.Entry e : m.entries()) {
-            if (e.isObject()) {
-                perKind.merge(e.group().isEmpty() ? e.kind() : e.kind() + "." + e.group(), 1, Integer::sum);
-            }
-        }
-        return perKind;
-    }
-
+    /** From a whole archive read: every host with its state, grouped by the Cluster it is labelled for. */
     public static ArchiveSummary of(LoadedArchive archive) {
-        Manifest m = archive.manifest();
-        Map<String, Integer> perKind = perKind(m);
         Map<String, List<Host>> byCluster = new TreeMap<>();
         List<Host> unclaimed = new ArrayList<>();
         for (ArchivedObject o : archive.objects()) {
@@ -69,8 +61,48 @@ public record ArchiveSummary(String formatVersion, String archiveId, String crea
             clusters.add(new ClusterHosts(c, List.copyOf(hosts)));
         });
         unclaimed.sort(Comparator.comparing(Host::name));
-        return new ArchiveSummary(m.formatVersion(), m.archiveId(), m.createdAt(), m.source(), m.encryption().recipients(),
-                m.encryption().passphrase(), m.leases() == null ? null : m.leases().count(), perKind, clusters, unclaimed, true, m.leftOut(),
-                ClassUse.of(m));
+        return new ArchiveSummary(archive.summary(), clusters, unclaimed, true, archive.manifest().leftOut(), ClassUse.of(archive.manifest()));
+    }
+
+    // the top-level fields of inspect -o json before the summary existed, kept for scripts that read them
+
+    @JsonProperty("formatVersion")
+    public String formatVersion() {
+        return summary.formatVersion();
+    }
+
+    @JsonProperty("archiveId")
+    public String archiveId() {
+        return summary.archiveId();
+    }
+
+    @JsonProperty("createdAt")
+    public String createdAt() {
+        return summary.createdAt();
+    }
+
+    @JsonProperty("source")
+    public Manifest.Source source() {
+        return summary.source();
+    }
+
+    @JsonProperty("recipients")
+    public List<Manifest.Recipient> recipients() {
+        return summary.encryption().recipients();
+    }
+
+    @JsonProperty("passphrase")
+    public boolean passphrase() {
+        return summary.encryption().passphrase();
+    }
+
+    @JsonProperty("leases")
+    public Integer leases() {
+        return summary.contents().leases();
+    }
+
+    @JsonProperty("objectsPerKind")
+    public Map<String, Integer> objectsPerKind() {
+        return summary.contents().objectsPerKind();
     }
 }

@@ -2,6 +2,7 @@ package io.pivotctl.validate;
 
 import io.pivotctl.Outcome;
 import io.pivotctl.PivotctlException;
+import io.pivotctl.Printable;
 import io.pivotctl.archive.ArchiveChecks;
 import io.pivotctl.archive.ArchiveContents;
 import io.pivotctl.archive.ArchiveLimits;
@@ -10,7 +11,7 @@ import io.pivotctl.archive.HeldBudget;
 import io.pivotctl.archive.Digests;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
-import io.pivotctl.archive.ManifestCodec;
+import io.pivotctl.archive.Summary;
 import io.pivotctl.crypto.IdentityFiles;
 import io.pivotctl.crypto.ManifestSigner;
 import io.pivotctl.crypto.SecretOpener;
@@ -60,12 +61,12 @@ public final class ArchiveValidation {
             });
         }
         if (verifyKey != null) {
-            checks = checks.withSignatureVerifier((manifest, sig) -> ManifestSigner.verifySignatureFile(manifest, sig, verifyKey));
+            checks = checks.withSignatureVerifier((manifest, sig) -> ManifestSigner.verify(signedManifest(manifest), sig, verifyKey));
         }
         HeldBudget held = new HeldBudget(limits.maxTotalBytes(), HeldBudget.HELD_HEAP_SHARE, "what the archive needs held in memory");
-        ArchiveValidator.Result result = ArchiveValidator.validate(sink -> archive.scan(limits, held, sink), checks, held);
+        ArchiveValidator.Result result = ArchiveValidator.validate(sink -> archive.scan(limits, held, sink), checks, limits, held);
         return new LoadedArchive(result.report().manifest().orElseThrow(), result.objects(), result.otherEntries(), result.signed(),
-                result.report(), keys.canDecrypt(), result.heldBytes());
+                result.report(), keys.canDecrypt(), result.heldBytes(), result.summary());
     }
 
     /** Validates and fails with exit 3 listing every problem when the archive is not valid. */
@@ -88,10 +89,13 @@ public final class ArchiveValidation {
      * manifest, and, when a verify key was given, only after the manifest's signature verified.
      */
     static void checkBeforeScrypt(ArchiveContents contents, Manifest manifest, byte[] sealedIdentity, PublicKey verifyKey) {
-        checkBeforeScrypt(manifest, () -> new java.io.ByteArrayInputStream(contents.manifestBytes()), contents.signature(), sealedIdentity, verifyKey);
+        byte[] bytes = contents.manifestBytes();
+        ArchiveChecks.SignedBytes signed = new ArchiveChecks.SignedBytes(new Summary.ManifestDigest(bytes.length, Digests.sha256(bytes)),
+                () -> new java.io.ByteArrayInputStream(bytes));
+        checkBeforeScrypt(manifest, signed, contents.signature(), sealedIdentity, verifyKey);
     }
 
-    static void checkBeforeScrypt(Manifest manifest, ManifestCodec.Source manifestBytes, Optional<byte[]> signature, byte[] sealedIdentity,
+    static void checkBeforeScrypt(Manifest manifest, ArchiveChecks.SignedBytes manifestBytes, Optional<byte[]> signature, byte[] sealedIdentity,
             PublicKey verifyKey) {
         Manifest.Entry listed = manifest.entries().stream().filter(e -> EntryPaths.ARCHIVE_IDENTITY.equals(e.path())).findFirst()
                 .orElseThrow(() -> PivotctlException.invalid(EntryPaths.ARCHIVE_IDENTITY + " is not listed in the manifest: the archive was changed;"
@@ -104,20 +108,27 @@ public final class ArchiveValidation {
             if (signature.isEmpty()) {
                 throw PivotctlException.invalid("archive is not signed (no manifest.json.sig) but a verify key was given; the passphrase was not tried");
             }
-            if (!ManifestSigner.verifySignatureFile(readAll(manifestBytes), signature.get(), verifyKey)) {
-                throw PivotctlException.invalid("manifest signature does not verify with the given key: the archive was changed or signed by"
-                        + " another key; the passphrase was not tried");
+            try {
+                ManifestSigner.verify(signedManifest(manifestBytes), signature.get(), verifyKey);
+            } catch (PivotctlException e) {
+                throw PivotctlException.invalid(e.getMessage() + "; the passphrase was not tried");
             }
         }
     }
 
-    /** Ed25519 in the JDK takes the message whole: the manifest is held once, only when a verify key asks for it. */
-    private static byte[] readAll(ManifestCodec.Source source) {
-        try (java.io.InputStream in = source.open()) {
-            return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw PivotctlException.invalid("cannot read manifest.json: " + e.getMessage());
-        }
+    /** The manifest as a signature check reads it: its digest, and its bytes streamed again (a 1.0 signature covers them). */
+    private static ManifestSigner.SignedManifest signedManifest(ArchiveChecks.SignedBytes bytes) {
+        return new ManifestSigner.SignedManifest() {
+            @Override
+            public String sha256() {
+                return bytes.digest().sha256();
+            }
+
+            @Override
+            public java.io.InputStream open() {
+                return bytes.source().open();
+            }
+        };
     }
 
     private static ArchiveChecks.LeaseSummary checkLeases(byte[] raw) {
@@ -130,6 +141,7 @@ public final class ArchiveValidation {
     private static List<String> dangling(java.util.Set<io.pivotctl.graph.ObjectId> ids, java.util.Map<String, io.pivotctl.graph.ObjectId> uids,
             Iterable<com.fasterxml.jackson.databind.JsonNode> objects) {
         return ObjectGraph.dangling(ids, uids, objects).stream()
-                .map(e -> e.from() + " " + e.field() + " refers to " + e.to() + ", which is not in the archive").toList();
+                .map(e -> Printable.of(e.from().toString()) + " " + e.field() + " refers to " + Printable.of(e.to().toString())
+                        + ", which is not in the archive").toList();
     }
 }

@@ -142,6 +142,7 @@ public record ClusterSubset(LoadedArchive archive, List<ObjectId> clusters, Set<
         // the leases stay behind: they are the whole site's dnsmasq state, and the target's dnsmasq keeps its own
         Map<String, byte[]> other = new HashMap<>(full.otherEntries());
         other.remove(EntryPaths.LEASES);
-        return new LoadedArchive(restricted, objects, other, full.signed(), full.report(), full.secretsDecrypted(), full.heldBytes());
+        // the summary stays the whole archive's: it describes the file, which is what was read and signed
+        return new LoadedArchive(restricted, objects, other, full.signed(), full.report(), full.secretsDecrypted(), full.heldBytes(), full.summary());
     }
 }

@@ -3,6 +3,7 @@ package io.pivotctl.validate;
 import io.pivotctl.archive.ArchivedObject;
 import io.pivotctl.archive.EntryPaths;
 import io.pivotctl.archive.Manifest;
+import io.pivotctl.archive.Summary;
 import io.pivotctl.archive.ValidationReport;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,10 @@ import java.util.Optional;
 /**
  * A validated archive: its manifest, every object held compactly (Secrets decrypted when a key was given; each
  * {@link ArchivedObject#object()} parses again), the verified small entries (lease file, CRDs, archive identity) by
- * path, whether it was signed, and what the read holds in memory ({@code heldBytes}).
+ * path, whether it was signed, what the read holds in memory ({@code heldBytes}), and its summary as read.
  */
 public record LoadedArchive(Manifest manifest, List<ArchivedObject> objects, Map<String, byte[]> otherEntries, boolean signed,
-        ValidationReport report, boolean secretsDecrypted, long heldBytes) {
+        ValidationReport report, boolean secretsDecrypted, long heldBytes, Summary summary) {
 
     public LoadedArchive {
         objects = List.copyOf(objects);

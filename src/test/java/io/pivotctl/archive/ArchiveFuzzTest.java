@@ -24,9 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzz-style corpus over the archive reader and validator: bit flips, truncation at every entry boundary,
- * random tar headers. Every outcome is either a report or exit 3 with one line; never another exception,
- * never an unbounded allocation (entry sizes are capped before anything is allocated).
- * Iterations: -Dpivotctl.fuzz.iterations (default 300, bounded for CI).
+ * random tar headers, and structure-aware mutations of the format ({@link StructuredMutations}: huge arrays, deep
+ * nesting, long strings and names, many unknown entries, duplicated keys, a summary that contradicts its manifest).
+ * Every outcome is either a report or exit 3 with one line; never another exception, never an unbounded allocation
+ * (entry sizes are capped before anything is allocated). Iterations: -Dpivotctl.fuzz.iterations (default 300 for the
+ * byte-level cases and {@value StructuredMutations#DEFAULT_ITERATIONS} per structured mutation, bounded for CI; the
+ * given number applies to each structured mutation, so 10000 runs long).
  */
 class ArchiveFuzzTest {
 
@@ -138,5 +141,50 @@ class ArchiveFuzzTest {
             assertEquals(3, r.exitCode(), r.toString());
             assertFalse(r.err().contains("\tat ") || r.out().contains("\tat "), r.toString());
         }
+    }
+
+    @Test
+    void hugeArrays() throws Exception {
+        fuzz("huge arrays");
+    }
+
+    @Test
+    void deepNesting() throws Exception {
+        fuzz("deep nesting");
+    }
+
+    @Test
+    void longStringsAndNames() throws Exception {
+        fuzz("long strings and names");
+    }
+
+    @Test
+    void manyUnknownEntries() throws Exception {
+        fuzz("many unknown entries");
+    }
+
+    @Test
+    void duplicatedKeys() throws Exception {
+        fuzz("duplicated keys");
+    }
+
+    @Test
+    void aSummaryThatContradictsItsManifest() throws Exception {
+        fuzz("a summary that contradicts its manifest");
+    }
+
+    /**
+     * {@link StructuredMutations#ITERATIONS} variants of one structure-aware mutation of a good archive: every one is
+     * judged invalid (a report with errors, or exit 3 in one line), none ends in another exception or an Error.
+     */
+    private void fuzz(String mutation) throws Exception {
+        StructuredMutations mutations = new StructuredMutations(TestArchives.contents(dir));
+        StructuredMutations.Mutation m = mutations.all().get(mutation);
+        Random rnd = new Random(20_261_205L + mutation.hashCode());
+        for (int i = 0; i < StructuredMutations.ITERATIONS; i++) {
+            StructuredMutations.Mutant x = m.apply(rnd);
+            assertFalse(judge(x.archive(), mutation + " #" + i + ": " + x.what()), mutation + " #" + i + " judged valid: " + x.what());
+        }
+        System.out.println(mutation + ": " + StructuredMutations.ITERATIONS + " iterations, 0 failures");
     }
 }

@@ -97,6 +97,7 @@ class ArchiveRoundTripTest {
         List<String> lines = out.lines().toList();
         List<String> names = lines.stream().map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
         List<String> expected = new ArrayList<>();
+        expected.add(EntryPaths.SUMMARY);
         expected.add(EntryPaths.MANIFEST);
         m.entries().forEach(e -> expected.add(e.path()));
         assertEquals(expected, names);

@@ -75,6 +75,94 @@ final class Bombs {
     }
 
     /**
+     * Issue 20's first bomb: a manifest {@code {"formatVersion":"1.0","entries":[{},{},...]}} of {@code count} empty
+     * entries (8 million: 24 MB of JSON, 23 KB on disk), which a parse into records without a budget turns into gigabytes.
+     */
+    static Path manyEmptyEntries(Path dir, long count) {
+        byte[] head = "{\"formatVersion\":\"1.0\",\"entries\":[".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "{}]}".getBytes(StandardCharsets.US_ASCII);
+        long size = head.length + 3L * (count - 1) + tail.length;
+        return write(dir.resolve("empty-entries-bomb.tar.gz"), out -> {
+            out.member(concat(header(EntryPaths.MANIFEST, TarConstants.LF_NORMAL, size), head));
+            out.repeat("{},".getBytes(StandardCharsets.US_ASCII), count - 1);
+            out.member(concat(tail, pad(size), new byte[1024]));
+        });
+    }
+
+    /**
+     * Issue 20's second bomb: a good archive whose manifest is padded with {@code spaces} spaces after its opening brace
+     * (still the same JSON), followed by a signature entry of 64 zero bytes: a reader that holds the manifest's bytes
+     * to check the signature holds all of them.
+     */
+    static Path paddedManifest(Path dir, long spaces) {
+        ArchiveContents good = TestArchives.contents(dir);
+        byte[] manifest = good.manifestBytes();
+        long size = manifest.length + spaces;
+        return write(dir.resolve("padded-manifest-bomb.tar.gz"), out -> {
+            out.member(concat(header(EntryPaths.MANIFEST, TarConstants.LF_NORMAL, size), Arrays.copyOf(manifest, 1)));
+            out.repeat(" ".getBytes(StandardCharsets.US_ASCII), spaces);
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            rest.writeBytes(Arrays.copyOfRange(manifest, 1, manifest.length));
+            rest.writeBytes(pad(size));
+            rest.writeBytes(entry(EntryPaths.SIGNATURE, (java.util.Base64.getEncoder().encodeToString(new byte[64]) + "\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            for (String name : good.order()) {
+                rest.writeBytes(entry(name, good.entries().get(name)));
+            }
+            rest.writeBytes(new byte[1024]);
+            out.member(rest.toByteArray());
+        });
+    }
+
+    /**
+     * Issue 20's third bomb: a good manifest, then {@code count} empty entries with unique names of {@code nameLength}
+     * characters (PAX headers) that the manifest does not list: a reader that keeps every name, or every problem with
+     * the name in full, holds {@code count * nameLength} characters at least twice.
+     */
+    static Path unlistedLongNames(Path dir, int count, int nameLength) {
+        ArchiveContents good = TestArchives.contents(dir);
+        String filler = "a".repeat(nameLength - 20);
+        return write(dir.resolve("long-names-bomb.tar.gz"), out -> {
+            ByteArrayOutputStream tar = new ByteArrayOutputStream();
+            tar.writeBytes(entry(EntryPaths.MANIFEST, good.manifestBytes()));
+            for (int i = 0; i < count; i++) {
+                tar.writeBytes(paxNamed(String.format("objects/%s%012d.yaml", filler, i)));
+                if (tar.size() > MIB) {
+                    out.member(tar.toByteArray());
+                    tar.reset();
+                }
+            }
+            for (String name : good.order()) {
+                tar.writeBytes(entry(name, good.entries().get(name)));
+            }
+            tar.writeBytes(new byte[1024]);
+            out.member(tar.toByteArray());
+        });
+    }
+
+    /** An empty regular file named by a PAX 'x' header (any length), as GNU tar writes long names. */
+    static byte[] paxNamed(String name) {
+        return paxNamed(name, new byte[0]);
+    }
+
+    /** A regular file of {@code content} named by a PAX 'x' header (any length). */
+    static byte[] paxNamed(String name, byte[] content) {
+        String body = " path=" + name + "\n";
+        int length = body.length() + 1;
+        while (Integer.toString(length).length() + body.length() != length) {
+            length = Integer.toString(length).length() + body.length();
+        }
+        byte[] record = (length + body).getBytes(StandardCharsets.UTF_8);
+        return concat(header("PaxHeaders/x", TarConstants.LF_PAX_EXTENDED_HEADER_LC, record.length), record, pad(record.length),
+                entry("x", content));
+    }
+
+    /** One regular-file entry (a short name) as raw tar bytes: header, content, padding. */
+    static byte[] entry(String name, byte[] content) {
+        return concat(header(name, TarConstants.LF_NORMAL, content.length), content, pad(content.length));
+    }
+
+    /**
      * A well-formed passphrase-mode archive whose archive identity asks for scrypt work factor {@code logN}:
      * sealed at factor 1, then the stanza's factor rewritten (the stanza is read before anything is verified),
      * and digested into the manifest like export would.
@@ -87,12 +175,9 @@ final class Bombs {
     static Path scrypt(Path dir, int logN, boolean tampered) {
         byte[] sealed = withWorkFactor(PassphraseSealer.seal("AGE-SECRET-KEY-1NOTAREALKEY\n".getBytes(StandardCharsets.US_ASCII), PASSPHRASE, 1), logN);
         List<ArchiveWriter.Source> sources = new ArrayList<>(TestArchives.sources());
-        sources.add(new ArchiveWriter.Source(new Manifest.Entry(EntryPaths.ARCHIVE_IDENTITY, Manifest.Entry.KEY, null, null, null, null,
-                null, null, 0, null, true, false), () -> sealed));
+        sources.add(new ArchiveWriter.Source(Manifest.Entry.archiveIdentity(), () -> sealed));
         Manifest m = TestArchives.manifest();
-        Manifest passphraseMode = new Manifest(m.formatVersion(), m.tool(), m.createdAt(), m.archiveId(), m.source(), m.selection(),
-                new Manifest.Encryption(Manifest.Encryption.AGE_V1, m.encryption().recipients(), true), m.entries(), m.secrets(), m.graph(),
-                m.leases(), m.listResourceVersions(), m.pausedByExport(), m.warnings());
+        Manifest passphraseMode = m.toBuilder().encryption(new Manifest.Encryption(Manifest.Encryption.AGE_V1, m.encryption().recipients(), true)).build();
         Path file = dir.resolve("scrypt-" + logN + (tampered ? "-tampered" : "") + ".tar.gz");
         ArchiveWriter.write(file, passphraseMode, sources, Optional.empty());
         if (tampered) {
@@ -195,6 +280,24 @@ final class Bombs {
             byte[] rest = new byte[(int) (count % MIB)];
             Arrays.fill(rest, value);
             member(rest);
+        }
+
+        /** {@code pattern} {@code times} times: about a MiB of it compressed once and repeated. */
+        void repeat(byte[] pattern, long times) throws IOException {
+            long perChunk = Math.max(1, MIB / pattern.length);
+            ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+            for (long i = 0; i < Math.min(perChunk, times); i++) {
+                chunk.writeBytes(pattern);
+            }
+            byte[] compressed = gzip(chunk.toByteArray());
+            for (long i = 0; i < times / perChunk; i++) {
+                out.write(compressed);
+            }
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            for (long i = 0; i < times % perChunk; i++) {
+                rest.writeBytes(pattern);
+            }
+            member(rest.toByteArray());
         }
 
         private static byte[] gzip(byte[] plain) {

@@ -73,12 +73,12 @@ class ArchiveDiffTest {
             entries.add(e);
             held.add(new ArchivedObject(e, o));
         }
-        Manifest m = new Manifest(Manifest.FORMAT_VERSION, new Manifest.Tool("pivotctl", "test"), "2026-12-01T00:00:00Z", "id",
-                new Manifest.Source("https://127.0.0.1:6443", "c", "v1.20.2"), new Manifest.Selection(List.of("metal3"), false, List.of()),
-                new Manifest.Encryption(Manifest.Encryption.AGE_V1, List.of(), false), entries, secrets,
-                new Manifest.GraphInfo(List.of(), List.of(), List.of(), List.of()), null, Map.of(), List.of(), List.of());
+        Manifest m = Manifest.builder().tool(new Manifest.Tool("pivotctl", "test")).createdAt("2026-12-01T00:00:00Z").archiveId("id")
+                .source(new Manifest.Source("https://127.0.0.1:6443", "c", "v1.20.2")).selection(new Manifest.Selection(List.of("metal3"), false, List.of()))
+                .encryption(new Manifest.Encryption(Manifest.Encryption.AGE_V1, List.of(), false)).entries(entries).secrets(secrets)
+                .graph(new Manifest.GraphInfo(List.of(), List.of(), List.of(), List.of())).build();
         Map<String, byte[]> other = leases == null ? Map.of() : Map.of(EntryPaths.LEASES, leases.getBytes(StandardCharsets.UTF_8));
-        return new LoadedArchive(m, held, other, false, new ValidationReport(List.of(), List.of(), Optional.of(m), 0), decrypted, 0);
+        return new LoadedArchive(m, held, other, false, new ValidationReport(List.of(), List.of(), Optional.of(m), 0), decrypted, 0, null);
     }
 
     @Test

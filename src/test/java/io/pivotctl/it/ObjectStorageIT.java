@@ -103,7 +103,8 @@ class ObjectStorageIT {
 
         Cli.Result inspect = Cli.run("inspect", ARCHIVE);
         assertEquals(0, inspect.exitCode(), inspect.toString());
-        assertTrue(inspect.out().contains("manifest only"), inspect.out());
+        assertTrue(inspect.out().contains("summary only"), inspect.out());
+        assertTrue(inspect.out().contains("Hosts:       4 BareMetalHost(s): "), "hosts per state from summary.json: " + inspect.out());
         assertTrue(inspect.out().contains("BareMetalHost.metal3.io"), inspect.out());
         Cli.Result full = Cli.run("inspect", ARCHIVE, "--full");
         assertEquals(0, full.exitCode(), full.toString());

@@ -11,9 +11,11 @@ import io.pivotctl.PivotctlException;
 import io.pivotctl.archive.ArchiveContents;
 import io.pivotctl.archive.ArchiveLimits;
 import io.pivotctl.archive.ArchiveWriter;
+import io.pivotctl.archive.Digests;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.archive.ManifestCodec;
 import io.pivotctl.testing.S3Server;
+import io.pivotctl.testing.Signers;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,11 +48,11 @@ class S3ArchiveIT {
     }
 
     static Manifest manifest() {
-        return new Manifest(Manifest.FORMAT_VERSION, new Manifest.Tool("pivotctl", "test"), "2026-11-24T10:00:00Z",
-                "0b9a3c1e-3f43-4c0e-9a59-6c1f1c7f3a11", new Manifest.Source("https://127.0.0.1:6443", "uid", "v1.20.2"),
-                new Manifest.Selection(List.of("metal3"), false, List.of()),
-                new Manifest.Encryption(Manifest.Encryption.AGE_V1, List.of(), false), List.of(), List.of(),
-                new Manifest.GraphInfo(List.of(), List.of(), List.of(), List.of()), null, Map.of(), List.of(), List.of());
+        return Manifest.builder().tool(new Manifest.Tool("pivotctl", "test")).createdAt("2026-11-24T10:00:00Z")
+                .archiveId("0b9a3c1e-3f43-4c0e-9a59-6c1f1c7f3a11").source(new Manifest.Source("https://127.0.0.1:6443", "uid", "v1.20.2"))
+                .selection(new Manifest.Selection(List.of("metal3"), false, List.of()))
+                .encryption(new Manifest.Encryption(Manifest.Encryption.AGE_V1, List.of(), false))
+                .graph(new Manifest.GraphInfo(List.of(), List.of(), List.of(), List.of())).build();
     }
 
     /** {@code count} CRD-role entries of {@code bytes} random (incompressible) bytes each. */
@@ -60,8 +62,7 @@ class S3ArchiveIT {
             byte[] b = new byte[bytes];
             new Random(seed + i).nextBytes(b);
             String name = String.format("blob-%05d.example.io", i);
-            out.add(new ArchiveWriter.Source(new Manifest.Entry("crds/" + name + ".yaml", Manifest.Entry.CRD, "apiextensions.k8s.io", "v1",
-                    "CustomResourceDefinition", "customresourcedefinitions", "", name, 0, null, false, false), () -> b));
+            out.add(new ArchiveWriter.Source(Manifest.Entry.crd(name), () -> b));
         }
         return out;
     }
@@ -70,32 +71,60 @@ class S3ArchiveIT {
     void aMultipartUploadReadsBackEntryForEntry() {
         S3Archive target = (S3Archive) ArchiveLocation.parse("s3://" + BUCKET + "/multi/backup.tar.gz");
         List<ArchiveWriter.Source> sources = randomEntries(3, 7 << 20, 1); // 21 MiB: three parts of 8 MiB
-        Manifest written = target.write(manifest(), sources, Optional.of(m -> "signature".getBytes()));
+        ArchiveWriter.Written written = target.write(manifest(), sources, Optional.of(Signers.fixed("test-scheme", sha -> "signature".getBytes())));
 
         long stored = server.objects(BUCKET).stream().filter(o -> o.key().equals("multi/backup.tar.gz")).findFirst().orElseThrow().size();
         assertTrue(stored > 21 << 20, "stored " + stored);
         ArchiveContents back = target.read(ArchiveLimits.DEFAULT);
-        assertArrayEquals(ManifestCodec.write(written), back.manifestBytes());
+        assertArrayEquals(ManifestCodec.write(written.manifest()), back.manifestBytes());
         for (int i = 0; i < sources.size(); i++) {
             String path = sources.get(i).entry().path();
             assertArrayEquals(sourceBytes(sources.get(i)), back.entry(path).orElseThrow(), path);
         }
-        ManifestHead head = target.readHead();
-        assertArrayEquals(back.manifestBytes(), head.manifestBytes());
+        ArchiveHead head = target.readHead();
+        assertEquals(written.summary(), head.summary());
+        assertEquals(Digests.sha256(back.manifestBytes()), head.summary().manifest().sha256());
         assertTrue(head.signed());
         assertEquals(stored, head.archiveBytes());
         assertEquals(0, server.incompleteUploads(BUCKET));
     }
 
     @Test
-    void aManifestLargerThanTheFirstRangedReadIsStillRead() {
+    void aManifestFarLargerThanTheFirstRangedReadLeavesTheSummaryInIt() {
         S3Archive target = (S3Archive) ArchiveLocation.parse("s3://" + BUCKET + "/big-manifest.tar");
-        Manifest written = target.write(manifest(), randomEntries(12_000, 8, 2), Optional.empty());
-        byte[] manifestBytes = ManifestCodec.write(written);
-        assertTrue(manifestBytes.length > S3Archive.FIRST_HEAD_BYTES, "manifest only " + manifestBytes.length + " bytes");
-        ManifestHead head = target.readHead();
-        assertArrayEquals(manifestBytes, head.manifestBytes());
+        ArchiveWriter.Written written = target.write(manifest(), randomEntries(12_000, 8, 2), Optional.empty());
+        long manifestBytes = ManifestCodec.write(written.manifest()).length;
+        assertTrue(manifestBytes > 16 * HeadReader.FIRST_READ_BYTES, "manifest only " + manifestBytes + " bytes");
+        // the summary is the first entry: the first ranged read holds it, whatever the manifest's size
+        java.util.Optional<io.pivotctl.archive.ArchiveReader.Start> start;
+        try (var s3 = server.client()) {
+            byte[] prefix = s3.getObjectAsBytes(r -> r.bucket(BUCKET).key("big-manifest.tar").range("bytes=0-" + (HeadReader.FIRST_READ_BYTES - 1)))
+                    .asByteArray();
+            start = HeadReader.fromPrefix(new java.io.ByteArrayInputStream(prefix));
+        }
+        assertEquals(written.summary(), start.orElseThrow().summary());
+        ArchiveHead head = target.readHead();
+        assertEquals(written.summary(), head.summary());
+        assertEquals(manifestBytes, head.summary().manifest().size());
         assertFalse(head.signed());
+    }
+
+    @Test
+    void aFormatOneZeroArchiveIsSummarisedFromItsStreamedManifest() throws Exception {
+        java.nio.file.Path kept = java.nio.file.Path.of("src/test/resources/archives/1.0/signed.tar.gz");
+        try (var s3 = server.client()) {
+            s3.putObject(r -> r.bucket(BUCKET).key("old/signed.tar.gz"), software.amazon.awssdk.core.sync.RequestBody.fromFile(kept));
+        }
+        ArchiveHead head = ArchiveLocation.parse("s3://" + BUCKET + "/old/signed.tar.gz").readHead();
+        assertEquals("1.0", head.summary().formatVersion());
+        assertEquals("ed25519", head.summary().signature());
+        assertEquals(102, head.summary().contents().objects());
+        assertEquals(6, head.summary().contents().hosts());
+        assertEquals(null, head.summary().contents().hostsPerState(), "a 1.0 archive's host states are in its objects");
+        assertEquals(java.nio.file.Files.size(kept), head.archiveBytes());
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(kept)) {
+            assertEquals(HeadReader.manifestSha256(in), head.summary().manifest().sha256());
+        }
     }
 
     @Test

@@ -60,13 +60,12 @@ public final class HandMadeArchive {
     }
 
     public Path write(Path file) {
-        Manifest m = new Manifest(Manifest.FORMAT_VERSION, new Manifest.Tool("pivotctl", "test"), createdAt,
-                java.util.UUID.randomUUID().toString(), new Manifest.Source("https://127.0.0.1:6443", sourceClusterId, "v1.20.2"),
-                selection,
-                new Manifest.Encryption(Manifest.Encryption.AGE_V1, List.of(new Manifest.Recipient(
-                        "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj", "test")), false),
-                List.of(), List.of(), new Manifest.GraphInfo(List.of(), List.copyOf(levels.values()), List.of(), List.of()), null, Map.of(),
-                List.of(), List.of());
+        Manifest m = Manifest.builder().tool(new Manifest.Tool("pivotctl", "test")).createdAt(createdAt)
+                .archiveId(java.util.UUID.randomUUID().toString()).source(new Manifest.Source("https://127.0.0.1:6443", sourceClusterId, "v1.20.2"))
+                .selection(selection)
+                .encryption(new Manifest.Encryption(Manifest.Encryption.AGE_V1, List.of(new Manifest.Recipient(
+                        "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj", "test")), false))
+                .graph(new Manifest.GraphInfo(List.of(), List.copyOf(levels.values()), List.of(), List.of())).build();
         ArchiveWriter.write(file, m, sources, Optional.empty());
         return file;
     }

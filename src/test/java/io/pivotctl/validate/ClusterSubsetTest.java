@@ -60,11 +60,11 @@ class ClusterSubsetTest {
             entries.add(e);
             held.add(new ArchivedObject(e, o));
         }
-        Manifest m = new Manifest(Manifest.FORMAT_VERSION, new Manifest.Tool("pivotctl", "test"), "2026-12-01T00:00:00Z", "id",
-                new Manifest.Source("https://127.0.0.1:6443", "c", "v1.20.2"), new Manifest.Selection(List.of(), true, List.of()),
-                new Manifest.Encryption(Manifest.Encryption.AGE_V1, List.of(), false), entries, List.of(),
-                GraphCodec.toManifest(ObjectGraph.of(objects)), null, Map.of(), List.of(), List.of());
-        return new LoadedArchive(m, held, Map.of(), false, new ValidationReport(List.of(), List.of(), Optional.of(m), 0), true, 0);
+        Manifest m = Manifest.builder().tool(new Manifest.Tool("pivotctl", "test")).createdAt("2026-12-01T00:00:00Z").archiveId("id")
+                .source(new Manifest.Source("https://127.0.0.1:6443", "c", "v1.20.2")).selection(new Manifest.Selection(List.of(), true, List.of()))
+                .encryption(new Manifest.Encryption(Manifest.Encryption.AGE_V1, List.of(), false)).entries(entries).secrets(List.of())
+                .graph(GraphCodec.toManifest(ObjectGraph.of(objects))).build();
+        return new LoadedArchive(m, held, Map.of(), false, new ValidationReport(List.of(), List.of(), Optional.of(m), 0), true, 0, null);
     }
 
     static Set<String> ids(LoadedArchive a) {
