@@ -53,6 +53,9 @@ public sealed interface ArchiveLocation permits LocalArchive, S3Archive {
      */
     ArchiveWriter.Written write(Manifest manifest, List<ArchiveWriter.Source> sources, Optional<ArchiveWriter.Signer> signer);
 
+    /** As {@link #write(Manifest, List, Optional)}, with the archive's bytes produced by {@code body} (rekey streams them). */
+    ArchiveWriter.Written write(ArchiveWriter.Body body);
+
     /** Fails early (before any cluster work) when the location cannot be written: missing bucket, wrong credentials. */
     void checkWritable();
 

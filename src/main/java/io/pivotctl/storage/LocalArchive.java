@@ -51,6 +51,11 @@ public record LocalArchive(Path path) implements ArchiveLocation {
     }
 
     @Override
+    public ArchiveWriter.Written write(ArchiveWriter.Body body) {
+        return ArchiveWriter.write(path, body);
+    }
+
+    @Override
     public void checkWritable() {
         // before the cluster is read, so nothing is read, paused or written when the answer is no
         Path dir = path.toAbsolutePath().getParent();
