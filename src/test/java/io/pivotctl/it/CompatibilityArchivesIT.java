@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pivotctl.archive.Manifest;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.Cli;
-import io.pivotctl.testing.Crds;
+import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.TargetReset;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,12 +20,10 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The compatibility promise (formats/pivot-archive-v1.md, "Versions"): every archive an earlier pivotctl wrote, kept
@@ -38,20 +36,11 @@ class CompatibilityArchivesIT {
     static final Path ARCHIVES = Path.of("src/test/resources/archives");
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one();
-
-    @TempDir
-    static Path dir;
+    // the archives carry no CRDs (the upstream ones are never copied into this repository): the target has them
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstream());
 
     /** Archives imported so far: the target is cleaned before every import but the first. */
     static int imports;
-
-    @BeforeAll
-    static void setUp() {
-        System.setProperty("pivotctl.home", dir.resolve("home").toString());
-        // the archives carry no CRDs (the upstream ones are never copied into this repository): the target has them
-        Crds.installUpstream(servers.source().client());
-    }
 
     /** One kept archive: its file and the keys of its version's folder. */
     record Kept(Path archive, Path identity, Path verifyKey, boolean signed) {
@@ -114,7 +103,7 @@ class CompatibilityArchivesIT {
         Cli.Result validate = Cli.run(Cli.concat(new String[] {"validate", archive}, keys.toArray(String[]::new)));
         assertEquals(0, validate.exitCode(), validate.toString());
         if (imports++ > 0) {
-            TargetReset.clean(servers.source().client(), "metal3", dir.resolve("home"));
+            TargetReset.clean(servers.source().client(), "metal3", servers.home());
             servers.source().client().genericKubernetesResources("ipam.cluster.x-k8s.io/v1alpha2", "GlobalInClusterIPPool").delete();
         }
         List<String> importArgs = new ArrayList<>(List.of("import", archive, "--kubeconfig", kubeconfig, "-q"));
@@ -131,7 +120,7 @@ class CompatibilityArchivesIT {
 
     /** Git keeps the identity world-readable; pivotctl rightly warns about that, so it reads a 0600 copy. */
     private static Path privateCopy(Path identity) throws IOException {
-        Path copy = dir.resolve("identity-" + identity.getParent().getFileName() + ".txt");
+        Path copy = servers.dir().resolve("identity-" + identity.getParent().getFileName() + ".txt");
         Files.deleteIfExists(copy);
         Files.createFile(copy, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(copy, Files.readAllBytes(identity));

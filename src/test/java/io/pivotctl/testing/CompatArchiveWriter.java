@@ -1,6 +1,6 @@
 package io.pivotctl.testing;
 
-import io.pivotctl.kube.Discovery;
+import io.pivotctl.vocabulary.ClusterApi;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ public final class CompatArchiveWriter {
         try (TestApiServer source = TestApiServer.start()) {
             Crds.installUpstream(source.client());
             source.client().apiextensions().v1().customResourceDefinitions().withName("globalinclusterippools.ipam.cluster.x-k8s.io")
-                    .edit(c -> { c.getMetadata().getLabels().put(Discovery.MOVE_HIERARCHY_LABEL, ""); return c; });
+                    .edit(c -> { c.getMetadata().getLabels().put(ClusterApi.MOVE_HIERARCHY, ""); return c; });
             InventoryLoader.load(source.kubeconfig(), RealSite.objects(), 8);
             var machines = source.client().genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Machine").inNamespace(RealSite.NS);
             machines.withName(RealSite.DELETING_MACHINE).edit(m -> { m.getMetadata().getFinalizers().add(RealSite.DELETING_FINALIZER); return m; });
