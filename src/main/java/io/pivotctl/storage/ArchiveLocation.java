@@ -56,6 +56,9 @@ public sealed interface ArchiveLocation permits LocalArchive, S3Archive {
     /** As {@link #write(Manifest, List, Optional)}, with the archive's bytes produced by {@code body} (rekey streams them). */
     ArchiveWriter.Written write(ArchiveWriter.Body body);
 
+    /** Removes the archive (one this run wrote and must not leave behind); nothing when it is already gone. */
+    void delete();
+
     /** Fails early (before any cluster work) when the location cannot be written: missing bucket, wrong credentials. */
     void checkWritable();
 

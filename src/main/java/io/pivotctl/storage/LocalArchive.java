@@ -56,6 +56,15 @@ public record LocalArchive(Path path) implements ArchiveLocation {
     }
 
     @Override
+    public void delete() {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw PivotctlException.failed("cannot remove " + path + ": " + e.getMessage());
+        }
+    }
+
+    @Override
     public void checkWritable() {
         // before the cluster is read, so nothing is read, paused or written when the answer is no
         Path dir = path.toAbsolutePath().getParent();

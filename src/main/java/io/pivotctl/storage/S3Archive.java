@@ -178,6 +178,15 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
     }
 
     @Override
+    public void delete() {
+        try (S3Client s3 = S3Clients.create()) {
+            s3.deleteObject(r -> r.bucket(uri.bucket()).key(uri.key()));
+        } catch (RuntimeException e) {
+            throw S3Errors.describe(e, "remove " + uri, uri);
+        }
+    }
+
+    @Override
     public void checkWritable() {
         try (S3Client s3 = S3Clients.create()) {
             s3.headBucket(r -> r.bucket(uri.bucket()));
