@@ -43,12 +43,8 @@ public final class RekeyFixture {
         return id;
     }
 
-    static ObjectNode yaml(String text) {
-        try {
-            return (ObjectNode) Json.YAML.readTree(text);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    private static ObjectNode yaml(String text) {
+        return io.pivotctl.testing.HandMadeArchive.yaml(text);
     }
 
     static List<ObjectNode> objects() {
