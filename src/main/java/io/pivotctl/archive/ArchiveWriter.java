@@ -55,6 +55,21 @@ public final class ArchiveWriter {
 
         /** The bytes of {@code manifest.json.sig} for the manifest whose SHA-256 is {@code manifestSha256} (32 bytes). */
         byte[] signatureFile(byte[] manifestSha256);
+
+        /** A signer of {@code scheme} whose signature file for a manifest digest {@code sign} makes. */
+        static Signer of(String scheme, java.util.function.UnaryOperator<byte[]> sign) {
+            return new Signer() {
+                @Override
+                public String scheme() {
+                    return scheme;
+                }
+
+                @Override
+                public byte[] signatureFile(byte[] manifestSha256) {
+                    return sign.apply(manifestSha256);
+                }
+            };
+        }
     }
 
     /** What was written: the manifest (entries digested) and the summary that leads the archive. */
@@ -71,6 +86,17 @@ public final class ArchiveWriter {
      * digested ones), signed by {@code signer} when present, and the summary that describes them.
      */
     public static Written write(Path target, Manifest manifest, List<Source> sources, Optional<Signer> signer) {
+        return write(target, (out, gzip) -> writeTo(out, gzip, manifest, sources, signer));
+    }
+
+    /** Writes the archive's bytes to a stream the caller owns: a temp file, an object-storage upload. */
+    @FunctionalInterface
+    public interface Body {
+        Written writeTo(OutputStream out, boolean gzip) throws IOException;
+    }
+
+    /** Writes {@code body} to {@code target} as {@link #write(Path, Manifest, List, Optional)} does: temp file, 0600, rename. */
+    public static Written write(Path target, Body body) {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
         // Ctrl-C/SIGTERM skip finally blocks: a shutdown hook removes the half-written file instead
@@ -86,7 +112,7 @@ public final class ArchiveWriter {
             Written complete;
             Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (OutputStream file = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
-                complete = writeTo(file, isGzipName(target), manifest, sources, signer);
+                complete = body.writeTo(file, isGzipName(target));
             }
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -123,12 +149,89 @@ public final class ArchiveWriter {
         // first pass, on all cores: sizes and digests for the manifest, which comes before every entry it lists
         List<Digested> digested = sorted.parallelStream().map(ArchiveWriter::digested).toList();
         Manifest complete = manifest.withEntries(digested.stream().map(Digested::entry).toList());
+        Map<String, Integer> states = new TreeMap<>();
+        digested.stream().map(Digested::hostState).filter(java.util.Objects::nonNull).forEach(st -> states.merge(st, 1, Integer::sum));
+        return writeArchive(out, gzip, new Listed(complete, states), signer, tar -> writeEntries(tar, sorted, digested));
+    }
+
+    /** A manifest whose entries already carry their sizes and digests, and the hosts per provisioning state its objects report. */
+    public record Listed(Manifest manifest, Map<String, Integer> hostsPerState) {
+        public Listed {
+            hostsPerState = Map.copyOf(hostsPerState);
+        }
+    }
+
+    /** Writes the entries of a {@link Listed} manifest, in its order, through {@link EntryOut}. */
+    @FunctionalInterface
+    public interface EntryProducer {
+        void produce(EntryOut out) throws IOException;
+    }
+
+    /** Takes the next entry: refused unless it is the next one the manifest lists, with the size and digest listed. */
+    @FunctionalInterface
+    public interface EntryOut {
+        void put(String path, byte[] bytes) throws IOException;
+    }
+
+    /**
+     * Writes an archive whose manifest is complete before any entry is produced (rekey: only the re-encrypted Secrets
+     * changed, and their new digests are known from a first pass): summary, manifest, signature, then each entry as
+     * {@code producer} hands it over, checked against the manifest, so one entry at a time is held.
+     */
+    public static Written writeListed(OutputStream out, boolean gzip, Listed listed, Optional<Signer> signer, EntryProducer producer)
+            throws IOException {
+        return writeArchive(out, gzip, listed, signer, tar -> {
+            InOrder inOrder = new InOrder(tar, listed.manifest().entries());
+            producer.produce(inOrder);
+            inOrder.finish();
+        });
+    }
+
+    /** Hands entries to the tar in the manifest's order, refusing anything else. */
+    private static final class InOrder implements EntryOut {
+        private final TarArchiveOutputStream tar;
+        private final List<Manifest.Entry> entries;
+        private int next;
+
+        InOrder(TarArchiveOutputStream tar, List<Manifest.Entry> entries) {
+            this.tar = tar;
+            this.entries = entries;
+        }
+
+        @Override
+        public void put(String path, byte[] bytes) throws IOException {
+            if (next >= entries.size() || !entries.get(next).path().equals(path)) {
+                throw new IllegalStateException("entry " + io.pivotctl.Printable.of(path) + " is not the next one the manifest lists ("
+                        + (next < entries.size() ? entries.get(next).path() : "none left") + ")");
+            }
+            Manifest.Entry e = entries.get(next++);
+            if (bytes.length != e.size() || !Digests.sha256(bytes).equals(e.sha256())) {
+                throw new IllegalStateException("entry " + io.pivotctl.Printable.of(path) + " is not the bytes the manifest lists");
+            }
+            ArchiveWriter.put(tar, path, bytes);
+        }
+
+        void finish() {
+            if (next != entries.size()) {
+                throw new IllegalStateException("entry " + entries.get(next).path() + " was never written");
+            }
+        }
+    }
+
+    /** What writes the entries after the head. */
+    @FunctionalInterface
+    private interface Tail {
+        void write(TarArchiveOutputStream tar) throws IOException;
+    }
+
+    private static Written writeArchive(OutputStream out, boolean gzip, Listed listed, Optional<Signer> signer, Tail tail) throws IOException {
+        Manifest complete = listed.manifest();
         // a 5,000-host fleet's manifest is about 100 MB of JSON: it goes through a temp file (it holds no Secret
         // value, mode 0600 anyway) rather than the heap, digested as it is written; the signature signs that digest
         Path manifestFile = Files.createTempFile("pivotctl-manifest-", ".json", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             byte[] sha256 = writeManifest(complete, manifestFile);
-            Summary summary = summary(complete, digested, new Summary.ManifestDigest(Files.size(manifestFile), HexFormat.of().formatHex(sha256)),
+            Summary summary = summary(complete, listed.hostsPerState(), new Summary.ManifestDigest(Files.size(manifestFile), HexFormat.of().formatHex(sha256)),
                     signer.map(Signer::scheme).orElse(null));
             OutputStream buffered = new BufferedOutputStream(new NonClosing(out), 1 << 16);
             try (OutputStream maybeGzip = gzip ? new GZIPOutputStream(buffered, 1 << 16) : buffered;
@@ -141,7 +244,7 @@ public final class ArchiveWriter {
                 if (signer.isPresent()) {
                     put(tar, EntryPaths.SIGNATURE, signer.get().signatureFile(sha256));
                 }
-                writeEntries(tar, sorted, digested);
+                tail.write(tar);
                 tar.finish();
             }
             return new Written(complete, summary);
@@ -160,9 +263,7 @@ public final class ArchiveWriter {
     }
 
     /** The summary of what is written; refused when it would be over the format's limit (a reader could not list it). */
-    private static Summary summary(Manifest complete, List<Digested> digested, Summary.ManifestDigest digest, String scheme) {
-        Map<String, Integer> states = new TreeMap<>();
-        digested.stream().map(Digested::hostState).filter(java.util.Objects::nonNull).forEach(st -> states.merge(st, 1, Integer::sum));
+    private static Summary summary(Manifest complete, Map<String, Integer> states, Summary.ManifestDigest digest, String scheme) {
         Summary summary = Summary.describe(Summary.Header.of(complete), Summary.Tally.of(complete).contents(true).withHostsPerState(states),
                 digest, scheme);
         int size = SummaryCodec.write(summary).length;

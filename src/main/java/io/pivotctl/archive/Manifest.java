@@ -25,7 +25,8 @@ public record Manifest(
         Map<String, String> listResourceVersions,
         List<String> pausedByExport,
         List<String> warnings,
-        List<LeftOut> leftOut) {
+        List<LeftOut> leftOut,
+        List<Rekey> rekeys) {
 
     /** What this pivotctl writes; it reads every 1.x up to this one (section 7). */
     public static final String FORMAT_VERSION = "1.1";
@@ -38,6 +39,7 @@ public record Manifest(
         pausedByExport = pausedByExport == null ? List.of() : List.copyOf(pausedByExport);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         leftOut = leftOut == null ? List.of() : List.copyOf(leftOut);
+        rekeys = rekeys == null || rekeys.isEmpty() ? null : List.copyOf(rekeys);
     }
 
     public Manifest withEntries(List<Entry> newEntries) {
@@ -56,7 +58,7 @@ public record Manifest(
     public Builder toBuilder() {
         return new Builder().formatVersion(formatVersion).tool(tool).createdAt(createdAt).archiveId(archiveId).source(source)
                 .selection(selection).encryption(encryption).entries(entries).secrets(secrets).graph(graph).leases(leases)
-                .listResourceVersions(listResourceVersions).pausedByExport(pausedByExport).warnings(warnings).leftOut(leftOut);
+                .listResourceVersions(listResourceVersions).pausedByExport(pausedByExport).warnings(warnings).leftOut(leftOut).rekeys(rekeys);
     }
 
     /** A manifest by field name; what is not set is absent (lists and maps empty), the format version this pivotctl's. */
@@ -76,6 +78,7 @@ public record Manifest(
         private List<String> pausedByExport;
         private List<String> warnings;
         private List<LeftOut> leftOut;
+        private List<Rekey> rekeys;
 
         private Builder() {
         }
@@ -155,9 +158,14 @@ public record Manifest(
             return this;
         }
 
+        public Builder rekeys(List<Rekey> v) {
+            this.rekeys = v;
+            return this;
+        }
+
         public Manifest build() {
             return new Manifest(formatVersion, tool, createdAt, archiveId, source, selection, encryption, entries, secrets, graph, leases,
-                    listResourceVersions, pausedByExport, warnings, leftOut);
+                    listResourceVersions, pausedByExport, warnings, leftOut, rekeys);
         }
     }
 
@@ -179,6 +187,22 @@ public record Manifest(
     }
 
     public record Tool(String name, String version) {
+    }
+
+    /**
+     * One re-encryption of the archive's Secrets (section 4, Rekey): when, by which pivotctl, and the recipients before
+     * and after, named by their age public keys (a passphrase's archive identity labelled {@code archive-identity}).
+     */
+    public record Rekey(String rekeyedAt, Tool tool, List<Recipient> from, List<Recipient> to, boolean passphrase) {
+        public Rekey {
+            from = from == null ? List.of() : List.copyOf(from);
+            to = to == null ? List.of() : List.copyOf(to);
+        }
+    }
+
+    /** The rekeys recorded, oldest first; empty when the Secrets are still encrypted as exported. */
+    public List<Rekey> rekeyHistory() {
+        return rekeys == null ? List.of() : rekeys;
     }
 
     public record Source(String server, String clusterId, String serverVersion) {

@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "backups", mixinStandardHelpOptions = true,
-        description = "Archives kept as backups in a directory or an S3 prefix: list them (summaries only, nothing downloaded whole) and prune them.",
-        subcommands = {BackupsCommand.ListCommand.class, BackupsCommand.PruneCommand.class})
+        description = "Archives kept as backups in a directory or an S3 prefix: list them (summaries only, nothing downloaded whole), prune them"
+                + " and rekey them.",
+        subcommands = {BackupsCommand.ListCommand.class, BackupsCommand.PruneCommand.class, BackupsRekeyCommand.class})
 final class BackupsCommand implements Runnable {
 
     @Spec

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             InspectCommand.class,
             ValidateCommand.class,
+            RekeyCommand.class,
             ImportCommand.class,
             BackupsCommand.class,
             VerifyCommand.class,

@@ -75,6 +75,21 @@ public final class ManifestSigner {
         }
     }
 
+    /** The public key of {@code key}: what a signature made with it is checked with (rekey reads its own archive back). */
+    public static PublicKey publicOf(PrivateKey key) {
+        try {
+            byte[] seed = org.bouncycastle.asn1.ASN1OctetString.getInstance(
+                    org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded()).parsePrivateKey()).getOctets();
+            byte[] raw = new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
+            java.util.Arrays.fill(seed, (byte) 0);
+            byte[] x509 = java.util.Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + raw.length);
+            System.arraycopy(raw, 0, x509, X509_PREFIX.length, raw.length);
+            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509));
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            throw PivotctlException.usage("the signing key is not an Ed25519 private key");
+        }
+    }
+
     /** The format 1.1 signature file of a manifest whose SHA-256 is {@code manifestSha256} (32 bytes). */
     public static byte[] signatureFile(byte[] manifestSha256, PrivateKey key) {
         try {

@@ -53,6 +53,12 @@ public sealed interface ArchiveLocation permits LocalArchive, S3Archive {
      */
     ArchiveWriter.Written write(Manifest manifest, List<ArchiveWriter.Source> sources, Optional<ArchiveWriter.Signer> signer);
 
+    /** As {@link #write(Manifest, List, Optional)}, with the archive's bytes produced by {@code body} (rekey streams them). */
+    ArchiveWriter.Written write(ArchiveWriter.Body body);
+
+    /** Removes the archive (one this run wrote and must not leave behind); nothing when it is already gone. */
+    void delete();
+
     /** Fails early (before any cluster work) when the location cannot be written: missing bucket, wrong credentials. */
     void checkWritable();
 

@@ -35,6 +35,21 @@ public sealed interface ArchiveStore extends AutoCloseable permits LocalStore, S
 
     void abort(IncompleteUpload upload);
 
+    /** The folder under the location where rekey writes new versions before they replace the originals; never listed. */
+    String STAGING = ".pivotctl-rekey/";
+
+    /** Where the new version of {@code object} is written and checked before it replaces it (under {@link #STAGING}). */
+    ArchiveLocation staging(StoredObject object);
+
+    /**
+     * Puts {@code staged} under {@code object}'s name in one step (a rename; a server-side copy in S3), so the name always
+     * holds a whole archive, the old or the new one; then removes {@code staged}.
+     */
+    void replace(ArchiveLocation staged, StoredObject object);
+
+    /** Removes what an interrupted rekey left under {@link #STAGING} (objects, unfinished uploads); returns how many. */
+    int clearStaging();
+
     @Override
     void close();
 

@@ -51,6 +51,20 @@ public record LocalArchive(Path path) implements ArchiveLocation {
     }
 
     @Override
+    public ArchiveWriter.Written write(ArchiveWriter.Body body) {
+        return ArchiveWriter.write(path, body);
+    }
+
+    @Override
+    public void delete() {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw PivotctlException.failed("cannot remove " + path + ": " + e.getMessage());
+        }
+    }
+
+    @Override
     public void checkWritable() {
         // before the cluster is read, so nothing is read, paused or written when the answer is no
         Path dir = path.toAbsolutePath().getParent();

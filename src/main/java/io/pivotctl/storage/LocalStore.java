@@ -61,6 +61,50 @@ public record LocalStore(Path dir) implements ArchiveStore {
     }
 
     @Override
+    public ArchiveLocation staging(StoredObject object) {
+        Path folder = dir.resolve(STAGING);
+        try {
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectory(folder, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException e) {
+            throw PivotctlException.failed("cannot create " + folder + ": " + e.getMessage());
+        }
+        return new LocalArchive(folder.resolve(object.name()));
+    }
+
+    @Override
+    public void replace(ArchiveLocation staged, StoredObject object) {
+        Path from = ((LocalArchive) staged).path();
+        Path to = ((LocalArchive) object.location()).path();
+        try {
+            Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw PivotctlException.failed("cannot replace " + to + " by its rekeyed version: " + e.getMessage() + " (the original is unchanged)");
+        }
+    }
+
+    @Override
+    public int clearStaging() {
+        Path folder = dir.resolve(STAGING);
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.delete(p);
+                removed++;
+            }
+            Files.delete(folder);
+        } catch (IOException e) {
+            throw PivotctlException.failed("cannot clear " + folder + ": " + e.getMessage());
+        }
+        return removed;
+    }
+
+    @Override
     public void close() {
         // nothing held
     }

@@ -103,6 +103,11 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
 
     @Override
     public ArchiveWriter.Written write(Manifest manifest, List<ArchiveWriter.Source> sources, Optional<ArchiveWriter.Signer> signer) {
+        return write((out, gzip) -> ArchiveWriter.writeTo(out, gzip, manifest, sources, signer));
+    }
+
+    @Override
+    public ArchiveWriter.Written write(ArchiveWriter.Body body) {
         try (S3Client s3 = S3Clients.create()) {
             MultipartUploadStream upload;
             try {
@@ -116,7 +121,7 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
             Runtime.getRuntime().addShutdownHook(abortOnExit);
             boolean completed = false;
             try {
-                ArchiveWriter.Written written = ArchiveWriter.writeTo(upload, compressed(), manifest, sources, signer);
+                ArchiveWriter.Written written = body.writeTo(upload, compressed());
                 long bytes = upload.complete();
                 completed = true;
                 checkStored(s3, bytes, written);
@@ -169,6 +174,15 @@ public record S3Archive(S3Uri uri) implements ArchiveLocation {
             return sha;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void delete() {
+        try (S3Client s3 = S3Clients.create()) {
+            s3.deleteObject(r -> r.bucket(uri.bucket()).key(uri.key()));
+        } catch (RuntimeException e) {
+            throw S3Errors.describe(e, "remove " + uri, uri);
         }
     }
 

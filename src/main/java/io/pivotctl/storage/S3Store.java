@@ -1,5 +1,7 @@
 package io.pivotctl.storage;
 
+import io.pivotctl.PivotctlException;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -115,6 +117,50 @@ public final class S3Store implements ArchiveStore {
         } catch (RuntimeException e) {
             throw S3Errors.describe(e, "abort the upload of " + upload.key(), prefix);
         }
+    }
+
+    @Override
+    public ArchiveLocation staging(StoredObject object) {
+        return new S3Archive(new S3Uri(prefix.bucket(), prefix.key() + STAGING + object.name()));
+    }
+
+    /** A server-side copy: the name holds the old object until the copy completes, then the new one whole. */
+    @Override
+    public void replace(ArchiveLocation staged, StoredObject object) {
+        S3Uri from = ((S3Archive) staged).uri();
+        S3Uri to = ((S3Archive) object.location()).uri();
+        try {
+            s3().copyObject(r -> r.sourceBucket(from.bucket()).sourceKey(from.key()).destinationBucket(to.bucket()).destinationKey(to.key()));
+            long copied = s3().headObject(r -> r.bucket(to.bucket()).key(to.key())).contentLength();
+            long written = s3().headObject(r -> r.bucket(from.bucket()).key(from.key())).contentLength();
+            if (copied != written) {
+                throw PivotctlException.failed("the copy of " + from + " to " + to + " holds " + copied + " bytes, not " + written);
+            }
+            s3().deleteObject(r -> r.bucket(from.bucket()).key(from.key()));
+        } catch (RuntimeException e) {
+            throw S3Errors.describe(e, "replace " + to + " by its rekeyed version", to);
+        }
+    }
+
+    @Override
+    public int clearStaging() {
+        S3Uri staging = new S3Uri(prefix.bucket(), prefix.key() + STAGING);
+        int removed = 0;
+        try {
+            for (S3Object o : s3().listObjectsV2Paginator(r -> r.bucket(staging.bucket()).prefix(staging.key())).contents()) {
+                s3().deleteObject(r -> r.bucket(staging.bucket()).key(o.key()));
+                removed++;
+            }
+            try (S3Store folder = new S3Store(staging)) {
+                for (IncompleteUpload u : folder.incompleteUploads()) {
+                    folder.abort(u);
+                    removed++;
+                }
+            }
+        } catch (RuntimeException e) {
+            throw S3Errors.describe(e, "clear " + staging, staging);
+        }
+        return removed;
     }
 
     @Override

@@ -63,10 +63,27 @@ public final class ArchiveValidation {
         if (verifyKey != null) {
             checks = checks.withSignatureVerifier((manifest, sig) -> ManifestSigner.verify(signedManifest(manifest), sig, verifyKey));
         }
+        return run(archive, checks, limits, keys.canDecrypt());
+    }
+
+    /**
+     * Validates an archive this process just wrote (rekey's read-back): Secrets opened by {@code decryptor} (a key that
+     * lives only in this process), the signature checked with {@code verifyKey} when present.
+     */
+    public static LoadedArchive validateWritten(ArchiveLocation archive, ArchiveChecks.SecretDecryptor decryptor, Optional<PublicKey> verifyKey,
+            ArchiveLimits limits) {
+        ArchiveChecks checks = ArchiveChecks.offline(ArchiveValidation::checkLeases, ArchiveValidation::dangling).withDecryptor(decryptor);
+        if (verifyKey.isPresent()) {
+            checks = checks.withSignatureVerifier((manifest, sig) -> ManifestSigner.verify(signedManifest(manifest), sig, verifyKey.get()));
+        }
+        return run(archive, checks, limits, true);
+    }
+
+    private static LoadedArchive run(ArchiveLocation archive, ArchiveChecks checks, ArchiveLimits limits, boolean decrypts) {
         HeldBudget held = new HeldBudget(limits.maxTotalBytes(), HeldBudget.HELD_HEAP_SHARE, "what the archive needs held in memory");
         ArchiveValidator.Result result = ArchiveValidator.validate(sink -> archive.scan(limits, held, sink), checks, limits, held);
         return new LoadedArchive(result.report().manifest().orElseThrow(), result.objects(), result.otherEntries(), result.signed(),
-                result.report(), keys.canDecrypt(), result.heldBytes(), result.summary());
+                result.report(), decrypts, result.heldBytes(), result.summary());
     }
 
     /** Validates and fails with exit 3 listing every problem when the archive is not valid. */
