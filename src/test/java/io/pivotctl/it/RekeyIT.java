@@ -162,6 +162,14 @@ class RekeyIT {
         assertOpenedOnlyByTheNewIdentity(out.toString());
         assertRekeyed(in, out);
 
+        // one identity file holding both keys opens both archives: diff compares every Secret by its decrypted content
+        Path both = dir.resolve("both.txt");
+        Files.deleteIfExists(both);
+        Files.createFile(both, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(both, Files.readString(dir.resolve("old.txt")) + Files.readString(dir.resolve("new.txt")));
+        Run diff = run("diff", in.toString(), out.toString(), "--identity", both.toString());
+        assertEquals(0, diff.exit(), "the rekeyed archive holds what the original held: " + diff);
+
         Run again = run("rekey", in.toString(), out.toString(), "--identity", dir.resolve("old.txt").toString(), "--recipient", newId.recipient());
         assertEquals(2, again.exit(), "an existing OUT is refused: " + again);
         Run noKey = run("rekey", in.toString(), dir.resolve("x.tar.gz").toString(), "--identity", dir.resolve("old.txt").toString());

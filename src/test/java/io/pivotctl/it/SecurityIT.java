@@ -93,7 +93,7 @@ class SecurityIT {
         Cli.Result sig = record(Cli.run("import", archive.toString(), "--kubeconfig", servers.target().kubeconfig().toString(),
                 "--passphrase-file", passFile.toString(), "--verify-key", otherKey + ".pub", "--dry-run"));
         assertEquals(3, sig.exitCode(), sig.toString());
-        assertTrue(sig.err().contains("manifest signature does not verify with the given key"), sig.err());
+        assertTrue(sig.err().contains("manifest signature (") && sig.err().contains(") does not verify with the given key"), sig.err());
 
         Path identity = dir.resolve("id.txt");
         record(Cli.run("keygen", "-o", identity.toString()));
