@@ -165,6 +165,25 @@ class RollbackOwnershipIT {
         assertEquals(List.of(), ImportWatch.journals(servers.home()));
     }
 
+    /** The journal is named by the target's cluster id: one that cannot be read stops the import, never "unknown". */
+    @Test
+    void anUnreadableClusterIdIsAnErrorAndNothingIsWritten() {
+        String name = unique("no-id");
+        Path archive = new HandMadeArchive().add(archived(name, "src-no-id", "v", null, null), "configmaps", 0)
+                .write(dir.resolve(unique("no-id") + ".tar.gz"));
+        servers.targetProxy().add(FaultProxy.Rule.status("GET", "/api/v1/namespaces/kube-system", 403, 1000));
+
+        Cli.Result r = Cli.run(importArgs(archive, servers.targetProxy().kubeconfig().toString()));
+
+        assertEquals(1, r.exitCode(), r.toString());
+        List<String> errors = r.err().lines().filter(l -> l.startsWith("error")).toList();
+        assertEquals(1, errors.size(), "one line: " + r.err());
+        assertTrue(errors.get(0).contains("cannot read the target's cluster id"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertNull(target().configMaps().inNamespace("metal3").withName(name).get(), "nothing written");
+        assertEquals(List.of(), ImportWatch.journals(servers.home()), "no journal named 'unknown'");
+    }
+
     @Test
     void theRollbackAfterAFailedUpdateRunRestoresThePreExistingObjectToo() {
         Updated u = Updated.prepare();
