@@ -78,7 +78,8 @@ public final class DryRuns {
         return CoreObjectRules.whyNotProven(body);
     }
 
-    private static boolean isCore(ObjectId id) {
+    /** A core Secret or ConfigMap: the only kinds whose dry run may be skipped. */
+    static boolean isCore(ObjectId id) {
         return id.group().isEmpty() && (id.kind().equals("Secret") || id.kind().equals("ConfigMap"));
     }
 

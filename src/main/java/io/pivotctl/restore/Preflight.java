@@ -140,7 +140,7 @@ final class Preflight {
             return AdmissionFacts.unknown("--preflight=every-object");
         }
         Set<String> namespaces = new TreeSet<>();
-        planned.stream().map(PlannedObject::id).filter(id -> id.group().isEmpty() && (id.kind().equals("Secret") || id.kind().equals("ConfigMap")))
+        planned.stream().map(PlannedObject::id).filter(DryRuns::isCore)
                 .map(ObjectId::namespace).filter(ns -> !toCreate.contains(ns)).forEach(namespaces::add);
         return namespaces.isEmpty() ? AdmissionFacts.unknown("no core Secret or ConfigMap in an existing namespace")
                 : AdmissionFacts.read(client, discovery, namespaces);
