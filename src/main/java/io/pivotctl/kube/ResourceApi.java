@@ -45,6 +45,14 @@ public interface ResourceApi {
     /** Deletes with a UID precondition: the server deletes only the object with that UID. */
     Guarded delete(ResourceType type, String namespace, String name, String uid);
 
+    /**
+     * As {@link #delete}, with {@code propagationPolicy: Orphan}: the garbage collector takes the object's
+     * ownerReference off every dependent instead of deleting them, so a dependent that is not the caller's (made since,
+     * by a controller or a person) survives. The object stays, Terminating with the {@code orphan} finalizer, until the
+     * garbage collector has done that; the caller waits for it to be gone.
+     */
+    Guarded deleteOrphaning(ResourceType type, String namespace, String name, String uid);
+
     /** The server's address, for messages. */
     String server();
 

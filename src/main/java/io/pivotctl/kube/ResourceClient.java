@@ -230,8 +230,17 @@ public final class ResourceClient implements ResourceApi {
 
     @Override
     public Guarded delete(ResourceType type, String namespace, String name, String uid) {
-        java.util.Map<String, Object> options = java.util.Map.of("apiVersion", "v1", "kind", "DeleteOptions",
-                "preconditions", java.util.Map.of("uid", uid));
+        return deleteIf(type, namespace, name, uid, java.util.Map.of("apiVersion", "v1", "kind", "DeleteOptions",
+                "preconditions", java.util.Map.of("uid", uid)));
+    }
+
+    @Override
+    public Guarded deleteOrphaning(ResourceType type, String namespace, String name, String uid) {
+        return deleteIf(type, namespace, name, uid, java.util.Map.of("apiVersion", "v1", "kind", "DeleteOptions",
+                "preconditions", java.util.Map.of("uid", uid), "propagationPolicy", "Orphan"));
+    }
+
+    private Guarded deleteIf(ResourceType type, String namespace, String name, String uid, java.util.Map<String, Object> options) {
         return guarded(type, namespace, name, uid, () -> call("delete " + type.qualifiedResource() + " " + name(type, namespace, name) + " if uid " + uid,
                 () -> conn.client().raw(path(type, namespace, name), "DELETE", options)));
     }

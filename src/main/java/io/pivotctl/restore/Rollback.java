@@ -17,7 +17,9 @@ import java.util.TreeMap;
 /**
  * Undoes what the journal says this import did. Updated objects get their previous content back first
  * ({@link UpdateRestore}); created objects are deleted, dependents before owners (highest level first), after removing
- * the finalizers they brought along so deletes complete without their controllers; created namespaces and CRDs go last
+ * the finalizers they brought along so deletes complete without their controllers, each with
+ * {@code propagationPolicy: Orphan} (a dependent made since by someone else keeps living), and the rollback waits
+ * until the garbage collector has let them go ({@link DeletionWait}); created namespaces and CRDs go last
  * ({@link CrdRemoval}). Every finalizer patch and delete carries the UID this run recorded: an object of the same name
  * that is not the one this run created (someone recreated it since) is reported and left alone. A create that an updated
  * object which could not be restored still names as owner stays, or the garbage collector would take that object. A
@@ -58,9 +60,17 @@ final class Rollback {
     private final RollbackLog log;
     /** This run's creates that must stay (an object not restored names them as owners); null: none may be deleted. */
     private Set<String> keep = Set.of();
+    /** Orphaning deletes not yet seen completed. */
+    private final List<DeletionWait.Deleted> deleted = new ArrayList<>();
+    private final java.time.Duration waitTimeout;
 
     Rollback(ResourceApi api, Map<String, ResourceType> typesByResource, NamespaceContents namespaces) {
+        this(api, typesByResource, namespaces, DeletionWait.TIMEOUT);
+    }
+
+    Rollback(ResourceApi api, Map<String, ResourceType> typesByResource, NamespaceContents namespaces, java.time.Duration waitTimeout) {
         this.api = api;
+        this.waitTimeout = waitTimeout;
         this.namespaces = namespaces;
         this.log = new RollbackLog(api);
         this.typesByResource = new HashMap<>(typesByResource);
@@ -95,6 +105,7 @@ final class Rollback {
         // dependents before owners: a higher level owns nothing of a lower one; in a level, newest first
         creates.stream().sorted(Comparator.comparingInt((Journal.Record r) -> r.level() == null ? -1 : r.level()).reversed())
                 .forEach(r -> delete(typesByResource.get(r.resource()), r.resource(), r.objectId(), r.newUid()));
+        awaitDeletes();
         if (sweep.runId() != null) {
             last.addAll(unconfirmedNamespaces(sweep, last));
         }
@@ -102,6 +113,21 @@ final class Rollback {
         CrdRemoval crds = new CrdRemoval(api, log);
         last.stream().filter(r -> r.op() == Journal.Op.CRD).forEach(r -> crds.remove(r, sweep.runId()));
         return log.report();
+    }
+
+    /**
+     * Waits for the orphaning deletes to complete (the garbage collector's part), so that what this rollback reports
+     * as deleted is gone and the namespaces it created can be judged empty.
+     */
+    private void awaitDeletes() {
+        if (deleted.isEmpty() || log.skipUnreachable("wait for " + deleted.size() + " deleted object(s) to be gone")) {
+            return;
+        }
+        for (DeletionWait.Deleted d : new DeletionWait(api, waitTimeout).await(deleted)) {
+            log.failed(d.id() + " is still Terminating after " + waitTimeout.toSeconds() + " s: it was deleted with propagationPolicy Orphan "
+                    + "and waits for the garbage collector to take its ownerReference off its dependents (is kube-controller-manager running on the target?)");
+        }
+        deleted.clear();
     }
 
     /** Puts back what the run updated; what could not be restored keeps the creates it names as owners. */
@@ -183,6 +209,22 @@ final class Rollback {
         delete(ResourceType.NAMESPACE, r.resource(), id, r.newUid());
     }
 
+    /**
+     * A created namespace goes with the default propagation: it is deleted only when it holds nothing but this run's
+     * objects. Anything else orphans its dependents: one made since by a controller or a person (never journaled) is
+     * not this run's to take, and this run's own dependents were deleted before their owners anyway.
+     */
+    private ResourceApi.Guarded deleteOne(ResourceType type, ObjectId id, String uid) {
+        if (type.equals(ResourceType.NAMESPACE)) {
+            return api.delete(type, id.namespace(), id.name(), uid);
+        }
+        ResourceApi.Guarded result = api.deleteOrphaning(type, id.namespace(), id.name(), uid);
+        if (result == ResourceApi.Guarded.DONE) {
+            deleted.add(new DeletionWait.Deleted(type, id, uid));
+        }
+        return result;
+    }
+
     /** The first three, and how many more. */
     static String firstFew(List<String> all) {
         return String.join(", ", all.subList(0, Math.min(3, all.size()))) + (all.size() > 3 ? " and " + (all.size() - 3) + " more" : "");
@@ -208,8 +250,8 @@ final class Rollback {
         try {
             // each call retries transient failures itself
             ResourceApi.Guarded patched = api.clearFinalizers(type, id.namespace(), id.name(), uid);
-            ResourceApi.Guarded deleted = patched == ResourceApi.Guarded.DONE ? api.delete(type, id.namespace(), id.name(), uid) : patched;
-            switch (deleted) {
+            ResourceApi.Guarded result = patched == ResourceApi.Guarded.DONE ? deleteOne(type, id, uid) : patched;
+            switch (result) {
                 case DONE -> log.undone("deleted " + id);
                 case GONE -> log.undone("deleted " + id + " (already gone)");
                 case OTHER_UID -> log.leftAlone(id + " (an object of that name exists, but not the one this import created: UID differs)");

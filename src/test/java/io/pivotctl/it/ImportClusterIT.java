@@ -48,7 +48,7 @@ class ImportClusterIT {
     static final String GLOBAL_POOL = "provisioning-global";
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstream()).withFleet(site()).withGarbageCollector();
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstream()).withFleet(site());
 
     /** Two Clusters sharing a Metal3MachineTemplate (owned by both) and a GlobalInClusterIPPool (named by both data templates), one spare host. */
     static List<ObjectNode> site() {

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ReleaseChaosIT {
 
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstreamOrFixtures()).withGarbageCollector();
+    static final ApiServersExtension servers = ApiServersExtension.one().withCrds(CrdSet.upstreamOrFixtures());
 
     static RestartableApiServer twin;
     static TestKey key;

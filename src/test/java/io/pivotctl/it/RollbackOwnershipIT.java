@@ -41,7 +41,7 @@ class RollbackOwnershipIT {
     @RegisterExtension
     static final ApiServersExtension servers = ApiServersExtension.two().withSourceCrds(CrdSet.fixtures())
             .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1))
-            .withTargetNamespace("metal3").withProxiedTarget().withGarbageCollector();
+            .withTargetNamespace("metal3").withProxiedTarget();
 
     @TempDir
     static Path dir;
@@ -163,6 +163,36 @@ class RollbackOwnershipIT {
         assertTrue((r.out() + r.err()).contains("restored ConfigMap metal3/" + u.shared()), r.toString());
         u.assertPreviousContent();
         assertEquals(List.of(), ImportWatch.journals(servers.home()));
+    }
+
+    /**
+     * Rollback deletes what this run created with propagationPolicy Orphan: a dependent someone made since under an
+     * object of this run (a controller, a person) is not this run's, and the garbage collector must not take it.
+     */
+    @Test
+    void rollbackOrphansADependentSomeoneElseMadeUnderAnObjectThisRunCreated() {
+        String owner = unique("owner");
+        Path archive = ownerSharedLate(owner, unique("shared"), unique("late"));
+        refuseTheSecondConfigMapCreate();
+        Cli.Result failed = Cli.run(importArgs(archive, servers.targetProxy().kubeconfig().toString(), "--no-rollback"));
+        assertEquals(1, failed.exitCode(), failed.toString());
+        ConfigMap created = target().configMaps().inNamespace("metal3").withName(owner).get();
+        assertNotNull(created, "the run created the owner before it failed");
+        String theirs = unique("theirs");
+        target().configMaps().inNamespace("metal3").resource(new ConfigMapBuilder().withNewMetadata().withName(theirs)
+                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName(owner)
+                        .withUid(created.getMetadata().getUid()).build())
+                .endMetadata().addToData("k", "theirs").build()).create();
+
+        Cli.Result r = Cli.run(importArgs(archive, servers.target().kubeconfig().toString(), "--rollback"));
+
+        assertEquals(0, r.exitCode(), r.toString());
+        assertNull(target().configMaps().inNamespace("metal3").withName(owner).get(), "the owner this run created is gone when the rollback returns");
+        awaitGarbageCollector();
+        ConfigMap after = target().configMaps().inNamespace("metal3").withName(theirs).get();
+        assertNotNull(after, "the garbage collector took someone's object with the owner this run created");
+        assertEquals(Map.of("k", "theirs"), after.getData());
+        assertTrue(after.getMetadata().getOwnerReferences().isEmpty(), "orphaned: the reference to the deleted owner is gone");
     }
 
     /** The journal is named by the target's cluster id: one that cannot be read stops the import, never "unknown". */

@@ -30,8 +30,7 @@ class GarbageCollectorFactsIT {
 
     @RegisterExtension
     static final ApiServersExtension servers = ApiServersExtension.one()
-            .withCrds(CrdSet.upstreamFiles("baremetal-operator/metal3.io_baremetalhosts.yaml", "baremetal-operator/metal3.io_hardwaredata.yaml"))
-            .withGarbageCollector();
+            .withCrds(CrdSet.upstreamFiles("baremetal-operator/metal3.io_baremetalhosts.yaml", "baremetal-operator/metal3.io_hardwaredata.yaml"));
 
     static final ResourceDefinitionContext BMH = context("BareMetalHost", "baremetalhosts");
     static final ResourceDefinitionContext HWDATA = context("HardwareData", "hardwaredata");

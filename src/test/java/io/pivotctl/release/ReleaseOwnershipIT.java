@@ -55,7 +55,7 @@ class ReleaseOwnershipIT {
 
     @RegisterExtension
     static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstream()).withFleet(RealSite.objects())
-            .withProxiedTarget().withGarbageCollector();
+            .withProxiedTarget();
 
 
     static final String NS = RealSite.NS;

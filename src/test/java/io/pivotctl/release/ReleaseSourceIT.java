@@ -60,7 +60,7 @@ class ReleaseSourceIT {
 
     /** Source and target serve the upstream CRDs; the source holds the inventory. */
     @RegisterExtension
-    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstream()).withFleet(INVENTORY).withGarbageCollector();
+    static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstream()).withFleet(INVENTORY);
 
     @TempDir
     static Path dir;

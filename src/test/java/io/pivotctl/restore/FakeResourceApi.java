@@ -124,6 +124,20 @@ final class FakeResourceApi implements ResourceApi {
         return g;
     }
 
+    /** False: orphaning deletes leave the object in place, as a server whose garbage collector does not run does. */
+    boolean garbageCollector = true;
+
+    /** Recorded as a delete with " orphan" after the UID; the object goes at once unless {@link #garbageCollector} is off. */
+    @Override
+    public Guarded deleteOrphaning(ResourceType type, String namespace, String name, String uid) {
+        calls.add("delete " + key(type, namespace, name) + " uid=" + uid + " orphan");
+        Guarded g = guard(type, namespace, name, uid);
+        if (g == Guarded.DONE && garbageCollector) {
+            objects.remove(key(type, namespace, name));
+        }
+        return g;
+    }
+
     private Guarded guard(ResourceType type, String namespace, String name, String uid) {
         ObjectNode o = objects.get(key(type, namespace, name));
         if (o == null) {

@@ -77,7 +77,7 @@ class RollbackOwnershipTest {
         ObjectNode shared = target.objects.get(FakeResourceApi.key(CM, "m3", "shared"));
         assertEquals("theirs", shared.path("data").path("k").asText());
         assertFalse(shared.path("metadata").has("ownerReferences"), "no longer owned by what this run created: " + shared);
-        assertEquals(List.of("update configmaps m3/shared", "unfinalize configmaps m3/owner uid=o1", "delete configmaps m3/owner uid=o1"), target.calls);
+        assertEquals(List.of("update configmaps m3/shared", "unfinalize configmaps m3/owner uid=o1", "delete configmaps m3/owner uid=o1 orphan"), target.calls);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.pivotctl.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pivotctl.kube.ResourceType;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -52,8 +54,8 @@ class RollbackTest {
                             t.put(POOLS, "", "pool", "u3");
                             t.put(MACHINES, "m3", "a-1", "u4");
                         }, List.of(),
-                        List.of("machines.cluster.x-k8s.io m3/a-1 uid=u4", "machines.cluster.x-k8s.io m3/a-0 uid=u2",
-                                "globalinclusterippools.ipam.cluster.x-k8s.io pool uid=u3", "clusters.cluster.x-k8s.io m3/a uid=u1",
+                        List.of("machines.cluster.x-k8s.io m3/a-1 uid=u4 orphan", "machines.cluster.x-k8s.io m3/a-0 uid=u2 orphan",
+                                "globalinclusterippools.ipam.cluster.x-k8s.io pool uid=u3 orphan", "clusters.cluster.x-k8s.io m3/a uid=u1 orphan",
                                 "namespaces m3 uid=n1", "customresourcedefinitions.apiextensions.k8s.io clusters.cluster.x-k8s.io uid=c1"),
                         List.of("deleted Machine.cluster.x-k8s.io m3/a-1", "deleted Machine.cluster.x-k8s.io m3/a-0",
                                 "deleted GlobalInClusterIPPool.ipam.cluster.x-k8s.io pool", "deleted Cluster.cluster.x-k8s.io m3/a",
@@ -73,7 +75,7 @@ class RollbackTest {
                             t.put(ResourceType.NAMESPACE, "", "m3", "n1");
                             t.put(CLUSTERS, "m3", "a", "u1");
                         }, List.of("ConfigMap theirs"),
-                        List.of("clusters.cluster.x-k8s.io m3/a uid=u1"), List.of("deleted Cluster.cluster.x-k8s.io m3/a"),
+                        List.of("clusters.cluster.x-k8s.io m3/a uid=u1 orphan"), List.of("deleted Cluster.cluster.x-k8s.io m3/a"),
                         List.of("namespace m3 (created by this import, but it now also holds ConfigMap theirs)"), 0),
                 new Case("a create journaled without a UID is never deleted by name",
                         List.of(create(CLUSTERS, "m3", "a", null, 0)), t -> t.put(CLUSTERS, "m3", "a", "u1"), List.of(),
@@ -96,5 +98,31 @@ class RollbackTest {
         assertEquals(c.failures(), report.failures().size(), report.failures().toString());
         // every finalizer patch is guarded like its delete
         target.calls.stream().filter(s -> s.startsWith("unfinalize ")).forEach(s -> assertEquals(true, s.contains(" uid="), s));
+    }
+
+    @Test
+    void aDeleteTheGarbageCollectorNeverCompletesIsReportedNotCountedAsDone() {
+        FakeResourceApi target = new FakeResourceApi();
+        target.garbageCollector = false;
+        target.put(CLUSTERS, "m3", "a", "u1");
+        target.put(MACHINES, "m3", "a-0", "u2");
+        Rollback.Report report = new Rollback(target, Map.of(CLUSTERS.qualifiedResource(), CLUSTERS, MACHINES.qualifiedResource(), MACHINES),
+                (ns, run) -> List.of(), java.time.Duration.ofMillis(300))
+                .run(List.of(create(CLUSTERS, "m3", "a", "u1", 0), create(MACHINES, "m3", "a-0", "u2", 1)), Map.of(), Rollback.Sweep.NONE);
+
+        assertEquals(2, report.failures().size(), report.failures().toString());
+        assertTrue(report.failures().get(0).contains("Machine.cluster.x-k8s.io m3/a-0 is still Terminating"), report.failures().toString());
+        assertTrue(report.failures().get(1).contains("is kube-controller-manager running on the target?"), report.failures().toString());
+    }
+
+    @Test
+    void aCreatedObjectIsDeletedOrphaningAndOnceGoneIsNoFailure() {
+        FakeResourceApi target = new FakeResourceApi();
+        target.put(CLUSTERS, "m3", "a", "u1");
+        Rollback.Report report = new Rollback(target, Map.of(CLUSTERS.qualifiedResource(), CLUSTERS), (ns, run) -> List.of(), java.time.Duration.ofMillis(300))
+                .run(List.of(create(CLUSTERS, "m3", "a", "u1", 0)), Map.of(), Rollback.Sweep.NONE);
+
+        assertEquals(List.of(), report.failures());
+        assertTrue(target.calls.contains("delete clusters.cluster.x-k8s.io m3/a uid=u1 orphan"), target.calls.toString());
     }
 }

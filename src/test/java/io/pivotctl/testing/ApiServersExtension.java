@@ -20,13 +20,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The one set-up of every integration test class: real API servers ({@link #none()}, {@link #one()}, or
  * {@link #two()}: source and target) with their CRDs, the fleet loaded into the source, the namespace the target
  * imports into, fault proxies in front of them, kube-controller-manager's garbage-collector and namespace controllers
- * when asked, and a pivotctl home directory and age key of the class's own. Use with {@code @RegisterExtension static}:
+ * on every server (as on every real cluster: rollback and release-source delete with {@code propagationPolicy: Orphan},
+ * which only the garbage collector completes), and a pivotctl home directory and age key of the class's own. Use with {@code @RegisterExtension static}:
  *
  * <pre>{@code
  * @RegisterExtension
  * static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstream())
  *         .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 1, 1)), 1))
- *         .withTargetNamespace("metal3").withProxiedTarget().withGarbageCollector();
+ *         .withTargetNamespace("metal3").withProxiedTarget();
  * }</pre>
  *
  * <p>Before the class: the servers (from {@link ServerPool}: servers an earlier class gave back, emptied, or new ones
@@ -49,7 +50,6 @@ public final class ApiServersExtension implements BeforeAllCallback, BeforeEachC
     private String targetNamespace;
     private boolean proxiedSource;
     private boolean proxiedTarget;
-    private boolean garbageCollector;
     private boolean resetTargetBeforeEach;
 
     private ServerPool pool;
@@ -121,12 +121,6 @@ public final class ApiServersExtension implements BeforeAllCallback, BeforeEachC
         return this;
     }
 
-    /** Every server runs the garbage-collector and namespace controllers, as real clusters do. */
-    public ApiServersExtension withGarbageCollector() {
-        this.garbageCollector = true;
-        return this;
-    }
-
     /** Each test starts from a target without archived objects or journals ({@link #resetTarget}): any order works. */
     public ApiServersExtension withTargetResetBeforeEach() {
         this.resetTargetBeforeEach = true;
@@ -142,17 +136,13 @@ public final class ApiServersExtension implements BeforeAllCallback, BeforeEachC
         if (count == 0) {
             return;
         }
-        if (garbageCollector) {
-            ControllerManager.requireBinary();
-        }
+        ControllerManager.requireBinary();
         pool = context.getRoot().getStore(STORE).getOrComputeIfAbsent(ServerPool.class, k -> new ServerPool(), ServerPool.class);
         servers.addAll(pool.take(wants()));
         if (!fleet.isEmpty()) {
             InventoryLoader.load(source().kubeconfig(), fleet, 8);
         }
-        if (garbageCollector) {
-            servers.forEach(TestApiServer::ensureGarbageCollector);
-        }
+        servers.forEach(TestApiServer::ensureGarbageCollector);
         if (proxiedSource) {
             sourceProxy = new FaultProxy(source().url());
         }
@@ -180,9 +170,7 @@ public final class ApiServersExtension implements BeforeAllCallback, BeforeEachC
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (garbageCollector) {
-            servers.forEach(TestApiServer::ensureGarbageCollector);
-        }
+        servers.forEach(TestApiServer::ensureGarbageCollector);
         if (resetTargetBeforeEach) {
             resetTarget();
         }

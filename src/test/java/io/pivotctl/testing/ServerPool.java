@@ -13,13 +13,13 @@ import java.util.function.Function;
 /**
  * Test API servers kept for the whole test JVM and handed from one test class to the next. Starting a kube-apiserver
  * and etcd, and above all installing the upstream CRDs (the apiserver rebuilds its OpenAPI document for each of them),
- * is most of a class's set-up on two shared cores. A server a class gives back has its controllers stopped and is
+ * is most of a class's set-up on two shared cores. A server a class gives back is
  * emptied ({@link TargetReset#everything}); it is kept only when it is then as a fresh one with the same CRDs would
  * be: the same CRDs, unchanged since installed; no other cluster-wide or RBAC object, ServiceAccount, Pod, Service or
  * Deployment added; nothing left; no namespace Terminating. A class gets a kept server only when every namespace on it
  * is one the class asks for anyway (so a test that asserts a namespace was not there before still can). Anything else
  * closes the server, with one line saying why: no class ever sees another's leftovers. At most {@link #MAX_IDLE}
- * servers wait; all are closed when the test run ends (the root {@code ExtensionContext.Store} closes the pool).
+ * servers wait, each with its garbage-collector and namespace controllers still running; all are closed when the test run ends (the root {@code ExtensionContext.Store} closes the pool).
  */
 final class ServerPool implements AutoCloseable {
 
@@ -126,7 +126,7 @@ final class ServerPool implements AutoCloseable {
             crdKey = crdKeys.remove(server);
             reusable = new TreeSet<>(wantedEver);
         }
-        server.stopGarbageCollector();
+        // the controllers keep running: the next class wants them too, and a restart costs their start-up and sync
         String notKept = before == null ? "not from this pool" : closed ? "the run is over" : null;
         try {
             if (notKept == null) {
@@ -162,12 +162,29 @@ final class ServerPool implements AutoCloseable {
         if (left > 0) {
             return left + " object(s) left after the reset";
         }
-        if (c.namespaces().list().getItems().stream().anyMatch(n -> n.getMetadata().getDeletionTimestamp() != null)) {
-            return "a namespace is Terminating";
+        if (!noNamespaceTerminating(c)) {
+            return "a namespace is still Terminating after 30 s";
         }
         Set<String> extra = testNamespaces(c);
         extra.removeAll(reusable);
         return extra.isEmpty() ? null : "namespace(s) " + extra + " no test class asks for";
+    }
+
+    /** The namespace controller empties and removes a deleted namespace soon; waits up to 30 s for it. */
+    private static boolean noNamespaceTerminating(KubernetesClient c) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (c.namespaces().list().getItems().stream().anyMatch(n -> n.getMetadata().getDeletionTimestamp() != null)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -86,15 +86,24 @@ public final class TargetReset {
         }
     }
 
-    /** Finalizers first: no controller runs here that would ever remove them. */
+    /**
+     * Finalizers first: no provider controller runs here that would ever remove theirs. The garbage collector does
+     * run, so the object may go meanwhile (a dependent of something deleted before it): gone is what we wanted.
+     */
     private static <T extends HasMetadata> void stripAndDelete(Resource<T> one, T seen) {
-        if (seen.getMetadata().getFinalizers() != null && !seen.getMetadata().getFinalizers().isEmpty()) {
-            one.edit(x -> {
-                x.getMetadata().setFinalizers(List.of());
-                return x;
-            });
+        try {
+            if (seen.getMetadata().getFinalizers() != null && !seen.getMetadata().getFinalizers().isEmpty()) {
+                one.edit(x -> {
+                    x.getMetadata().setFinalizers(List.of());
+                    return x;
+                });
+            }
+            one.delete();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
         }
-        one.delete();
     }
 
     /** What {@link #everything} could not delete: objects still there (a finalizer set again meanwhile, say). */
