@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class ControllerManager implements AutoCloseable {
 
-    private static final Duration READY = Duration.ofSeconds(90);
+    /** Generous: on two cores shared with other servers the first sync over 50 CRDs' types takes a while. */
+    private static final Duration READY = Duration.ofSeconds(180);
 
     private final TestApiServer server;
     private final Path log;
@@ -77,6 +78,11 @@ public final class ControllerManager implements AutoCloseable {
                 "--leader-elect=false",
                 "--use-service-account-credentials=false",
                 "--port=0",
+                // the namespace controller lists and deletes every resource type (about 90 with the upstream CRDs) per
+                // namespace: at the default 20 requests/s its client throttles itself for seconds per namespace; the
+                // controllers decide the same, only sooner
+                "--kube-api-qps=200",
+                "--kube-api-burst=400",
                 "--secure-port=0",
                 // resyncs and retries as a real cluster's defaults, but a log that says when the GC synced
                 "--v=2"));

@@ -146,7 +146,9 @@ final class ServerPool implements AutoCloseable {
         synchronized (this) {
             idle.addFirst(new Idle(server, crdKey, testNamespaces(server.client())));
             while (idle.size() > MAX_IDLE) {
-                idle.removeLast().server().close();
+                Idle evicted = idle.removeLast();
+                System.err.println("[ServerPool] closing " + evicted.server().url() + ": more than " + MAX_IDLE + " idle (" + evicted.crdKey() + ")");
+                evicted.server().close();
             }
         }
     }
@@ -155,7 +157,7 @@ final class ServerPool implements AutoCloseable {
     private static String whyNotReusable(TestApiServer server, String before, Set<String> reusable) {
         String after = fingerprint(server);
         if (!after.equals(before)) {
-            return "changed beyond what a reset undoes";
+            return "changed beyond what a reset undoes: " + changedLines(before, after);
         }
         KubernetesClient c = server.client();
         int left = TargetReset.leftAfterEverything(c);
@@ -168,6 +170,32 @@ final class ServerPool implements AutoCloseable {
         Set<String> extra = testNamespaces(c);
         extra.removeAll(reusable);
         return extra.isEmpty() ? null : "namespace(s) " + extra + " no test class asks for";
+    }
+
+    /** The fingerprint lines that differ, as "was -> now", cut short: what the class left behind. */
+    private static String changedLines(String before, String after) {
+        List<String> was = List.of(before.split("\n"));
+        List<String> now = List.of(after.split("\n"));
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(was.size(), now.size()); i++) {
+            if (!was.get(i).equals(now.get(i))) {
+                Set<String> gone = items(was.get(i));
+                Set<String> added = items(now.get(i));
+                Set<String> common = new TreeSet<>(gone);
+                common.retainAll(added);
+                gone.removeAll(common);
+                added.removeAll(common);
+                out.add(was.get(i).substring(0, was.get(i).indexOf('=')) + ": was " + gone + ", now " + added);
+            }
+        }
+        String all = String.join("; ", out);
+        return all.length() > 400 ? all.substring(0, 400) + "..." : all;
+    }
+
+    /** The items of one fingerprint line, "crd=[a@1, b@2]". */
+    private static Set<String> items(String line) {
+        String list = line.substring(line.indexOf('=') + 2, line.length() - 1);
+        return list.isEmpty() ? new TreeSet<>() : new TreeSet<>(List.of(list.split(", ")));
     }
 
     /** The namespace controller empties and removes a deleted namespace soon; waits up to 30 s for it. */
