@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pivotctl.Json;
 import io.pivotctl.bench.BenchReport.FleetRun;
 import io.pivotctl.bench.BenchReport.PivotWindow;
-import io.pivotctl.bench.BenchReport.Row;
 import io.pivotctl.crypto.AgeIdentity;
 import io.pivotctl.crypto.IdentityFiles;
 import io.pivotctl.kube.ClusterConnection;
@@ -24,15 +23,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The benchmark harness behind scripts/bench.sh: for each N, fresh source and target API servers, the synthetic fleet of
  * N hosts loaded into the source, then on the same servers: pivotctl export (to a file and to S3) vs
  * `kubectl get ... -A -o json`, pivotctl import vs a sequential create baseline and a parallel create ceiling, and
- * pivotctl verify of the target, which must find it equal (a fast but wrong import fails the bench); then, on fresh
+ * pivotctl verify of the target, which must find it equal (a fast but wrong import fails the bench); issue 20's rows of
+ * a signed archive (signed export, validate --verify-key, the import row's --require-signature, backups list, inspect
+ * s3://); with a base jar, its export, import and verify beside ours (issue 23's CPU comparison); then, on fresh
  * servers, the pivot window: every step of the runbook from export --pause to release-source, timed. pivotctl runs
- * as a separate JVM (-Xmx256m, -v for its request count) under /usr/bin/time -v for peak RSS.
- * Usage: {@code Bench JAR OUT_JSON N...}; target/bench.json is rewritten after each N, so a failure keeps what was measured.
+ * as a separate JVM (-Xmx256m, -v for its request count) under /usr/bin/time -v for peak RSS and CPU.
+ * Usage: {@code Bench JAR OUT_JSON [--base-jar BASE_JAR] N...}; target/bench.json is rewritten after each N, so a
+ * failure keeps what was measured.
  */
 public final class Bench {
 
@@ -46,84 +49,110 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
         Path out = Path.of(args[1]);
+        int first = 2;
+        Path baseJar = null;
+        if (args.length > 3 && args[2].equals("--base-jar")) {
+            baseJar = Path.of(args[3]);
+            first = 4;
+        }
+        String baseName = baseJar == null ? null : baseJar.getFileName().toString();
         Map<String, Object> machine = Machine.describe();
         List<FleetRun> fleets = new ArrayList<>();
         List<PivotWindow> pivots = new ArrayList<>();
         String failure = null;
-        for (int i = 2; i < args.length && failure == null; i++) {
+        for (int i = first; i < args.length && failure == null; i++) {
             int hosts = Integer.parseInt(args[i]);
             try {
-                fleets.add(run(jar, hosts));
+                fleets.add(run(jar, baseJar, hosts));
                 pivots.add(pivotWindow(jar, hosts));
             } catch (Exception e) {
                 failure = "N=" + hosts + ": " + e.getMessage();
             }
-            Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(BenchReport.of(machine, fleets, pivots, failure)));
+            BenchReport report = BenchReport.of(machine, fleets, pivots, baseName, failure);
+            Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         }
-        BenchReport report = BenchReport.of(machine, fleets, pivots, failure);
-        System.out.println(report.markdown());
+        System.out.println(BenchReport.of(machine, fleets, pivots, baseName, failure).markdown());
         if (failure != null) {
             System.err.println("[bench] FAILED " + failure);
         }
         System.exit(failure == null ? 0 : 1);
     }
 
-    /** One fleet size, every row measured on the same two servers; throws when any step fails or verify finds a difference. */
-    static FleetRun run(Path jar, int hosts) throws Exception {
-        List<Row> rows = new ArrayList<>();
+    /** The servers of one fleet size: source, target, the base jar's own target (null without a base jar), S3Proxy. */
+    record Site(TestApiServer source, TestApiServer target, TestApiServer baseTarget, S3Server s3) {
+    }
+
+    /**
+     * One fleet size, every row measured on the same servers; throws when any step fails or verify finds a difference.
+     * {@code baseJar} (null: none) adds the base jar's export, import (into a third server, as empty as the target) and
+     * verify, each right after the current jar's.
+     */
+    static FleetRun run(Path jar, Path baseJar, int hosts) throws Exception {
         Path dir = Files.createTempDirectory("pivotctl-bench");
-        List<TestApiServer> servers = TestApiServer.startAll(List.of(CrdSet.upstreamOrFixtures(), CrdSet.upstreamOrFixtures()));
-        try (TestApiServer source = servers.get(0); TestApiServer target = servers.get(1)) {
-            log("N=" + hosts + ": loading the fleet into the source, " + FleetLoader.CLUSTERS_IN_FLIGHT + " clusters at a time");
-            FleetLoader.Loaded loaded = FleetLoader.load(source.kubeconfig(), NAMESPACE, hosts);
-            int objects = loaded.objects();
-            log(String.format("N=%d: loaded %d objects in %.1f s (%.0f objects/s)", hosts, objects, loaded.seconds(), objects / loaded.seconds()));
-            AgeIdentity id = AgeIdentity.generate();
-            Path key = dir.resolve("key.txt");
-            IdentityFiles.writeNew(key, id.toIdentityFile(Instant.now()).getBytes(StandardCharsets.UTF_8));
-            Path archive = dir.resolve("fleet.tar.gz");
-            String src = source.kubeconfig().toString();
-            String dst = target.kubeconfig().toString();
-
-            log("N=" + hosts + ": kubectl list baseline");
-            String kinds = String.join(",", exportedResources(source));
-            rows.add(Row.of(hosts, objects, "kubectl-list", Command.run(List.of("kubectl", "--kubeconfig", src, "get", kinds, "-A", "-o", "json"), dir,
-                    "kubectl-list", false)));
-
-            log("N=" + hosts + ": pivotctl export");
-            rows.add(Row.of(hosts, objects, "export", Command.run(Command.pivotctl(jar, "export", archive.toString(), "-q", "-v", "--kubeconfig", src,
-                    "-n", NAMESPACE, "--recipient", id.recipient()), dir, "export", true)));
-            long archiveBytes = Files.size(archive);
-
-            log("N=" + hosts + ": pivotctl export to S3");
-            try (S3Server s3 = S3Server.start()) {
-                s3.createBucket("bench");
-                List<String> cmd = new ArrayList<>(List.of("env", "AWS_ENDPOINT_URL=" + s3.endpoint(), "AWS_REGION=us-east-1",
-                        "AWS_ACCESS_KEY_ID=" + S3Server.IDENTITY, "AWS_SECRET_ACCESS_KEY=" + S3Server.CREDENTIAL));
-                cmd.addAll(Command.pivotctl(jar, "export", "s3://bench/fleet.tar.gz", "-q", "-v", "--kubeconfig", src, "-n", NAMESPACE,
-                        "--recipient", id.recipient()));
-                rows.add(Row.of(hosts, objects, "export-s3", Command.run(cmd, dir, "export-s3", true)));
-            }
-
-            log("N=" + hosts + ": pivotctl import");
-            rows.add(Row.of(hosts, objects, "import", Command.run(Command.pivotctl(jar, "import", "-q", "-v", archive.toString(), "--kubeconfig", dst,
-                    "--identity", key.toString(), "--concurrency", "16", "--qps", "0"), dir, "import", true)));
-
-            log("N=" + hosts + ": pivotctl verify of the target against the archive");
-            rows.add(Row.of(hosts, objects, "verify", Command.run(Command.pivotctl(jar, "verify", "-v", archive.toString(), "--kubeconfig", dst,
-                    "--identity", key.toString(), "-o", "json"), dir, "verify", true, VERIFY_DIFFERENCES)));
-            JsonNode report = Json.MAPPER.readTree(Command.out(dir, "verify").toFile());
-            requireEqual(report);
-
-            try (ClusterConnection conn = KubeConnector.connect(new KubeTarget(target.kubeconfig(), null, 16, 0))) {
-                log("N=" + hosts + ": sequential create baseline");
-                rows.add(Row.of(hosts, objects, "sequential", Measured.wall(CreateBaseline.creates(conn, hosts, "bench-seq", 1))));
-                log("N=" + hosts + ": parallel create ceiling");
-                rows.add(Row.of(hosts, objects, "parallel", Measured.wall(CreateBaseline.creates(conn, hosts, "bench-par", 16))));
-            }
-            return new FleetRun(hosts, objects, loaded.seconds(), archiveBytes, rows, true, report.path("objectsChecked").asInt());
+        List<CrdSet> crds = IntStream.range(0, baseJar == null ? 2 : 3).mapToObj(i -> CrdSet.upstreamOrFixtures()).toList();
+        List<TestApiServer> servers = TestApiServer.startAll(crds);
+        try (S3Server s3 = S3Server.start()) {
+            s3.createBucket(SignedRows.BUCKET);
+            Site site = new Site(servers.get(0), servers.get(1), baseJar == null ? null : servers.get(2), s3);
+            return measure(site, jar, baseJar, hosts, dir);
         } finally {
+            servers.forEach(TestApiServer::close);
             deleteTree(dir);
+        }
+    }
+
+    private static FleetRun measure(Site site, Path jar, Path baseJar, int hosts, Path dir) throws Exception {
+        log("N=" + hosts + ": loading the fleet into the source, " + FleetLoader.CLUSTERS_IN_FLIGHT + " clusters at a time");
+        FleetLoader.Loaded loaded = FleetLoader.load(site.source().kubeconfig(), NAMESPACE, hosts);
+        int objects = loaded.objects();
+        log(String.format("N=%d: loaded %d objects in %.1f s (%.0f objects/s)", hosts, objects, loaded.seconds(), objects / loaded.seconds()));
+        FleetRows rows = new FleetRows(hosts, objects, dir);
+        BenchKeys keys = BenchKeys.make(jar, dir);
+        String src = site.source().kubeconfig().toString();
+        String dst = site.target().kubeconfig().toString();
+        Path archive = dir.resolve("fleet.tar.gz");
+        BaseRows base = baseJar == null ? null : new BaseRows(baseJar, keys, rows);
+        SignedRows signed = new SignedRows(jar, keys, site.s3().endpoint(), rows);
+
+        log("N=" + hosts + ": kubectl list baseline");
+        rows.add("kubectl-list", Command.run(List.of("kubectl", "--kubeconfig", src, "get", String.join(",", exportedResources(site.source())), "-A",
+                "-o", "json"), dir, "kubectl-list", false));
+        log("N=" + hosts + ": pivotctl export" + (base == null ? "" : ", then the base jar's"));
+        rows.pivotctl("export", Command.pivotctl(jar, "export", archive.toString(), "-q", "-v", "--kubeconfig", src, "-n", NAMESPACE,
+                "--recipient", keys.recipient()));
+        if (base != null) {
+            base.export(src);
+        }
+        log("N=" + hosts + ": pivotctl export to S3");
+        rows.pivotctl("export-s3", Command.s3(site.s3().endpoint(), Command.pivotctl(jar, "export", "s3://" + SignedRows.BUCKET + "/fleet.tar.gz",
+                "-q", "-v", "--kubeconfig", src, "-n", NAMESPACE, "--recipient", keys.recipient())));
+        log("N=" + hosts + ": signed export to a file and to S3, validate --verify-key");
+        signed.exportAndValidate(src);
+
+        log("N=" + hosts + ": pivotctl import of the signed archive" + (base == null ? "" : ", then the base jar's import into its own target"));
+        List<String> imp = new ArrayList<>(List.of("import", "-q", "-v", signed.archive().toString(), "--kubeconfig", dst, "--identity",
+                keys.identity().toString(), "--concurrency", "16", "--qps", "0"));
+        imp.addAll(signed.requireSignature());
+        rows.pivotctl("import", Command.pivotctl(jar, imp.toArray(String[]::new)));
+        if (base != null) {
+            base.importInto(site.baseTarget().kubeconfig().toString());
+        }
+        log("N=" + hosts + ": pivotctl verify of the target against the archive");
+        int checked = rows.verify("verify", Command.pivotctl(jar, "verify", "-v", signed.archive().toString(), "--kubeconfig", dst,
+                "--identity", keys.identity().toString(), "-o", "json"));
+        Integer baseChecked = base == null ? null : base.verify(site.baseTarget().kubeconfig().toString());
+        log("N=" + hosts + ": backups list (folder, S3 prefix) and inspect s3:// of the signed archive");
+        signed.list();
+        createBaselines(site.target(), rows, hosts);
+        return new FleetRun(hosts, objects, loaded.seconds(), Files.size(archive), rows.rows(), true, checked, baseChecked);
+    }
+
+    private static void createBaselines(TestApiServer target, FleetRows rows, int hosts) throws InterruptedException {
+        try (ClusterConnection conn = KubeConnector.connect(new KubeTarget(target.kubeconfig(), null, 16, 0))) {
+            log("N=" + hosts + ": sequential create baseline");
+            rows.add("sequential", Measured.wall(CreateBaseline.creates(conn, hosts, "bench-seq", 1)));
+            log("N=" + hosts + ": parallel create ceiling");
+            rows.add("parallel", Measured.wall(CreateBaseline.creates(conn, hosts, "bench-par", 16)));
         }
     }
 

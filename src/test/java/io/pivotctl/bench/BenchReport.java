@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a bench run found, as target/bench.json (this record, serialised) and as Markdown: every row per fleet size, the
@@ -14,7 +15,7 @@ import java.util.Map;
  * {@code failure} names what stopped the run; the fleets measured before it are still reported.
  */
 record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<SizeRatios> ratios, Scaling scaling, List<PivotWindow> pivots,
-        String failure) {
+        List<RssLimit> rssLimits, BaseComparison base, String failure) {
 
     /** The rows in the order they are measured; {@code key} names them in bench.json. */
     static final Map<String, String> ROWS = rows();
@@ -24,12 +25,34 @@ record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<Size
         m.put("kubectl-list", "export baseline: `kubectl get <all exported resources> -A -o json`");
         m.put("export", "pivotctl export to a file (encryption, self-check and archive included)");
         m.put("export-s3", "pivotctl export to S3 (streamed multipart upload to S3Proxy on loopback)");
-        m.put("import", "pivotctl import (preflight dry run, ordering, UID rewrite, status)");
+        m.put("export-signed", "pivotctl export to a file, signed (`--sign-key`, Ed25519 over the manifest's SHA-256)");
+        m.put("export-signed-s3", "pivotctl export to S3, signed (`--sign-key`)");
+        m.put("validate-signed", "pivotctl validate of the signed archive (`--identity --verify-key --require-signature`)");
+        m.put("import", "pivotctl import of the signed archive, `--require-signature --verify-key` (preflight dry run, ordering, UID rewrite, status)");
         m.put("verify", "pivotctl verify of the target against the archive, after the import");
+        m.put("backups-list", "pivotctl backups list of a folder holding the signed archive");
+        m.put("backups-list-s3", "pivotctl backups list of an S3 prefix holding the signed archive");
+        m.put("inspect-s3", "pivotctl inspect s3://... of the signed archive (without `--full`)");
         m.put("sequential", "import baseline: sequential creates, one at a time (no status)");
         m.put("parallel", "import ceiling: 16 parallel creates, no ordering, no status");
         return Collections.unmodifiableMap(m);
     }
+
+    /**
+     * The base jar's rows, measured only when a base jar is given (scripts/bench.sh --base REV): the same fleet, exported
+     * by the base jar and imported into a second target server as empty as the first was, with flags both jars have.
+     */
+    static final Map<String, String> BASE_ROWS = Map.of(
+            "base-export", "base jar: pivotctl export to a file (unsigned)",
+            "base-import", "base jar: pivotctl import of its own archive into a second empty target",
+            "base-verify", "base jar: pivotctl verify of that second target");
+
+    /**
+     * Rows with no pivotctl request count to show: the baselines the harness times itself, and commands that send no
+     * API request (validate, backups list, inspect). The others show "n/a" where pivotctl printed no count.
+     */
+    static final Set<String> NO_REQUEST_COUNT = Set.of("kubectl-list", "sequential", "parallel", "validate-signed", "backups-list",
+            "backups-list-s3", "inspect-s3");
 
     /** The rows whose time per object is compared across fleet sizes. */
     static final List<String> SCALED = List.of("export", "import", "verify");
@@ -39,10 +62,11 @@ record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<Size
             Double requestsPerObject, Double cpuSecondsPer1000Objects) {
 
         static Row of(int hosts, int objects, String key, Measured m) {
-            if (!ROWS.containsKey(key)) {
+            String what = ROWS.containsKey(key) ? ROWS.get(key) : BASE_ROWS.get(key);
+            if (what == null) {
                 throw new IllegalArgumentException("unknown bench row " + key);
             }
-            return new Row(hosts, objects, key, ROWS.get(key), m.seconds(), objects / m.seconds(), m.peakRssKb(), m.apiRequests(),
+            return new Row(hosts, objects, key, what, m.seconds(), objects / m.seconds(), m.peakRssKb(), m.apiRequests(),
                     m.apiRequests() == null ? null : (double) m.apiRequests() / objects, m.cpuSeconds() == null ? null : m.cpuSeconds() * 1000 / objects);
         }
     }
@@ -74,8 +98,12 @@ record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<Size
         }
     }
 
-    /** One fleet size, measured in full; {@code targetEqual} is what verify reported after the import, {@code archiveBytes} the export's size. */
-    record FleetRun(int hosts, int objects, double loadSeconds, long archiveBytes, List<Row> rows, boolean targetEqual, int objectsChecked) {
+    /**
+     * One fleet size, measured in full; {@code targetEqual} is what verify reported after the import, {@code archiveBytes}
+     * the export's size; {@code baseObjectsChecked} what the base jar's verify checked on its target (null: no base jar).
+     */
+    record FleetRun(int hosts, int objects, double loadSeconds, long archiveBytes, List<Row> rows, boolean targetEqual, int objectsChecked,
+            Integer baseObjectsChecked) {
 
         Row row(String key) {
             return rows.stream().filter(r -> r.key().equals(key)).findFirst()
@@ -127,26 +155,61 @@ record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<Size
     }
 
     static BenchReport of(Map<String, Object> machine, List<FleetRun> fleets, List<PivotWindow> pivots, String failure) {
+        return of(machine, fleets, pivots, null, failure);
+    }
+
+    /** {@code baseJar}: the name of the base jar whose rows were measured too (null: none, no comparison). */
+    static BenchReport of(Map<String, Object> machine, List<FleetRun> fleets, List<PivotWindow> pivots, String baseJar, String failure) {
         List<SizeRatios> ratios = new ArrayList<>();
-        fleets.forEach(f -> ratios.add(SizeRatios.of(f)));
-        return new BenchReport(machine, List.copyOf(fleets), ratios, Scaling.of(fleets), List.copyOf(pivots), failure);
+        List<RssLimit> limits = new ArrayList<>();
+        List<CpuVsBase> cpu = new ArrayList<>();
+        for (FleetRun f : fleets) {
+            ratios.add(SizeRatios.of(f));
+            limits.add(RssLimit.of(f, RssLimit.ISSUE_20_MB));
+            cpu.addAll(CpuVsBase.of(f));
+        }
+        BaseComparison base = baseJar == null ? null : new BaseComparison(baseJar, cpu);
+        return new BenchReport(machine, List.copyOf(fleets), ratios, Scaling.of(fleets), List.copyOf(pivots), limits, base, failure);
+    }
+
+    /** Client CPU of the current jar against {@code jar}'s, per fleet size and command, measured in the same run. */
+    record BaseComparison(String jar, List<CpuVsBase> cpu) {
+
+        BaseComparison {
+            cpu = List.copyOf(cpu);
+        }
     }
 
     String markdown() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Machine: %s, %s cores, %s GiB RAM, Java %s, %s%n%n", machine.get("cpu"), machine.get("cores"),
                 machine.get("ramGiB"), machine.get("java"), machine.get("apiserver")));
+        rowTable(b);
+        ratioTable(b);
+        scalingLines(b);
+        rssLimitLines(b);
+        baseTable(b);
+        pivotTable(b);
+        if (failure != null) {
+            b.append("\nFAILED: ").append(failure).append('\n');
+        }
+        return b.toString();
+    }
+
+    private void rowTable(StringBuilder b) {
         b.append("| hosts | objects | what | seconds | objects/s | peak RSS MB | requests/object | CPU s / 1000 objects |\n"
                 + "|---:|---:|---|---:|---:|---:|---:|---:|\n");
         for (FleetRun f : fleets) {
             for (Row r : f.rows()) {
-                boolean pivotctl = r.key().equals("export") || r.key().equals("export-s3") || r.key().equals("import") || r.key().equals("verify");
                 b.append(String.format(Locale.ROOT, "| %d | %d | %s | %.1f | %.0f | %s | %s | %s |%n", r.hosts(), r.objects(), r.what(), r.seconds(),
                         r.objectsPerSecond(), r.peakRssKb() == null ? "" : String.valueOf(r.peakRssKb() / 1024),
-                        r.requestsPerObject() != null ? String.format(Locale.ROOT, "%.2f", r.requestsPerObject()) : pivotctl ? "n/a" : "",
+                        r.requestsPerObject() != null ? String.format(Locale.ROOT, "%.2f", r.requestsPerObject()) : NO_REQUEST_COUNT.contains(r.key()) ? "" : "n/a",
                         r.cpuSecondsPer1000Objects() == null ? "" : String.format(Locale.ROOT, "%.2f", r.cpuSecondsPer1000Objects())));
             }
         }
+    }
+
+    private void ratioTable(StringBuilder b) {
         b.append("\n| hosts | export ÷ kubectl list (time) | export to S3 ÷ to a file (time, peak RSS) | import ÷ parallel ceiling (speed)"
                 + " | import ÷ sequential (speed) | verify found the target |\n|---:|---:|---:|---:|---:|---|\n");
         for (int i = 0; i < ratios.size(); i++) {
@@ -157,6 +220,9 @@ record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<Size
                     r.importSpeedVsParallelCeiling(), r.importSpeedVsSequential(), f.targetEqual() ? "equal" : "DIFFERENT", f.objectsChecked()));
         }
         b.append('\n');
+    }
+
+    private void scalingLines(StringBuilder b) {
         if (scaling == null) {
             b.append("Scaling: n/a (one fleet size measured; run e.g. `scripts/bench.sh 1000 5000`)\n");
         } else {
@@ -169,17 +235,40 @@ record BenchReport(Map<String, Object> machine, List<FleetRun> fleets, List<Size
             b.append(String.format(Locale.ROOT, "%d hosts: fleet loaded by the harness (not pivotctl) in %.1f s (%.0f objects/s); archive %.1f MB%n", f.hosts(),
                     f.loadSeconds(), f.objects() / f.loadSeconds(), f.archiveBytes() / 1e6));
         }
-        if (!pivots.isEmpty()) {
-            b.append("\nThe pivot window (fresh servers, a scripted BMO answering detach on the source):\n\n| hosts | objects | total |");
-            PivotWindow.STEPS.forEach(step -> b.append(' ').append(step).append(" |"));
-            b.append(" garbage collector |\n|---:|---:|---:|");
-            PivotWindow.STEPS.forEach(step -> b.append("---:|"));
-            b.append("---|\n");
-            pivots.forEach(p -> b.append(p.markdownRow()).append('\n'));
+    }
+
+    private void rssLimitLines(StringBuilder b) {
+        if (!rssLimits.isEmpty()) {
+            b.append("\nIssue 20, the signed archive at -Xmx256m:\n\n");
+            rssLimits.forEach(l -> b.append("- ").append(l.sentence()).append('\n'));
         }
-        if (failure != null) {
-            b.append("\nFAILED: ").append(failure).append('\n');
+    }
+
+    private void baseTable(StringBuilder b) {
+        if (base == null) {
+            return;
         }
-        return b.toString();
+        b.append("\nClient CPU, base jar `").append(base.jar()).append("` vs current, in the same run on the same servers and fleet"
+                + " (user+sys CPU seconds per 1,000 objects; negative change = the current jar spends less):\n\n"
+                + "| hosts | command | base CPU s / 1000 objects | current CPU s / 1000 objects | change |\n|---:|---|---:|---:|---:|\n");
+        base.cpu().forEach(c -> b.append(c.markdownRow()).append('\n'));
+        for (FleetRun f : fleets) {
+            if (f.baseObjectsChecked() != null) {
+                b.append(String.format(Locale.ROOT, "%d hosts: the base jar's verify found its target equal (%d objects checked)%n", f.hosts(),
+                        f.baseObjectsChecked()));
+            }
+        }
+    }
+
+    private void pivotTable(StringBuilder b) {
+        if (pivots.isEmpty()) {
+            return;
+        }
+        b.append("\nThe pivot window (fresh servers, a scripted BMO answering detach on the source):\n\n| hosts | objects | total |");
+        PivotWindow.STEPS.forEach(step -> b.append(' ').append(step).append(" |"));
+        b.append(" garbage collector |\n|---:|---:|---:|");
+        PivotWindow.STEPS.forEach(step -> b.append("---:|"));
+        b.append("---|\n");
+        pivots.forEach(p -> b.append(p.markdownRow()).append('\n'));
     }
 }

@@ -23,14 +23,24 @@ class BenchReportTest {
     /** A fleet where every row took {@code secondsPerObject} × the factor given per key. */
     static FleetRun fleet(int hosts, int objects, double importFactor, Long importRequests) {
         List<Row> rows = new ArrayList<>();
-        Map<String, Double> factor = Map.of("kubectl-list", 1.0, "export", 1.5, "export-s3", 1.8, "import", importFactor, "verify", 1.2,
-                "sequential", 4.0, "parallel", 2.0);
+        Map<String, Double> factor = new java.util.HashMap<>(Map.of("kubectl-list", 1.0, "export", 1.5, "export-s3", 1.8, "import", importFactor,
+                "verify", 1.2, "sequential", 4.0, "parallel", 2.0));
+        Map.of("export-signed", 1.6, "export-signed-s3", 1.9, "validate-signed", 0.8, "backups-list", 0.05, "backups-list-s3", 0.06, "inspect-s3", 0.04)
+                .forEach(factor::put);
         for (String key : BenchReport.ROWS.keySet()) {
-            boolean pivotctl = BenchReport.SCALED.contains(key) || key.equals("export-s3");
+            boolean pivotctl = !List.of("kubectl-list", "sequential", "parallel").contains(key);
             rows.add(Row.of(hosts, objects, key, new Measured(objects * 0.001 * factor.get(key), pivotctl ? 300_000L : null,
                     key.equals("import") ? importRequests : null, pivotctl ? objects * 0.002 : null)));
         }
-        return new FleetRun(hosts, objects, 10, objects * 700L, rows, true, objects);
+        return new FleetRun(hosts, objects, 10, objects * 700L, rows, true, objects, null);
+    }
+
+    /** {@code f} with {@code key}'s row measured as {@code m} instead (or added, for a base row). */
+    static FleetRun with(FleetRun f, String key, Measured m) {
+        List<Row> rows = new ArrayList<>(f.rows().stream().filter(r -> !r.key().equals(key)).toList());
+        rows.add(Row.of(f.hosts(), f.objects(), key, m));
+        boolean base = rows.stream().anyMatch(r -> BenchReport.BASE_ROWS.containsKey(r.key()));
+        return new FleetRun(f.hosts(), f.objects(), f.loadSeconds(), f.archiveBytes(), rows, true, f.objectsChecked(), base ? f.objects() : null);
     }
 
     @Test
@@ -45,7 +55,9 @@ class BenchReportTest {
         assertEquals(2.2, r.fleets().get(0).row("import").requestsPerObject(), 1e-9);
         assertNull(r.scaling(), "one size: nothing to scale against");
         String md = r.markdown();
-        assertTrue(md.contains("| 1000 | 13300 | pivotctl import (preflight dry run, ordering, UID rewrite, status) | 106.4 | 125 | 292 | 2.20 |"), md);
+        assertTrue(md.contains("| 1000 | 13300 | " + BenchReport.ROWS.get("import") + " | 106.4 | 125 | 292 | 2.20 |"), md);
+        assertTrue(md.contains("| 1000 | 13300 | " + BenchReport.ROWS.get("validate-signed") + " | 10.6 | 1250 | 292 |  | 2.00 |"),
+                "an offline command has no request count, not n/a: " + md);
         assertTrue(md.contains("| 1000 | 1.50x | 1.20x, 1.00x | 0.25x | 0.50x | equal (13300 objects checked) |"), md);
         assertTrue(md.contains("Scaling: n/a"), md);
         assertTrue(md.contains("1000 hosts: fleet loaded by the harness (not pivotctl) in 10.0 s (1330 objects/s); archive 9.3 MB"), md);
@@ -58,10 +70,10 @@ class BenchReportTest {
         Row imp = r.fleets().get(0).row("import");
         assertNull(imp.apiRequests());
         assertNull(imp.requestsPerObject());
-        assertTrue(r.markdown().contains("| 100 | 1330 | pivotctl import (preflight dry run, ordering, UID rewrite, status) | 10.6 | 125 | 292 | n/a |"),
+        assertTrue(r.markdown().contains("| 100 | 1330 | " + BenchReport.ROWS.get("import") + " | 10.6 | 125 | 292 | n/a |"),
                 r.markdown());
         JsonNode json = Json.MAPPER.valueToTree(r);
-        assertTrue(json.path("fleets").path(0).path("rows").path(3).path("requestsPerObject").isNull(), json.toString());
+        assertTrue(json.path("fleets").path(0).path("rows").path(List.copyOf(BenchReport.ROWS.keySet()).indexOf("import")).path("requestsPerObject").isNull(), json.toString());
         assertTrue(json.path("scaling").isNull());
     }
 
@@ -140,5 +152,55 @@ class BenchReportTest {
         String table = BenchReport.of(MACHINE, List.of(fleet(1000, 13300, 8.0, 29260L)), List.of(p), null).markdown();
         assertTrue(table.contains("| hosts | objects | total | export --pause | validate | import | verify | release-source --yes | garbage collector |"), table);
         assertTrue(table.contains(p.markdownRow()), table);
+    }
+
+    @Test
+    void everyIssue20RowUnder450MegabytesIsAStatementComputedFromTheRows() {
+        FleetRun f = with(fleet(5000, 66500, 8.0, null), "export", new Measured(60, 600L * 1024, null, 100.0)); // not an issue-20 row
+        BenchReport r = BenchReport.of(MACHINE, List.of(f), null);
+        RssLimit limit = r.rssLimits().get(0);
+        assertTrue(limit.underLimit(), limit.toString());
+        assertEquals("export-signed", limit.highestRow(), "the first of the rows at the highest peak");
+        assertTrue(r.markdown().contains("- 5000 hosts: every issue-20 row (export-signed, export-signed-s3, validate-signed, import, backups-list,"
+                + " backups-list-s3, inspect-s3) stayed under 450 MB peak RSS: yes (highest export-signed, 292 MB)"), r.markdown());
+
+        FleetRun over = with(with(f, "import", new Measured(600, 450L * 1024, null, 100.0)), "inspect-s3", new Measured(2, null, null, null));
+        over = with(over, "backups-list", new Measured(2, 449L * 1024 + 1023, null, 1.0));
+        BenchReport bad = BenchReport.of(MACHINE, List.of(over), null);
+        RssLimit no = bad.rssLimits().get(0);
+        assertEquals(false, no.underLimit());
+        assertEquals(List.of("import 450 MB", "inspect-s3 not measured"), no.failing(), "450 MB is not under 450 MB; 449.99 MB is");
+        assertTrue(bad.markdown().contains("stayed under 450 MB peak RSS: NO (import 450 MB, inspect-s3 not measured)"), bad.markdown());
+        JsonNode json = Json.MAPPER.valueToTree(bad);
+        assertEquals(false, json.path("rssLimits").path(0).path("underLimit").asBoolean(true));
+        assertEquals(450, json.path("rssLimits").path(0).path("limitMb").asInt());
+    }
+
+    @Test
+    void aBaseJarAddsTheCpuChangePerCommand() {
+        FleetRun f = fleet(1000, 13300, 8.0, 29260L);
+        f = with(f, "import", new Measured(100, 300_000L, 29260L, 7.0 * 13.3));
+        f = with(f, "base-import", new Measured(120, 310_000L, 33712L, 10.0 * 13.3));
+        f = with(f, "base-export", new Measured(20, 300_000L, 10L, 2.0 * 13.3));
+        f = with(f, "base-verify", new Measured(10, 300_000L, 10L, 4.0 * 13.3));
+        BenchReport r = BenchReport.of(MACHINE, List.of(f), List.of(), "pivotctl-8d87dad.jar", null);
+        List<CpuVsBase> cpu = r.base().cpu();
+        assertEquals(List.of("export", "import", "verify"), cpu.stream().map(CpuVsBase::command).toList());
+        assertEquals(-30.0, cpu.get(1).changePercent(), 1e-9, "7 s instead of 10 s per 1000 objects");
+        assertEquals(0.0, cpu.get(0).changePercent(), 1e-9, "both 2 s per 1000 objects");
+        assertEquals(-50.0, cpu.get(2).changePercent(), 1e-9, "2 s instead of 4 s per 1000 objects");
+        String md = r.markdown();
+        assertTrue(md.contains("Client CPU, base jar `pivotctl-8d87dad.jar` vs current"), md);
+        assertTrue(md.contains("| 1000 | import | 10.00 | 7.00 | -30.0% |"), md);
+        assertTrue(md.contains("| 1000 | export | 2.00 | 2.00 | +0.0% |"), md);
+        assertTrue(md.contains("| 1000 | 13300 | " + BenchReport.BASE_ROWS.get("base-import") + " | 120.0 | 111 | 302 | 2.53 | 10.00 |"), md);
+        assertTrue(md.contains("1000 hosts: the base jar's verify found its target equal (13300 objects checked)"), md);
+        assertEquals(25.0, CpuVsBase.of(1000, "export", 2.0, 2.5).changePercent(), 1e-9, "more CPU is a positive change");
+        JsonNode json = Json.MAPPER.valueToTree(r);
+        assertEquals(-30.0, json.path("base").path("cpu").path(1).path("changePercent").asDouble(), 1e-9);
+
+        BenchReport none = BenchReport.of(MACHINE, List.of(fleet(1000, 13300, 8.0, 29260L)), List.of(), null, null);
+        assertNull(none.base());
+        assertTrue(!none.markdown().contains("Client CPU, base jar"), none.markdown());
     }
 }

@@ -1,6 +1,8 @@
 package io.pivotctl.bench;
 
+import io.pivotctl.testing.S3Server;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,14 @@ final class Command {
         List<String> cmd = new ArrayList<>(List.of("env", "PIVOTCTL_JAR=" + jar.toAbsolutePath(), "PIVOTCTL_JAVA_OPTS=-Xmx256m", "scripts/pivotctl"));
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    /** {@code cmd} with the environment that points pivotctl's S3 client at {@code endpoint} (S3Proxy on loopback). */
+    static List<String> s3(URI endpoint, List<String> cmd) {
+        List<String> full = new ArrayList<>(List.of("env", "AWS_ENDPOINT_URL=" + endpoint, "AWS_REGION=us-east-1",
+                "AWS_ACCESS_KEY_ID=" + S3Server.IDENTITY, "AWS_SECRET_ACCESS_KEY=" + S3Server.CREDENTIAL));
+        full.addAll(cmd);
+        return full;
     }
 
     /**
