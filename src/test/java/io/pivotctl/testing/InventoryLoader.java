@@ -36,6 +36,22 @@ public final class InventoryLoader {
         }
     }
 
+    /**
+     * The client retries a create whose answer timed out; under load the first attempt may have landed, and the retry
+     * then hears "already exists". The server is the loader's alone, so the object there is the one it created.
+     */
+    private static ObjectNode createOrFind(ResourceClient client, ResourceType type, ObjectNode o) {
+        try {
+            return client.create(type, o, false);
+        } catch (RuntimeException e) {
+            if (!io.pivotctl.kube.ApiErrors.isConflict(e)) {
+                throw e;
+            }
+            String ns = o.path("metadata").path("namespace").asText(null);
+            return client.get(type, ns, o.path("metadata").path("name").asText()).orElseThrow(() -> e);
+        }
+    }
+
     public static Map<String, Integer> load(ClusterConnection conn, List<ObjectNode> inventory) {
         ResourceClient client = new ResourceClient(conn);
         Discovery discovery = new Discovery(conn);
@@ -65,7 +81,7 @@ public final class InventoryLoader {
                             ref.path("name").asText());
                     ((ObjectNode) ref).put("uid", uids.get(owner));
                 }
-                ObjectNode created = client.create(type, o, false);
+                ObjectNode created = createOrFind(client, type, o);
                 uids.put(id, created.path("metadata").path("uid").asText());
                 if (status != null && type.statusSubresource()) {
                     created.set("status", status);
