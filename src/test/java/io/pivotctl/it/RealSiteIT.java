@@ -26,7 +26,6 @@ import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.RealSite;
 import io.pivotctl.testing.TestApiServer;
 import io.pivotctl.testing.TestKey;
-import io.pivotctl.vocabulary.ClusterApi;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,20 +53,21 @@ class RealSiteIT {
     static Path dir;
 
     static TestKey key;
-    static final String GLOBAL_POOL_CRD = "globalinclusterippools.ipam.cluster.x-k8s.io";
+    static final String GLOBAL_POOL_CRD = RealSite.GLOBAL_POOL_CRD;
 
     @BeforeAll
     static void load() {
-        // upstream's kustomize labels the in-cluster IPAM CRDs for clusterctl move-hierarchy at install time
-        for (TestApiServer s : List.of(servers.source(), servers.target())) {
-            s.client().apiextensions().v1().customResourceDefinitions().withName(GLOBAL_POOL_CRD)
-                    .edit(c -> { c.getMetadata().getLabels().put(ClusterApi.MOVE_HIERARCHY, ""); return c; });
-        }
+        RealSite.labelForMoveHierarchy(List.of(servers.source(), servers.target()), true);
         // a Machine in scale-down: finalizer pending, deletionTimestamp set
         var machines = servers.source().client().genericKubernetesResources("cluster.x-k8s.io/v1beta2", "Machine").inNamespace(RealSite.NS);
         machines.withName(RealSite.DELETING_MACHINE).edit(m -> { m.getMetadata().getFinalizers().add(RealSite.DELETING_FINALIZER); return m; });
         machines.withName(RealSite.DELETING_MACHINE).delete();
         key = servers.key();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void unlabel() {
+        RealSite.labelForMoveHierarchy(List.of(servers.source(), servers.target()), false);
     }
 
     static Manifest manifestOf(Path archive) {

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pivotctl.Json;
-import io.pivotctl.vocabulary.ClusterApi;
 import io.pivotctl.testing.ApiServersExtension;
 import io.pivotctl.testing.CrdSet;
 import io.pivotctl.testing.BmoStandIn;
@@ -21,7 +20,6 @@ import io.pivotctl.testing.Cli;
 import io.pivotctl.testing.FaultProxy;
 import io.pivotctl.testing.LiveObjects;
 import io.pivotctl.testing.RealSite;
-import io.pivotctl.testing.TestApiServer;
 import io.pivotctl.testing.TestKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -70,11 +68,7 @@ class ReleaseOwnershipIT {
 
     @BeforeAll
     static void setUp() {
-        for (TestApiServer s : List.of(servers.source(), servers.target())) {
-            // upstream's kustomize labels the in-cluster IPAM CRDs for clusterctl move-hierarchy at install time
-            s.client().apiextensions().v1().customResourceDefinitions().withName("globalinclusterippools.ipam.cluster.x-k8s.io")
-                    .edit(c -> { c.getMetadata().getLabels().put(ClusterApi.MOVE_HIERARCHY, ""); return c; });
-        }
+        RealSite.labelForMoveHierarchy(List.of(servers.source(), servers.target()), true);
         site = servers.fleet();
         key = servers.key();
         siteB = export("site-b.tar.gz", RealSite.SITE_B);
@@ -99,6 +93,7 @@ class ReleaseOwnershipIT {
     @AfterAll
     static void tearDown() {
         System.clearProperty("pivotctl.home");
+        RealSite.labelForMoveHierarchy(List.of(servers.source(), servers.target()), false);
     }
 
     @Test

@@ -21,6 +21,26 @@ import java.util.Map;
  */
 public final class RealSite {
 
+    /** The in-cluster IPAM provider's cluster-scoped pool CRD. */
+    public static final String GLOBAL_POOL_CRD = "globalinclusterippools.ipam.cluster.x-k8s.io";
+
+    /**
+     * Upstream's kustomize labels the in-cluster IPAM CRDs for clusterctl move-hierarchy at install time, so a site's
+     * servers have that label; {@code on = false} takes it off again, so a pooled server goes back as it came.
+     */
+    public static void labelForMoveHierarchy(List<TestApiServer> servers, boolean on) {
+        for (TestApiServer s : servers) {
+            s.client().apiextensions().v1().customResourceDefinitions().withName(GLOBAL_POOL_CRD).edit(c -> {
+                if (on) {
+                    c.getMetadata().getLabels().put(io.pivotctl.vocabulary.ClusterApi.MOVE_HIERARCHY, "");
+                } else {
+                    c.getMetadata().getLabels().remove(io.pivotctl.vocabulary.ClusterApi.MOVE_HIERARCHY);
+                }
+                return c;
+            });
+        }
+    }
+
     public static final String NS = "metal3";
     public static final String SITE_A = "site-a";
     public static final String SITE_B = "site-b";

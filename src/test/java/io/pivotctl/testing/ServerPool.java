@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -23,7 +25,7 @@ import java.util.function.Function;
  */
 final class ServerPool implements AutoCloseable {
 
-    static final int MAX_IDLE = 4;
+    static final int MAX_IDLE = 6;
 
     /** One server waiting, with what it serves. */
     private record Idle(TestApiServer server, String crdKey, Set<String> namespaces) {
@@ -216,14 +218,14 @@ final class ServerPool implements AutoCloseable {
     }
 
     /**
-     * What must not change between classes: CRDs with their resourceVersions, cluster-wide RBAC, and every object a
+     * What must not change between classes: CRDs with their UIDs, generations and labels (a spec change bumps the generation; the apiserver's own status writes after an install bump only the resourceVersion, which is therefore not compared), cluster-wide RBAC, and every object a
      * test may create outside the reset's reach (ServiceAccounts, Pods, Services, Deployments) in any namespace;
      * namespaces are compared apart (see {@link #testNamespaces}).
      */
     private static String fingerprint(TestApiServer server) {
         KubernetesClient c = server.client();
         StringBuilder b = new StringBuilder();
-        append(b, "crd", c.apiextensions().v1().customResourceDefinitions().list().getItems(), m -> m.getName() + "@" + m.getResourceVersion());
+        append(b, "crd", c.apiextensions().v1().customResourceDefinitions().list().getItems(), m -> m.getName() + "@" + m.getUid() + "#" + m.getGeneration() + new TreeMap<>(m.getLabels() == null ? Map.of() : m.getLabels()));
         append(b, "clusterrole", c.rbac().clusterRoles().list().getItems(), m -> m.getName());
         append(b, "clusterrolebinding", c.rbac().clusterRoleBindings().list().getItems(), m -> m.getName());
         append(b, "serviceaccount", c.serviceAccounts().inAnyNamespace().list().getItems(), m -> m.getNamespace() + "/" + m.getName());
