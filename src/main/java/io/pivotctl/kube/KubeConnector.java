@@ -75,12 +75,8 @@ public final class KubeConnector {
                 events.sent(request.method(), RequestCount.isDryRun(request.uri()));
             }
         };
-        java.util.Optional<Interceptor> certificateOnly = CredentialRefresh.forCertificateOnly(config);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
-                .withHttpClientBuilderConsumer(b -> {
-                    b.addOrReplaceInterceptor("pivotctl-request-count", counting);
-                    certificateOnly.ifPresent(i -> b.addOrReplaceInterceptor(CredentialRefresh.NAME, i));
-                }).build();
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("pivotctl-request-count", counting)).build();
         String namespace = config.getNamespace() == null || config.getNamespace().isBlank() ? "default" : config.getNamespace();
         return new ClusterConnection(client, namespace, new RateLimiter(target.qps()), target.concurrency(), target.events(), target.chunkSize());
     }
