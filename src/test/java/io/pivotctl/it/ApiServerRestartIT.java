@@ -35,7 +35,7 @@ class ApiServerRestartIT {
     @RegisterExtension
     static final ApiServersExtension servers = ApiServersExtension.two().withCrds(CrdSet.upstreamOrFixtures())
             .withFleet(Metal3Fleet.of("metal3", List.of(new Metal3Fleet.ClusterSpec("c1", 3, 12)), 2))
-            // the namespace exists on the target beforehand (no namespace controller runs here to finish deleting one)
+            // the namespace exists on the target beforehand, so no rollback removes it and every test finds it
             .withTargetNamespace("metal3")
             // each test starts from a target without archived objects or journals, its twin apiserver running: any order works
             .withTargetResetBeforeEach();

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportSafetyIT {
 
     /**
-     * The target has only the metal3 namespace (no namespace controller runs here: a deleted namespace would stay
-     * Terminating) and a fault proxy in front of it.
+     * The target has only the metal3 namespace (there before any import, so no rollback removes it and each test
+     * finds it) and a fault proxy in front of it.
      */
     @RegisterExtension
     static final ApiServersExtension servers = ApiServersExtension.two().withSourceCrds(CrdSet.fixtures())

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalIT {
 
     /**
-     * Every write through the target's proxy is slowed down by the import tests; the namespace exists beforehand (no
-     * namespace controller runs here to finish deleting one a rollback removed); each test starts from a target
+     * Every write through the target's proxy is slowed down by the import tests; the namespace exists beforehand (so
+     * no rollback removes it and every test finds it); each test starts from a target
      * without archived objects or journals: any order works.
      */
     @RegisterExtension

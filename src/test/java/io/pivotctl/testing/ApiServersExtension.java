@@ -103,7 +103,7 @@ public final class ApiServersExtension implements BeforeAllCallback, BeforeEachC
         return this;
     }
 
-    /** The namespace the target imports into, created before the class (no namespace controller could finish deleting one). */
+    /** The namespace the target imports into, created before the class: there before any import, so no rollback removes it. */
     public ApiServersExtension withTargetNamespace(String namespace) {
         this.targetNamespace = namespace;
         return this;
