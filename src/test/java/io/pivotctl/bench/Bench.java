@@ -64,6 +64,10 @@ public final class Bench {
             int hosts = Integer.parseInt(args[i]);
             try {
                 fleets.add(run(jar, baseJar, hosts));
+                // written before the pivot window too: at 5,000 hosts the window takes longer than all the rows before it,
+                // and a run stopped in it must not lose them
+                Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
+                        BenchReport.of(machine, fleets, pivots, baseName, "N=" + hosts + ": stopped in the pivot window")));
                 pivots.add(pivotWindow(jar, hosts));
             } catch (Exception e) {
                 failure = "N=" + hosts + ": " + e.getMessage();
