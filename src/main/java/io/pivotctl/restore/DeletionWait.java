@@ -2,6 +2,7 @@ package io.pivotctl.restore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pivotctl.graph.ObjectId;
+import io.pivotctl.kube.ApiErrors;
 import io.pivotctl.kube.ResourceApi;
 import io.pivotctl.kube.ResourceType;
 import java.time.Duration;
@@ -31,6 +32,8 @@ final class DeletionWait {
 
     private final ResourceApi api;
     private final Duration timeout;
+    /** Per type and namespace whose last list failed, why: its objects are pending for that reason, not seen Terminating. */
+    private final Map<String, String> unlisted = new HashMap<>();
 
     DeletionWait(ResourceApi api, Duration timeout) {
         this.api = api;
@@ -43,7 +46,7 @@ final class DeletionWait {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Map<String, Set<String>> liveUids = new HashMap<>();
-            pending.removeIf(d -> !liveUids.computeIfAbsent(d.type().qualifiedResource() + "@" + d.id().namespace(), k -> uids(d)).contains(d.uid()));
+            pending.removeIf(d -> !liveUids.computeIfAbsent(key(d), k -> uids(d)).contains(d.uid()));
             if (pending.isEmpty() || System.nanoTime() >= deadline) {
                 return List.copyOf(pending);
             }
@@ -56,15 +59,26 @@ final class DeletionWait {
         }
     }
 
+    /** Why {@code d} is still pending after {@link #await}: null when it was seen there (Terminating), else the failed list. */
+    String unconfirmed(Deleted d) {
+        return unlisted.get(key(d));
+    }
+
+    private static String key(Deleted d) {
+        return d.type().qualifiedResource() + "@" + d.id().namespace();
+    }
+
     /** The UIDs of the objects of {@code d}'s type in its namespace now; on a failed list, {@code d}'s (still there as far as anyone knows). */
     private Set<String> uids(Deleted d) {
         Set<String> out = new HashSet<>();
+        String ns = d.type().namespaced() ? d.id().namespace() : null;
         try {
-            String ns = d.type().namespaced() ? d.id().namespace() : null;
             for (ObjectNode o : api.list(d.type(), ns, null).items()) {
                 out.add(ImportRun.uidOf(o));
             }
+            unlisted.remove(key(d));
         } catch (RuntimeException e) {
+            unlisted.put(key(d), ApiErrors.describe(e, "list", d.type().qualifiedResource() + (ns == null ? "" : " in namespace " + ns), api.server()).getMessage());
             out.add(d.uid());
         }
         return out;

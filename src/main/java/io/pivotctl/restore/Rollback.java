@@ -123,8 +123,11 @@ final class Rollback {
         if (deleted.isEmpty() || log.skipUnreachable("wait for " + deleted.size() + " deleted object(s) to be gone")) {
             return;
         }
-        for (DeletionWait.Deleted d : new DeletionWait(api, waitTimeout).await(deleted)) {
-            log.failed(d.id() + " is still Terminating after " + waitTimeout.toSeconds() + " s: it was deleted with propagationPolicy Orphan "
+        DeletionWait wait = new DeletionWait(api, waitTimeout);
+        for (DeletionWait.Deleted d : wait.await(deleted)) {
+            String unlisted = wait.unconfirmed(d);
+            log.failed(unlisted != null ? d.id() + " was deleted, but could not be seen gone: " + unlisted
+                    : d.id() + " is still Terminating after " + waitTimeout.toSeconds() + " s: it was deleted with propagationPolicy Orphan "
                     + "and waits for the garbage collector to take its ownerReference off its dependents (is kube-controller-manager running on the target?)");
         }
         deleted.clear();

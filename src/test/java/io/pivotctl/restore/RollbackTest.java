@@ -125,4 +125,18 @@ class RollbackTest {
         assertEquals(List.of(), report.failures());
         assertTrue(target.calls.contains("delete clusters.cluster.x-k8s.io m3/a uid=u1 orphan"), target.calls.toString());
     }
+
+    @Test
+    void aDeleteThatCannotBeSeenGoneBecauseTheListFailsSaysSoNotTerminating() {
+        FakeResourceApi target = new FakeResourceApi();
+        target.garbageCollector = false;
+        target.put(CLUSTERS, "m3", "a", "u1");
+        target.listRefused.put(CLUSTERS.qualifiedResource(), 403);
+        Rollback.Report report = new Rollback(target, Map.of(CLUSTERS.qualifiedResource(), CLUSTERS), (ns, run) -> List.of(), java.time.Duration.ofMillis(300))
+                .run(List.of(create(CLUSTERS, "m3", "a", "u1", 0)), Map.of(), Rollback.Sweep.NONE);
+
+        assertEquals(1, report.failures().size(), report.failures().toString());
+        assertTrue(report.failures().get(0).startsWith("Cluster.cluster.x-k8s.io m3/a was deleted, but could not be seen gone: "), report.failures().toString());
+        assertTrue(!report.failures().get(0).contains("Terminating"), report.failures().toString());
+    }
 }
